@@ -1,0 +1,26 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: `unit` (pure code, memory host; fast, parallel) and `integration`
+// (real ocfs2-tools, open-iscsi, tgt, OpenSSH in private namespaces; needs root).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/formats/**/*.test.ts', 'test/lib/**/*.test.ts', 'test/commands/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // Real loop devices, ports and namespaces: one file at a time keeps them apart.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
