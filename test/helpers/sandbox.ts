@@ -1,0 +1,48 @@
+/**
+ * Run a command in private namespaces so an integration test never touches the machine's
+ * own /etc/ocfs2, /etc/iscsi, /etc/fstab or network: `unshare --mount --propagation private`
+ * (plus `--net` and `--uts` on request). Inside, a test usually mounts tmpfs or bind-mounts a
+ * scratch directory over the paths it needs. Argument vectors only: no shell unless the
+ * caller passes `bash -c` explicitly for a setup script it wrote itself.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+
+import { join } from 'node:path';
+
+export interface SandboxResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface SandboxOptions {
+  net?: boolean;
+  uts?: boolean;
+  input?: string;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export function inNamespaces(argv: readonly string[], opts: SandboxOptions = {}): SandboxResult {
+  const flags = ['--mount', '--propagation', 'private'];
+  if (opts.net) flags.push('--net');
+  if (opts.uts) flags.push('--uts');
+  const r = spawnSync('unshare', [...flags, '--', ...argv], {
+    input: opts.input ?? '',
+    encoding: 'utf8',
+    env: { ...process.env, ...opts.env },
+    timeout: opts.timeoutMs ?? 120_000,
+  });
+  if (r.error) throw r.error;
+  return { exitCode: r.status ?? 128 + 9, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A scratch directory under the repository's .scratch/ (never /tmp for things that matter). */
+export function scratchDir(prefix: string): { path: string; remove: () => void } {
+  const base = join(process.cwd(), '.scratch');
+  spawnSync('mkdir', ['-p', base]);
+  const path = mkdtempSync(join(base, `${prefix}-`));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
