@@ -1,0 +1,66 @@
+/**
+ * The shape of a command (DESIGN.md): commander definition, typed options validated before
+ * anything runs, `run()` returning data, `human()` rendering it. cli.ts does the rest —
+ * global options, the context, the lock, rendering as text or --json, errors to exit codes.
+ */
+import type { Command as Commander } from 'commander';
+import type { Changes } from './changes.js';
+import type { Host, HostFs, RunOptions, RunResult } from './host.js';
+import type { Reporter, Verbosity } from './output.js';
+
+export interface GlobalOptions {
+  /** `/` or the --root DIR (absolute, normalized). */
+  root: string;
+  dryRun: boolean;
+  json: boolean;
+  yes: boolean;
+  verbosity: Verbosity;
+  color: boolean;
+  lockTimeout: number;
+}
+
+export interface Context {
+  host: Host;
+  /** System paths (`/etc/fstab`), resolved under --root, planned in the overlay under --dry-run. */
+  fs: HostFs;
+  /** The one path for every change (SPEC §1.3). */
+  changes: Changes;
+  global: GlobalOptions;
+  /** --root is not `/`: live actions are skipped, live-only commands refused. */
+  offline: boolean;
+  report: Reporter;
+  /** The machine path of a system path, for handing to a program. */
+  hostPath(systemPath: string): Promise<string>;
+  /** A read-only probe (run for real even in a dry run; echoed with --verbose). */
+  probe(argv: readonly string[], opts?: RunOptions): Promise<RunResult>;
+  /**
+   * Ask before a destructive step: --yes answers yes; a terminal asks; without a terminal
+   * it fails with exit 64. A dry run needs no confirmation (it changes nothing).
+   */
+  confirm(question: string): Promise<void>;
+  /** This command's name, for messages. */
+  command: string;
+}
+
+export interface CommandDef<O = unknown, R = unknown> {
+  name: string;
+  summary: string;
+  /** Needs the live machine: refused under --root with exit 64. */
+  live?: boolean;
+  /** Takes the run lock (default true). Read-only commands say false. */
+  lock?: boolean;
+  /** Declare arguments and options on the commander command. */
+  define(cmd: Commander): void;
+  /** Turn commander's args/flags into typed options; throw OvsError(64|65) on bad input. */
+  options(args: string[], flags: Record<string, unknown>, global: GlobalOptions): O | Promise<O>;
+  run(ctx: Context, options: O): Promise<R>;
+  /** Lines for stdout in human mode. */
+  human(result: R, ctx: Context): string[];
+  /** Exit status for a successful run (e.g. 1 when a check found problems). Default 0. */
+  exitCode?(result: R): number;
+}
+
+/** Identity with inference: `export default defineCommand({...})`. */
+export function defineCommand<O, R>(def: CommandDef<O, R>): CommandDef<O, R> {
+  return def;
+}

@@ -1,0 +1,93 @@
+/**
+ * Unified diffs for the `--dry-run` plan (diff -u layout, 3 lines of context), from a
+ * line-level Myers diff: O((N+M)·D), so a one-line edit of a 10 000-line fstab is cheap.
+ */
+
+type Op = { kind: ' ' | '-' | '+'; line: string };
+
+function splitLines(text: string): string[] {
+  if (text === '') return [];
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  else lines[lines.length - 1] += '\n\\ No newline at end of file';
+  return lines;
+}
+
+/** Shortest edit script between two line arrays (Myers 1986, forward greedy with trace). */
+function editScript(a: string[], b: string[]): Op[] {
+  const n = a.length;
+  const m = b.length;
+  const max = n + m;
+  const offset = max + 1;
+  const v = new Int32Array(2 * max + 3);
+  const trace: Int32Array[] = [];
+  outer: for (let d = 0; d <= max; d++) {
+    trace.push(v.slice());
+    for (let k = -d; k <= d; k += 2) {
+      let x = k === -d || (k !== d && (v[offset + k - 1] as number) < (v[offset + k + 1] as number)) ? (v[offset + k + 1] as number) : (v[offset + k - 1] as number) + 1;
+      let y = x - k;
+      while (x < n && y < m && a[x] === b[y]) {
+        x++;
+        y++;
+      }
+      v[offset + k] = x;
+      if (x >= n && y >= m) break outer;
+    }
+  }
+  // Walk the trace back from (n, m).
+  const ops: Op[] = [];
+  let x = n;
+  let y = m;
+  for (let d = trace.length - 1; d >= 0; d--) {
+    const vd = trace[d] as Int32Array;
+    const k = x - y;
+    const down = k === -d || (k !== d && (vd[offset + k - 1] as number) < (vd[offset + k + 1] as number));
+    const prevK = down ? k + 1 : k - 1;
+    const prevX = d === 0 ? 0 : (vd[offset + prevK] as number);
+    const prevY = prevX - prevK;
+    while (x > prevX && y > prevY) ops.push({ kind: ' ', line: a[--x] as string }), y--;
+    if (d > 0) {
+      if (down) ops.push({ kind: '+', line: b[--y] as string });
+      else ops.push({ kind: '-', line: a[--x] as string });
+    }
+  }
+  return ops.reverse();
+}
+
+function range(start: number, count: number): string {
+  return count === 1 ? `${start}` : `${count === 0 ? start - 1 : start},${count}`;
+}
+
+/** A unified diff of `before` → `after`, or '' when they are equal. */
+export function unifiedDiff(path: string, before: string, after: string, context = 3): string {
+  if (before === after) return '';
+  const ops = editScript(splitLines(before), splitLines(after));
+  const hunks: string[] = [];
+  let i = 0;
+  while (i < ops.length) {
+    while (i < ops.length && ops[i]?.kind === ' ') i++;
+    if (i >= ops.length) break;
+    let start = Math.max(0, i - context);
+    let end = i;
+    // Extend while changes are within 2*context of each other.
+    for (let j = i; j < ops.length; j++) {
+      if (ops[j]?.kind !== ' ') end = j;
+      else if (j - end > 2 * context) break;
+    }
+    const stop = Math.min(ops.length, end + context + 1);
+    let aStart = 1;
+    let bStart = 1;
+    for (let j = 0; j < start; j++) {
+      if (ops[j]?.kind !== '+') aStart++;
+      if (ops[j]?.kind !== '-') bStart++;
+    }
+    const slice = ops.slice(start, stop);
+    const aCount = slice.filter((o) => o.kind !== '+').length;
+    const bCount = slice.filter((o) => o.kind !== '-').length;
+    hunks.push(`@@ -${range(aStart, aCount)} +${range(bStart, bCount)} @@`);
+    for (const o of slice) hunks.push(`${o.kind}${o.line}`);
+    i = stop;
+    start = stop;
+  }
+  return [`--- ${before === '' ? '/dev/null' : path}`, `+++ ${path}`, ...hunks].join('\n') + '\n';
+}

@@ -1,0 +1,464 @@
+/**
+ * /etc/ocfs2/cluster.conf — the O2CB cluster layout (ocfs2.cluster.conf(5)).
+ *
+ * Reading follows what the real parser accepts (ocfs2-tools `o2cb_ctl/jconfig.c` plus
+ * `o2cb_config.c`, measured in reference/real-tools.md §3.1): `name:` headers in column 0,
+ * indented `key = value` attributes, `#` comments in column 0 only, a blank line closes a
+ * stanza, a trailing `\` continues a value, the last duplicate key wins, unknown stanzas
+ * and keys are ignored. Whatever o2cb refuses to load, we refuse with the line and a reason.
+ * Writing uses the canonical layout of SPEC §2.1 (the guide's key order). The stricter
+ * documented rules (SPEC §2.1), which o2cb lets through, live in `validateCluster`.
+ * Pure: no I/O.
+ */
+import { FormatError } from './format-error.js';
+
+export type HeartbeatMode = 'local' | 'global';
+
+export interface ClusterNode {
+  name: string;
+  number: number;
+  ipAddress: string;
+  ipPort: number;
+  /** Line of the `node:` header when the node was read from text. */
+  line?: number;
+}
+
+export interface Heartbeat {
+  region: string;
+  line?: number;
+}
+
+export interface Cluster {
+  name: string;
+  heartbeatMode: HeartbeatMode;
+  nodeCount: number;
+  /** In file order when parsed; the writer orders them by number. */
+  nodes: ClusterNode[];
+  heartbeats: Heartbeat[];
+  line?: number;
+}
+
+export interface ClusterConfFile {
+  clusters: Cluster[];
+}
+
+export const DEFAULT_IP_PORT = 7777;
+
+// ---------------------------------------------------------------------------------------
+// Pass 1: the stanza grammar (jconfig.c). A syntax error anywhere makes o2cb drop the whole
+// file (-EIO), before any value is looked at, so this pass runs over everything first.
+
+interface Attr {
+  value: string;
+  line: number;
+}
+interface Stanza {
+  type: string;
+  line: number;
+  attrs: Map<string, Attr>;
+}
+
+const isIdent = (c: string | undefined): boolean =>
+  c !== undefined && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c === '_');
+const isBlank = (c: string | undefined): boolean => c === ' ' || c === '\t';
+
+function skipBlanks(s: string, i: number): number {
+  while (isBlank(s[i])) i++;
+  return i;
+}
+function identEnd(s: string, i: number): number {
+  while (isIdent(s[i])) i++;
+  return i;
+}
+/** g_strchomp: o2cb strips trailing ASCII white space (CR included) from every value. */
+function chomp(s: string): string {
+  let end = s.length;
+  while (end > 0 && ' \t\n\v\f\r'.includes(s[end - 1] as string)) end--;
+  return s.slice(0, end);
+}
+function crlfHint(c: string | undefined, fallback: string): string {
+  return c === '\r' ? 'the file has DOS (CRLF) line endings; o2cb needs plain LF (convert it with dos2unix)' : fallback;
+}
+
+function scanStanzas(text: string): Stanza[] {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop(); // the final newline does not open a line
+  const stanzas: Stanza[] = [];
+  let current: Stanza | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const s = lines[i] as string;
+    const c = s[0];
+    if (s === '' || c === '#') {
+      // A comment does not close the stanza; an empty line does.
+      if (s === '') current = undefined;
+    } else if (isIdent(c)) {
+      current = scanHeader(s, i + 1);
+      stanzas.push(current);
+    } else if (isBlank(c)) {
+      const j = skipBlanks(s, 0);
+      if (j === s.length) current = undefined; // whitespace-only line: closes the stanza
+      else i = scanAttribute(lines, i, j, current, stanzas.length > 0);
+    } else {
+      throw new FormatError(crlfHint(c, `a line must start with a stanza name, a tab or space, or "#" (found "${c}")`), i + 1);
+    }
+  }
+  return stanzas;
+}
+
+function scanHeader(s: string, line: number): Stanza {
+  const end = identEnd(s, 0);
+  const type = s.slice(0, end);
+  if (s[end] !== ':') {
+    const why =
+      end === s.length
+        ? `stanza header "${type}" lacks its colon (write "${type}:")`
+        : `stanza header "${type}" must be followed directly by ":" (found "${s[end]}"; a name holds only letters, digits and "_")`;
+    throw new FormatError(crlfHint(s[end], why), line);
+  }
+  const rest = skipBlanks(s, end + 1);
+  if (rest < s.length) {
+    throw new FormatError(crlfHint(s[rest], `unexpected text after "${type}:"; a header line holds only the stanza name and a colon`), line);
+  }
+  return { type, line, attrs: new Map() };
+}
+
+/** Reads one attribute starting at column `j` of line `i`; returns the last line it used. */
+function scanAttribute(lines: string[], i: number, j: number, current: Stanza | undefined, started: boolean): number {
+  const s = lines[i] as string;
+  const line = i + 1;
+  if (!isIdent(s[j])) {
+    const why = s[j] === '#' ? 'comments must start in column 1; this "#" is indented' : `unexpected "${s[j]}" where an attribute name should start`;
+    throw new FormatError(crlfHint(s[j], why), line);
+  }
+  const keyEnd = identEnd(s, j);
+  const key = s.slice(j, keyEnd);
+  if (s[keyEnd] === ':' && skipBlanks(s, keyEnd + 1) === s.length) {
+    throw new FormatError(`stanza header "${key}:" must start in column 1, not be indented`, line);
+  }
+  if (!current) {
+    const why = started ? 'a blank line ends a stanza, so remove the blank line above it or add a header' : 'it comes before the first stanza header';
+    throw new FormatError(`attribute "${key}" belongs to no stanza: ${why}`, line);
+  }
+  const eq = skipBlanks(s, keyEnd);
+  if (s[eq] !== '=') {
+    const why = eq === s.length || isIdent(s[eq]) ? `has no "=" (write "${key} = value")` : `is followed by "${s[eq]}" instead of "=" (a name holds only letters, digits and "_")`;
+    throw new FormatError(crlfHint(s[eq], `attribute "${key}" ${why}`), line);
+  }
+  const [value, last] = readValue(lines, i, skipBlanks(s, eq + 1));
+  current.attrs.set(key, { value: chomp(value), line }); // the last duplicate wins, as in o2cb
+  return last;
+}
+
+/** A value runs to the end of the line; a final `\` keeps the newline and joins the next line. */
+function readValue(lines: string[], i: number, from: number): [string, number] {
+  let value = '';
+  let s = (lines[i] as string).slice(from);
+  while (s.endsWith('\\')) {
+    const hasNext = i + 1 < lines.length;
+    // At the very end of the file the dangling backslash is simply dropped.
+    value += s.slice(0, -1) + (hasNext ? '\n' : '');
+    if (!hasNext) return [value, i];
+    s = lines[++i] as string;
+  }
+  return [value + s, i];
+}
+
+// ---------------------------------------------------------------------------------------
+// Pass 2: the values o2cb checks when it loads the stanzas (o2cb_config.c).
+
+const INT_MAX = 2147483647;
+const UINT_MAX = 4294967295;
+
+/** strtoul(…, 10) with o2cb's end-of-string and range checks. */
+function parseUnsigned(v: string, max: number): number | 'invalid' | 'range' {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)$/.exec(v);
+  if (!m) return 'invalid';
+  const n = Number(m[2]);
+  if (m[1] === '-' && n !== 0) return 'range'; // strtoul wraps a negative to a huge value
+  return n > max ? 'range' : n;
+}
+
+/** inet_pton(AF_INET): four decimal octets, no leading zeros. */
+export function isIPv4(s: string): boolean {
+  const parts = s.split('.');
+  return parts.length === 4 && parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
+}
+
+function required(st: Stanza, key: string, what: string): Attr {
+  const a = st.attrs.get(key);
+  if (!a) throw new FormatError(`${what} lacks "${key}"`, st.line);
+  if (a.value === '') throw new FormatError(`${what}: "${key}" is empty`, a.line);
+  return a;
+}
+
+function number(st: Stanza, key: string, what: string, max: number): number {
+  const a = required(st, key, what);
+  const n = parseUnsigned(a.value, max);
+  if (n === 'invalid') throw new FormatError(`${what}: ${key} "${a.value}" is not a number`, a.line);
+  if (n === 'range') throw new FormatError(`${what}: ${key} ${a.value} is out of range`, a.line);
+  return n;
+}
+
+function readNode(st: Stanza, cluster: string, names: Set<string>): ClusterNode {
+  const name = required(st, 'name', `node stanza of cluster "${cluster}"`).value;
+  const what = `node "${name}"`;
+  if (names.has(name)) throw new FormatError(`${what} appears twice in cluster "${cluster}"`, st.line);
+  names.add(name);
+  const num = number(st, 'number', what, INT_MAX - 1);
+  const ip = required(st, 'ip_address', what);
+  if (!isIPv4(ip.value)) throw new FormatError(`${what}: ip_address "${ip.value}" is not an IPv4 address`, ip.line);
+  const port = number(st, 'ip_port', what, UINT_MAX);
+  return { name, number: num, ipAddress: ip.value, ipPort: port, line: st.line };
+}
+
+function readHeartbeat(st: Stanza, cluster: string, regions: Set<string>): Heartbeat {
+  const region = required(st, 'region', `heartbeat stanza of cluster "${cluster}"`);
+  if (regions.has(region.value)) throw new FormatError(`heartbeat region ${region.value} appears twice in cluster "${cluster}"`, region.line);
+  regions.add(region.value);
+  return { region: region.value, line: st.line };
+}
+
+function readMode(st: Stanza, name: string): HeartbeatMode {
+  const a = st.attrs.get('heartbeat_mode');
+  if (!a) return 'local';
+  const mode = a.value.toLowerCase(); // o2cb compares without case
+  if (mode !== 'local' && mode !== 'global') {
+    throw new FormatError(`cluster "${name}": heartbeat_mode "${a.value}" must be local or global`, a.line);
+  }
+  return mode;
+}
+
+/** Node and heartbeat stanzas grouped by their `cluster =` value (others are ignored). */
+function groupByCluster(stanzas: Stanza[], type: string): Map<string, Stanza[]> {
+  const groups = new Map<string, Stanza[]>();
+  for (const st of stanzas) {
+    const owner = st.type === type ? st.attrs.get('cluster')?.value : undefined;
+    if (owner !== undefined) groups.set(owner, [...(groups.get(owner) ?? []), st]);
+  }
+  return groups;
+}
+
+/** Parses cluster.conf text; throws FormatError (with the line) where o2cb would refuse the file. */
+export function parseClusterConf(text: string): ClusterConfFile {
+  const stanzas = scanStanzas(text);
+  const nodes = groupByCluster(stanzas, 'node');
+  const beats = groupByCluster(stanzas, 'heartbeat');
+  const clusters: Cluster[] = [];
+  for (const st of stanzas.filter((s) => s.type === 'cluster')) {
+    const name = st.attrs.get('name')?.value;
+    // o2cb itself segfaults on this one (reference/real-tools.md §3.1).
+    if (name === undefined) throw new FormatError('cluster stanza has no "name"', st.line);
+    const first = clusters.find((c) => c.name === name);
+    if (first) throw new FormatError(`cluster "${name}" is defined twice (first at line ${first.line})`, st.line);
+    const names = new Set<string>();
+    const regions = new Set<string>();
+    const members = (nodes.get(name) ?? []).map((n) => readNode(n, name, names));
+    const nodeCount = number(st, 'node_count', `cluster "${name}"`, UINT_MAX);
+    const heartbeatMode = readMode(st, name);
+    const heartbeats = (beats.get(name) ?? []).map((h) => readHeartbeat(h, name, regions));
+    clusters.push({ name, heartbeatMode, nodeCount, nodes: members, heartbeats, line: st.line });
+  }
+  return { clusters };
+}
+
+// ---------------------------------------------------------------------------------------
+// The documented rules (SPEC §2.1, ocfs2.cluster.conf(5)) that o2cb does not enforce when
+// it loads a file, but that a working pool needs. Checked before ovs writes anything.
+
+export interface ClusterProblem {
+  message: string;
+  /** Line in the text the cluster was parsed from, when known. */
+  line?: number;
+}
+
+/** RFC 1123 host name (FQDN allowed: the guide's own sample uses them), 1–64 characters. */
+export function isNodeName(name: string): boolean {
+  if (name.length < 1 || name.length > 64) return false;
+  return name.split('.').every((l) => /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$/.test(l) && l.length <= 63);
+}
+
+export const isClusterName = (name: string): boolean => /^[A-Za-z0-9]{1,16}$/.test(name);
+
+function addressProblem(ip: string): string | undefined {
+  if (!isIPv4(ip)) return `ip_address "${ip}" is not an IPv4 address`;
+  if (ip.startsWith('127.')) return `ip_address ${ip} is a loopback address; use the address the other servers reach this one on`;
+  if (ip === '0.0.0.0') return 'ip_address 0.0.0.0 is not a usable address';
+  return undefined;
+}
+
+function nodeProblems(n: ClusterNode, seen: { names: Map<string, string>; numbers: Map<number, string>; ips: Map<string, string> }): string[] {
+  const out: string[] = [];
+  if (!isNodeName(n.name)) out.push('the name must be a host name of 1–64 letters, digits, "-" and "."');
+  const sameName = seen.names.get(n.name.toLowerCase());
+  if (sameName !== undefined) out.push(`the name is also used by node "${sameName}"`);
+  if (!Number.isInteger(n.number) || n.number < 0 || n.number > 254) out.push(`number ${n.number} is outside 0–254`);
+  else if (seen.numbers.has(n.number)) out.push(`number ${n.number} is also used by node "${seen.numbers.get(n.number)}"`);
+  const bad = addressProblem(n.ipAddress);
+  if (bad) out.push(bad);
+  else if (seen.ips.has(n.ipAddress)) out.push(`ip_address ${n.ipAddress} is also used by node "${seen.ips.get(n.ipAddress)}"`);
+  if (!Number.isInteger(n.ipPort) || n.ipPort < 1 || n.ipPort > 65535) out.push(`ip_port ${n.ipPort} is outside 1–65535`);
+  seen.names.set(n.name.toLowerCase(), n.name);
+  if (!seen.numbers.has(n.number)) seen.numbers.set(n.number, n.name);
+  if (!seen.ips.has(n.ipAddress)) seen.ips.set(n.ipAddress, n.name);
+  return out;
+}
+
+/** Every way the cluster breaks the documented rules; empty when it may be written. */
+export function validateCluster(cluster: Cluster): ClusterProblem[] {
+  const problems: ClusterProblem[] = [];
+  const at = (message: string, line: number | undefined): void => {
+    problems.push(line === undefined ? { message } : { message, line });
+  };
+  if (!isClusterName(cluster.name)) at(`cluster name "${cluster.name}" must be 1–16 letters or digits`, cluster.line);
+  const seen = { names: new Map<string, string>(), numbers: new Map<number, string>(), ips: new Map<string, string>() };
+  for (const n of cluster.nodes) {
+    for (const m of nodeProblems(n, seen)) at(`node "${n.name}": ${m}`, n.line);
+  }
+  if (cluster.nodeCount !== cluster.nodes.length) {
+    at(`cluster "${cluster.name}": node_count is ${cluster.nodeCount} but there are ${cluster.nodes.length} node stanzas`, cluster.line);
+  }
+  return problems;
+}
+
+/** Throws the first problem (the count of the others in the message) as a FormatError. */
+export function assertValidCluster(cluster: Cluster): void {
+  const [first, ...rest] = validateCluster(cluster);
+  if (!first) return;
+  const more = rest.length ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : '';
+  throw new FormatError(first.message + more, first.line);
+}
+
+// ---------------------------------------------------------------------------------------
+// Writing: the canonical layout of SPEC §2.1.
+
+/** A value the reader would give back differently (trimmed, continued, empty) cannot be written. */
+function attrLine(key: string, value: string | number): string {
+  const v = String(value);
+  if (v === '' || v !== v.trim() || v.includes('\n') || v.endsWith('\\')) {
+    throw new FormatError(`cannot write ${key} = ${JSON.stringify(v)}: empty, surrounded by spaces, or would continue on the next line`);
+  }
+  return `\t${key} = ${v}\n`;
+}
+
+function stanza(type: string, attrs: [string, string | number][]): string {
+  return `${type}:\n${attrs.map(([k, v]) => attrLine(k, v)).join('')}\n`;
+}
+
+function clusterText(c: Cluster): string {
+  const nodes = [...c.nodes].sort((a, b) => a.number - b.number);
+  const parts = nodes.map((n) =>
+    stanza('node', [['ip_port', n.ipPort], ['ip_address', n.ipAddress], ['number', n.number], ['name', n.name], ['cluster', c.name]]),
+  );
+  const mode: [string, string][] = c.heartbeatMode === 'global' ? [['heartbeat_mode', 'global']] : [];
+  parts.push(stanza('cluster', [['node_count', c.nodeCount], ['name', c.name], ...mode]));
+  for (const h of c.heartbeats) parts.push(stanza('heartbeat', [['region', h.region], ['cluster', c.name]]));
+  return parts.join('');
+}
+
+/**
+ * Canonical text: per cluster its node stanzas by number, then the cluster stanza, then
+ * its heartbeat stanzas; TAB before each attribute, one blank line after each stanza.
+ * Writes the data as given: run `assertValidCluster` first to enforce the rules.
+ */
+export function serializeClusterConf(file: ClusterConfFile): string {
+  return file.clusters.map(clusterText).join('');
+}
+
+// ---------------------------------------------------------------------------------------
+// Editing the node list. Node numbers are identities inside a running O2CB cluster, so an
+// existing node keeps its number whatever happens to the others (SPEC §2.1, §3.3).
+
+export interface NodeSpec {
+  name: string;
+  ipAddress: string;
+  /** Default: the node's current port, else 7777. */
+  ipPort?: number;
+  /** Default: the node's current number, else the lowest free one. */
+  number?: number;
+}
+
+export const MAX_NODES = 255;
+
+export function newCluster(name: string, heartbeatMode: HeartbeatMode = 'local'): Cluster {
+  return { name, heartbeatMode, nodeCount: 0, nodes: [], heartbeats: [] };
+}
+
+/** Node names are host names, so they are matched without regard to case. */
+export function findNode(cluster: Cluster, name: string): ClusterNode | undefined {
+  const key = name.toLowerCase();
+  return cluster.nodes.find((n) => n.name.toLowerCase() === key);
+}
+
+export function findCluster(file: ClusterConfFile, name: string): Cluster | undefined {
+  return file.clusters.find((c) => c.name === name);
+}
+
+/** The file with `cluster` replacing the cluster of the same name, or appended. */
+export function putCluster(file: ClusterConfFile, cluster: Cluster): ClusterConfFile {
+  const found = file.clusters.some((c) => c.name === cluster.name);
+  return { clusters: found ? file.clusters.map((c) => (c.name === cluster.name ? cluster : c)) : [...file.clusters, cluster] };
+}
+
+function withNodes(cluster: Cluster, nodes: ClusterNode[]): Cluster {
+  return { ...cluster, nodes, nodeCount: nodes.length };
+}
+
+function updated(node: ClusterNode, spec: NodeSpec): ClusterNode {
+  if (spec.number !== undefined && spec.number !== node.number) {
+    throw new FormatError(`node "${node.name}" already has number ${node.number}; a node's number never changes`);
+  }
+  return { ...node, ipAddress: spec.ipAddress, ipPort: spec.ipPort ?? node.ipPort };
+}
+
+/** New numbers: explicit ones are reserved first, so an automatic one never takes them. */
+function numbered(specs: NodeSpec[], used: Map<number, string>): ClusterNode[] {
+  for (const s of specs) {
+    if (s.number === undefined) continue;
+    const owner = used.get(s.number);
+    if (owner !== undefined) throw new FormatError(`node number ${s.number} is already used by node "${owner}"`);
+    used.set(s.number, s.name);
+  }
+  let next = 0;
+  return specs.map((s) => {
+    let number = s.number;
+    if (number === undefined) {
+      while (used.has(next)) next++;
+      if (next >= MAX_NODES) throw new FormatError(`no free node number for "${s.name}": all of 0–254 are in use`);
+      used.set((number = next), s.name);
+    }
+    return { name: s.name, number, ipAddress: s.ipAddress, ipPort: s.ipPort ?? DEFAULT_IP_PORT };
+  });
+}
+
+/**
+ * Adds nodes (or updates the address/port of nodes already there, by name). New nodes get
+ * the number they ask for or the lowest free one; existing nodes keep theirs.
+ */
+export function addNodes(cluster: Cluster, specs: NodeSpec[]): Cluster {
+  const given = new Set<string>();
+  for (const s of specs) {
+    if (given.has(s.name.toLowerCase())) throw new FormatError(`node "${s.name}" is given twice`);
+    given.add(s.name.toLowerCase());
+  }
+  const bySpec = (n: ClusterNode) => specs.find((s) => s.name.toLowerCase() === n.name.toLowerCase());
+  const kept = cluster.nodes.map((n) => {
+    const s = bySpec(n);
+    return s ? updated(n, s) : n;
+  });
+  const fresh = specs.filter((s) => !findNode(cluster, s.name));
+  const used = new Map(kept.map((n) => [n.number, n.name] as const));
+  return withNodes(cluster, [...kept, ...numbered(fresh, used)]);
+}
+
+/** Removes nodes by name; the others keep their numbers. Names not present are ignored. */
+export function removeNodes(cluster: Cluster, names: string[]): Cluster {
+  const gone = new Set(names.map((n) => n.toLowerCase()));
+  return withNodes(cluster, cluster.nodes.filter((n) => !gone.has(n.name.toLowerCase())));
+}
+
+/** Makes the node list exactly `specs`: absent nodes go, present ones keep their numbers. */
+export function setNodes(cluster: Cluster, specs: NodeSpec[]): Cluster {
+  const wanted = new Set(specs.map((s) => s.name.toLowerCase()));
+  const gone = cluster.nodes.filter((n) => !wanted.has(n.name.toLowerCase())).map((n) => n.name);
+  return addNodes(removeNodes(cluster, gone), specs);
+}

@@ -1,0 +1,343 @@
+/**
+ * /etc/ovs/repositories — a format that is OURS (SPEC §2.3): Oracle never documented the
+ * file its agent kept, so this layout is this product's decision (see ovs-repositories(5)).
+ *
+ *   # uuid                            type   role  source                         description
+ *   F4135C096045458195057412169071E5  nfs    C     fileserver.example.com:/OVS    cluster root
+ *
+ * One repository per line: uuid (32 upper-case hex digits), type (nfs, ocfs2, or ext3/ext4
+ * for a local repository), role (C cluster root, S shared, L local), source (`host:/export`
+ * or a block device path), description (the rest of the line). Comments and blank lines
+ * are kept on rewrite. The older two-field form `[@]UUID SOURCE` (`@` = cluster root) is
+ * read too, so a file written by earlier tools is migrated on the next rewrite, not rejected.
+ *
+ * Decisions (ours): on read a uuid may be lower-case or in the dashed 8-4-4-4-12 form of
+ * uuidgen, and type and role may be in any case, because a hand edit that differs only
+ * there is harmless; such lines (and legacy lines) are written back in the canonical form.
+ * Columns are fixed-width (the SPEC sample's), so a line can be rendered on its own and an
+ * edit never has to re-align the lines it does not own.
+ */
+import { FormatError } from './format-error.js';
+import { joinLines, splitLines } from './fstab.js';
+import { isIPv4, isIPv6, sameAddress } from './hosts.js';
+
+export type RepositoryType = 'nfs' | 'ocfs2' | 'ext3' | 'ext4';
+export type RepositoryRole = 'C' | 'S' | 'L';
+export const REPOSITORY_TYPES: readonly RepositoryType[] = ['nfs', 'ocfs2', 'ext3', 'ext4'];
+export const REPOSITORY_ROLES: readonly RepositoryRole[] = ['C', 'S', 'L'];
+
+export interface RepositoryEntry {
+  uuid: string;
+  type: RepositoryType;
+  role: RepositoryRole;
+  source: string;
+  /** May be empty; never contains a control character. */
+  description: string;
+  /** 1-based line number in the document it belongs to. */
+  line: number;
+}
+
+/** What a caller supplies to add or update an entry. */
+export type RepositoryInput = Omit<RepositoryEntry, 'line'>;
+
+/** The same, as typed by an operator or read from a file, before validation. */
+export type RepositoryDraft = { [K in keyof RepositoryInput]: string };
+
+/**
+ * `text` is the line exactly as read, kept while it still says what `entry` says in the
+ * canonical form; a new, changed, legacy or normalised entry has none and is rendered.
+ */
+export type RepositoryLine = { kind: 'other'; text: string } | { kind: 'entry'; entry: RepositoryEntry; text?: string };
+
+export interface RepositoriesDocument {
+  lines: RepositoryLine[];
+  finalNewline: boolean;
+}
+
+export const REPOSITORIES_HEADER: readonly string[] = [
+  '# Oracle VM repositories, maintained by `ovs makerepo` / `ovs offlinerepo`.',
+  '# uuid'.padEnd(34) + 'type'.padEnd(7) + 'role'.padEnd(6) + 'source'.padEnd(31) + 'description',
+];
+
+// ---------------------------------------------------------------- field validation
+
+/** 32 upper-case hex digits, from any case and from the dashed form; undefined if not a uuid. */
+export function normalizeUuid(s: string): string | undefined {
+  const hex = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/.test(s) ? s.replace(/-/g, '') : s;
+  return /^[0-9A-Fa-f]{32}$/.test(hex) ? hex.toUpperCase() : undefined;
+}
+
+export function parseUuid(s: string): string {
+  const uuid = normalizeUuid(s);
+  if (!uuid) throw new FormatError(`"${s}" is not a repository uuid (32 hexadecimal digits)`);
+  return uuid;
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
+  const found = allowed.find((a) => a === value);
+  if (found === undefined) throw new FormatError(`"${value}" is not a repository ${what}`);
+  return found;
+}
+
+export function parseRepositoryType(s: string): RepositoryType {
+  return oneOf(s.toLowerCase(), REPOSITORY_TYPES, 'type (nfs, ocfs2, ext3 or ext4)');
+}
+
+/** C, S or L, in either case (the CLI takes `c` as the guide's `C`). */
+export function parseRole(s: string): RepositoryRole {
+  return oneOf(s.toUpperCase(), REPOSITORY_ROLES, 'role (C cluster root, S shared, L local)');
+}
+
+/** The description, trimmed; a control character (newline, tab ...) would break the line format. */
+export function checkDescription(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(s)) {
+    throw new FormatError('the description contains a control character (newline, tab ...); use plain text');
+  }
+  return s.trim();
+}
+
+/** A complete, normalised entry, or a FormatError saying which field is wrong and why. */
+export function validateEntry(input: RepositoryDraft): RepositoryInput {
+  const type = parseRepositoryType(input.type);
+  const role = parseRole(input.role);
+  const src = parseSource(input.source);
+  if ((type === 'nfs') !== (src.kind === 'nfs')) {
+    throw new FormatError(
+      type === 'nfs'
+        ? `type nfs needs a host:/export source, not "${input.source}"`
+        : `type ${type} needs a block device source, not the NFS export "${input.source}"`,
+    );
+  }
+  const local = type === 'ext3' || type === 'ext4';
+  if (local !== (role === 'L')) {
+    throw new FormatError(
+      local ? `a local ${type} repository must have role L, not ${role}` : `role L (local) needs type ext3 or ext4, not ${type}`,
+    );
+  }
+  return { uuid: parseUuid(input.uuid), type, role, source: input.source, description: checkDescription(input.description) };
+}
+
+// ---------------------------------------------------------------- sources
+
+export type RepositorySource = { kind: 'nfs'; host: string; export: string } | { kind: 'device'; path: string };
+
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?$/;
+
+/** An NFS `host:/export` (host may be `[ipv6]`) or an absolute block device path. */
+export function parseSource(s: string): RepositorySource {
+  if (s === '') throw new FormatError('the source is empty');
+  // eslint-disable-next-line no-control-regex
+  if (/[\s\u0000-\u001f\u007f]/.test(s)) throw new FormatError(`the source "${s}" contains a blank or a control character`);
+  if (s.startsWith('/')) return { kind: 'device', path: checkDevicePath(s) };
+  const colon = s.startsWith('[') ? s.indexOf(']') + 1 : s.indexOf(':');
+  if (colon <= 0 || s[colon] !== ':') {
+    throw new FormatError(`"${s}" is neither host:/export nor an absolute device path; a device path must start with / (e.g. /dev/sdb1)`);
+  }
+  const host = s.slice(0, colon);
+  const exp = s.slice(colon + 1);
+  if (exp === '') throw new FormatError(`the NFS source "${s}" has no export path after the colon (host:/export)`);
+  if (!exp.startsWith('/')) throw new FormatError(`the NFS export "${exp}" must be an absolute path (host:/export)`);
+  return { kind: 'nfs', host: checkHost(host), export: exp };
+}
+
+function checkHost(host: string): string {
+  if (host.startsWith('[')) {
+    const inner = host.slice(1, -1);
+    if (host.endsWith(']') && isIPv6(inner)) return inner;
+    throw new FormatError(`"${host}" is not a bracketed IPv6 address`);
+  }
+  if (host === '') throw new FormatError('the NFS source has no host before the colon');
+  if (!isIPv4(host) && !HOSTNAME.test(host)) throw new FormatError(`"${host}" is not a host name or an IP address`);
+  return host;
+}
+
+function checkDevicePath(path: string): string {
+  if (path === '/' || path.endsWith('/')) throw new FormatError(`the device path "${path}" ends with /; name the device itself`);
+  if (path.split('/').some((seg, i) => i > 0 && (seg === '' || seg === '.' || seg === '..'))) {
+    throw new FormatError(`the device path "${path}" is not in plain form (no //, . or .. parts)`);
+  }
+  return path;
+}
+
+export function formatSource(src: RepositorySource): string {
+  if (src.kind === 'device') return src.path;
+  return `${src.host.includes(':') ? `[${src.host}]` : src.host}:${src.export}`;
+}
+
+/** Same storage: host names compare case-insensitively, a trailing / on an export does not count. */
+export function sameSource(a: string, b: string): boolean {
+  if (a === b) return true;
+  const pa = sourceOrUndefined(a);
+  const pb = sourceOrUndefined(b);
+  if (pa?.kind === 'nfs' && pb?.kind === 'nfs') {
+    return sameAddress(pa.host, pb.host) && trimSlash(pa.export) === trimSlash(pb.export);
+  }
+  return pa?.kind === 'device' && pb?.kind === 'device' && pa.path === pb.path;
+}
+
+function sourceOrUndefined(s: string): RepositorySource | undefined {
+  try {
+    return parseSource(s);
+  } catch {
+    return undefined;
+  }
+}
+
+function trimSlash(p: string): string {
+  const c = p.replace(/\/{2,}/g, '/');
+  return c.length > 1 && c.endsWith('/') ? c.slice(0, -1) : c;
+}
+
+// ---------------------------------------------------------------- one line
+
+/** The canonical line for an entry: fixed columns, no trailing blanks. */
+export function formatEntry(e: RepositoryInput): string {
+  const head = `${e.uuid}  ${e.type.padEnd(7)}${e.role.padEnd(6)}`;
+  return e.description === '' ? head + e.source : `${head}${e.source.padEnd(30)} ${e.description}`;
+}
+
+function parseEntryLine(text: string, line: number): RepositoryLine {
+  const fields = text.trim().split(/\s+/);
+  const first = fields[0] ?? '';
+  try {
+    if (first.startsWith('@') || fields.length === 2) return legacyLine(fields, line);
+    const m = /^\s*(\S+)\s+(\S+)\s+(\S+)\s+(\S+)(?:[ \t]+(.*?))?\s*$/.exec(text);
+    if (!m) throw new FormatError('expected "uuid type role source description" (or the old "[@]uuid source")');
+    const [, uuid = '', type = '', role = '', source = '', description = ''] = m;
+    const input = validateEntry({ uuid, type, role, source, description });
+    const entry = { ...input, line };
+    return isCanonical(entry, m) ? { kind: 'entry', entry, text } : { kind: 'entry', entry };
+  } catch (e) {
+    throw e instanceof FormatError && e.line === undefined ? new FormatError(e.reason, line) : e;
+  }
+}
+
+/** Values already in canonical spelling: the operator's own spacing is then kept as is. */
+function isCanonical(e: RepositoryInput, m: RegExpExecArray): boolean {
+  return m[1] === e.uuid && m[2] === e.type && m[3] === e.role && (m[5] ?? '') === e.description;
+}
+
+function legacyLine(fields: string[], line: number): RepositoryLine {
+  if (fields.length !== 2) {
+    throw new FormatError('a line in the old form must be "[@]uuid source" (a leading @ marks the cluster root)');
+  }
+  const [rawUuid = '', source = ''] = fields;
+  const root = rawUuid.startsWith('@');
+  const type: RepositoryType = parseSource(source).kind === 'nfs' ? 'nfs' : 'ocfs2';
+  const uuid = parseUuid(root ? rawUuid.slice(1) : rawUuid);
+  return { kind: 'entry', entry: { uuid, type, role: root ? 'C' : 'S', source, description: '', line } };
+}
+
+// ---------------------------------------------------------------- the document
+
+export function parseRepositories(text: string): RepositoriesDocument {
+  const { lines, finalNewline } = splitLines(text);
+  const parsed = lines.map((t, i): RepositoryLine => {
+    const s = t.trim();
+    return s === '' || s.startsWith('#') ? { kind: 'other', text: t } : parseEntryLine(t, i + 1);
+  });
+  const doc = { lines: parsed, finalNewline };
+  checkDocument(doc);
+  return doc;
+}
+
+/** The file's text: comments, blanks and untouched entry lines as read; the rest rendered. */
+export function serializeRepositories(doc: RepositoriesDocument): string {
+  const texts = doc.lines.map((l) => (l.kind === 'other' ? l.text : (l.text ?? formatEntry(l.entry))));
+  return joinLines(texts, doc.finalNewline);
+}
+
+/** True when writing the document back changes lines nobody edited (legacy or non-canonical). */
+export function needsMigration(doc: RepositoriesDocument): boolean {
+  return doc.lines.some((l) => l.kind === 'entry' && l.text === undefined);
+}
+
+export function repositoryEntries(doc: RepositoriesDocument): RepositoryEntry[] {
+  const out: RepositoryEntry[] = [];
+  for (const l of doc.lines) if (l.kind === 'entry') out.push(l.entry);
+  return out;
+}
+
+export function findBySource(doc: RepositoriesDocument, source: string): RepositoryEntry | undefined {
+  return repositoryEntries(doc).find((e) => sameSource(e.source, source));
+}
+
+export function findByUuid(doc: RepositoriesDocument, uuid: string): RepositoryEntry | undefined {
+  const wanted = normalizeUuid(uuid);
+  return wanted === undefined ? undefined : repositoryEntries(doc).find((e) => e.uuid === wanted);
+}
+
+export function clusterRoot(doc: RepositoriesDocument): RepositoryEntry | undefined {
+  return repositoryEntries(doc).find((e) => e.role === 'C');
+}
+
+/** Rules across lines: one cluster root, no uuid or source twice. Reports the later line. */
+function checkDocument(doc: RepositoriesDocument): void {
+  const seen: RepositoryEntry[] = [];
+  for (const e of repositoryEntries(doc)) {
+    const root = e.role === 'C' ? seen.find((s) => s.role === 'C') : undefined;
+    if (root) throw new FormatError(`a second cluster root; line ${root.line} (${root.source}) is already the cluster root`, e.line);
+    const twin = seen.find((s) => s.uuid === e.uuid);
+    if (twin) throw new FormatError(`uuid ${e.uuid} is already used on line ${twin.line}`, e.line);
+    const same = seen.find((s) => sameSource(s.source, e.source));
+    if (same) throw new FormatError(`source ${e.source} is already listed on line ${same.line}`, e.line);
+    seen.push(e);
+  }
+}
+
+export interface UpsertResult {
+  doc: RepositoriesDocument;
+  changed: boolean;
+  /** The entry that was replaced, when it was an update. */
+  previous?: RepositoryEntry;
+}
+
+/**
+ * Add or update the entry for a repository, matched by uuid or else by source (the same
+ * SOURCE again updates role and description). Only that line changes; a new entry goes at
+ * the end, under the header when the file is new. Throws FormatError (no line) when the
+ * result would break a rule: a second cluster root, a uuid or source used by another line.
+ */
+export function upsertEntry(doc: RepositoriesDocument, input: RepositoryDraft): UpsertResult {
+  const entry = validateEntry(input);
+  const byUuid = doc.lines.findIndex((l) => l.kind === 'entry' && l.entry.uuid === entry.uuid);
+  const bySource = doc.lines.findIndex((l) => l.kind === 'entry' && sameSource(l.entry.source, entry.source));
+  if (byUuid >= 0 && bySource >= 0 && byUuid !== bySource) {
+    throw new FormatError(`uuid ${entry.uuid} is on line ${byUuid + 1} but source ${entry.source} is on line ${bySource + 1}`);
+  }
+  const at = byUuid >= 0 ? byUuid : bySource;
+  const old = doc.lines[at];
+  if (old?.kind === 'entry' && sameEntry(old.entry, entry)) return { doc, changed: false };
+  const lines = [...doc.lines];
+  if (at >= 0) lines[at] = { kind: 'entry', entry: { ...entry, line: at + 1 } };
+  else {
+    if (lines.length === 0) lines.push(...REPOSITORIES_HEADER.map((text): RepositoryLine => ({ kind: 'other', text })));
+    lines.push({ kind: 'entry', entry: { ...entry, line: lines.length + 1 } });
+  }
+  const next = { lines, finalNewline: doc.finalNewline || doc.lines.length === 0 };
+  try {
+    checkDocument(next);
+  } catch (e) {
+    throw e instanceof FormatError ? new FormatError(e.reason) : e;
+  }
+  return old?.kind === 'entry' ? { doc: next, changed: true, previous: old.entry } : { doc: next, changed: true };
+}
+
+function sameEntry(a: RepositoryInput, b: RepositoryInput): boolean {
+  return a.uuid === b.uuid && a.type === b.type && a.role === b.role && a.source === b.source && a.description === b.description;
+}
+
+/** Remove the entry whose uuid or source is KEY; every other line is kept as it is. */
+export function removeEntry(doc: RepositoriesDocument, key: string): { doc: RepositoriesDocument; removed?: RepositoryEntry } {
+  const uuid = normalizeUuid(key);
+  const at = doc.lines.findIndex(
+    (l) => l.kind === 'entry' && (uuid !== undefined ? l.entry.uuid === uuid : sameSource(l.entry.source, key)),
+  );
+  const old = doc.lines[at];
+  if (old?.kind !== 'entry') return { doc };
+  const lines = doc.lines
+    .filter((_l, i) => i !== at)
+    .map((l, i): RepositoryLine => (l.kind === 'entry' && l.entry.line !== i + 1 ? { ...l, entry: { ...l.entry, line: i + 1 } } : l));
+  return { doc: { lines, finalNewline: doc.finalNewline }, removed: old.entry };
+}

@@ -1,0 +1,269 @@
+/**
+ * The Host seam: everything `ovs` needs from the machine — files, programs, clock,
+ * terminal, environment, names. realHost() is the ONLY code that touches node:fs,
+ * child processes, process, Date and the terminal; memory-host.ts is its twin for tests
+ * and CI pipelines. Paths given to a Host are machine paths (no --root applied: that is
+ * paths.ts), and programs always run from an argument vector, never through a shell.
+ */
+import * as fsp from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { hostname as osHostname } from 'node:os';
+import { Resolver } from 'node:dns/promises';
+import { createInterface } from 'node:readline/promises';
+import { delimiter, join } from 'node:path';
+
+export type FileKind = 'file' | 'dir' | 'symlink' | 'block' | 'char' | 'other';
+
+export interface FileStat {
+  kind: FileKind;
+  size: number;
+  mode: number; // permission bits only
+  uid: number;
+  gid: number;
+  mtimeMs: number;
+  /** 512-byte blocks allocated (tells a sparse file from a fully allocated one). */
+  blocks: number;
+}
+
+export interface WriteOptions {
+  mode?: number;
+  /** Fail with EEXIST when the file exists (O_EXCL). */
+  exclusive?: boolean;
+  /** fsync the data before close. */
+  fsync?: boolean;
+}
+
+/** Promise-based file operations; errors carry a Node-style `code` (ENOENT, EACCES ...). */
+export interface HostFs {
+  readFile(path: string): Promise<Buffer>;
+  writeFile(path: string, data: string | Uint8Array, opts?: WriteOptions): Promise<void>;
+  appendFile(path: string, data: string, mode?: number): Promise<void>;
+  lstat(path: string): Promise<FileStat>;
+  stat(path: string): Promise<FileStat>;
+  readdir(path: string): Promise<string[]>;
+  readlink(path: string): Promise<string>;
+  mkdir(path: string, mode?: number): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+  rmdir(path: string): Promise<void>;
+  symlink(target: string, path: string): Promise<void>;
+  chmod(path: string, mode: number): Promise<void>;
+  chown(path: string, uid: number, gid: number): Promise<void>;
+  /** fsync a directory so a rename inside it is durable. */
+  syncDir(path: string): Promise<void>;
+  /** Free bytes for an unprivileged writer on the file system holding path. */
+  freeBytes(path: string): Promise<number>;
+}
+
+export interface RunOptions {
+  input?: string | Uint8Array;
+  timeoutMs?: number;
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+export interface RunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** The program does not exist (exitCode is then 127). */
+  notFound?: boolean;
+  timedOut?: boolean;
+}
+
+export interface Writer {
+  write(text: string): void;
+  readonly isTTY: boolean;
+  /** The terminal stream itself, for a spinner (real host only). */
+  readonly stream?: NodeJS.WritableStream;
+}
+
+export interface Stdin {
+  readonly isTTY: boolean;
+  readAll(): Promise<string>;
+  /** Ask a question on the terminal (stderr) and return the answer line. */
+  prompt(question: string): Promise<string>;
+}
+
+export interface Host {
+  fs: HostFs;
+  run(argv: readonly string[], opts?: RunOptions): Promise<RunResult>;
+  /** The absolute path of a program on this machine, or undefined. */
+  which(program: string): Promise<string | undefined>;
+  env: Readonly<Record<string, string | undefined>>;
+  now(): Date;
+  /** The live kernel hostname. */
+  hostname(): Promise<string>;
+  /** IPv4 addresses from DNS (not /etc/hosts: that is read through fs, under --root). */
+  resolveDns(name: string): Promise<string[]>;
+  pid: number;
+  processAlive(pid: number): boolean;
+  sleep(ms: number): Promise<void>;
+  randomHex(bytes: number): string;
+  stdout: Writer;
+  stderr: Writer;
+  stdin: Stdin;
+}
+
+// ---------------------------------------------------------------------------------------
+// realHost
+
+const SBIN_DIRS = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
+
+/** Kickstart and cron environments often lack the sbin directories the cluster tools live in. */
+function programPath(env: NodeJS.ProcessEnv): string {
+  const dirs = (env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(delimiter).filter(Boolean);
+  for (const d of SBIN_DIRS) if (!dirs.includes(d)) dirs.push(d);
+  return dirs.join(delimiter);
+}
+
+function kindOf(s: import('node:fs').Stats): FileKind {
+  if (s.isSymbolicLink()) return 'symlink';
+  if (s.isFile()) return 'file';
+  if (s.isDirectory()) return 'dir';
+  if (s.isBlockDevice()) return 'block';
+  if (s.isCharacterDevice()) return 'char';
+  return 'other';
+}
+
+function toStat(s: import('node:fs').Stats): FileStat {
+  return { kind: kindOf(s), size: s.size, mode: s.mode & 0o7777, uid: s.uid, gid: s.gid, mtimeMs: s.mtimeMs, blocks: s.blocks };
+}
+
+const realFs: HostFs = {
+  readFile: (p) => fsp.readFile(p),
+  async writeFile(p, data, opts = {}) {
+    const fh = await fsp.open(p, opts.exclusive ? 'wx' : 'w', opts.mode ?? 0o644);
+    try {
+      await fh.writeFile(data);
+      // The umask must not decide a system file's mode.
+      if (opts.mode !== undefined) await fh.chmod(opts.mode);
+      if (opts.fsync) await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  },
+  appendFile: (p, data, mode) => fsp.appendFile(p, data, { mode: mode ?? 0o600 }),
+  lstat: async (p) => toStat(await fsp.lstat(p)),
+  stat: async (p) => toStat(await fsp.stat(p)),
+  readdir: (p) => fsp.readdir(p),
+  readlink: (p) => fsp.readlink(p),
+  mkdir: async (p, mode) => {
+    await fsp.mkdir(p, { mode: mode ?? 0o755 });
+  },
+  rename: (a, b) => fsp.rename(a, b),
+  unlink: (p) => fsp.unlink(p),
+  rmdir: (p) => fsp.rmdir(p),
+  symlink: (t, p) => fsp.symlink(t, p),
+  chmod: (p, m) => fsp.chmod(p, m),
+  chown: (p, u, g) => fsp.chown(p, u, g),
+  async syncDir(p) {
+    const fh = await fsp.open(p, fsConstants.O_RDONLY | fsConstants.O_DIRECTORY);
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  },
+  async freeBytes(p) {
+    const s = await fsp.statfs(p);
+    return Number(s.bavail) * Number(s.bsize);
+  },
+};
+
+async function runReal(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  // execa is loaded only by the code paths that run programs: --help stays fast.
+  const { execa } = await import('execa');
+  const [file, ...args] = argv;
+  if (!file) throw new Error('run: empty argument vector');
+  const env = { ...process.env, ...opts.env };
+  env.PATH = programPath(env);
+  const r = await execa(file, args, {
+    input: opts.input ?? '',
+    timeout: opts.timeoutMs,
+    env,
+    extendEnv: false,
+    cwd: opts.cwd,
+    reject: false,
+    stripFinalNewline: false,
+    encoding: 'utf8',
+  });
+  const notFound = (r as { code?: string }).code === 'ENOENT';
+  return {
+    exitCode: notFound ? 127 : (r.exitCode ?? (r.signal ? 128 : 1)),
+    stdout: String(r.stdout ?? ''),
+    stderr: notFound ? `${file}: command not found\n` : String(r.stderr ?? ''),
+    notFound,
+    timedOut: r.timedOut,
+  };
+}
+
+async function whichReal(program: string): Promise<string | undefined> {
+  const dirs = program.includes('/') ? [''] : programPath(process.env).split(delimiter);
+  for (const d of dirs) {
+    const candidate = d ? join(d, program) : program;
+    try {
+      await fsp.access(candidate, fsConstants.X_OK);
+      if ((await fsp.stat(candidate)).isFile()) return candidate;
+    } catch {
+      /* not here */
+    }
+  }
+  return undefined;
+}
+
+function stdinOf(): Stdin {
+  return {
+    get isTTY() {
+      return Boolean(process.stdin.isTTY);
+    },
+    async readAll() {
+      const chunks: Buffer[] = [];
+      for await (const c of process.stdin) chunks.push(c as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    async prompt(question) {
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
+    },
+  };
+}
+
+export function realHost(): Host {
+  return {
+    fs: realFs,
+    run: runReal,
+    which: whichReal,
+    env: process.env,
+    now: () => new Date(),
+    hostname: async () => osHostname(),
+    resolveDns: async (name) => {
+      // Bounded: a pool server with a dead name server must not hang a kickstart.
+      const resolver = new Resolver({ timeout: 2000, tries: 2 });
+      try {
+        return await resolver.resolve4(name);
+      } catch {
+        return [];
+      }
+    },
+    pid: process.pid,
+    processAlive(pid) {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch (e) {
+        return (e as { code?: string }).code === 'EPERM';
+      }
+    },
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    randomHex: (n) => randomBytes(n).toString('hex'),
+    stdout: { write: (t) => void process.stdout.write(t), isTTY: Boolean(process.stdout.isTTY) },
+    stderr: { write: (t) => void process.stderr.write(t), isTTY: Boolean(process.stderr.isTTY), stream: process.stderr },
+    stdin: stdinOf(),
+  };
+}

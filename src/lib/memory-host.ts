@@ -1,0 +1,253 @@
+/**
+ * The memory host: the same Host as realHost() over memfs, a scripted program runner that
+ * refuses any command it was not told about, fake services and a fixed clock. Shipped as
+ * part of the library API (SPEC §1.4): a CI pipeline runs the commands an operator runs and
+ * then inspects the files, the commands that would have run and the service actions.
+ */
+import { Volume } from 'memfs';
+import { posix } from 'node:path';
+import type { FileKind, FileStat, Host, HostFs, RunOptions, RunResult, WriteOptions } from './host.js';
+
+export interface ProgramCall {
+  argv: string[];
+  input: string;
+}
+
+export interface Expectation {
+  /** Exact argument vector; a RegExp matches one whole argument. */
+  argv: readonly (string | RegExp)[];
+  /** The canned answer (exit 0 and empty output when omitted) ... */
+  result?: Partial<RunResult>;
+  /** ... or a function that answers, and may change the files as the real program would. */
+  respond?: (call: ProgramCall, host: MemoryHost) => Partial<RunResult> | Promise<Partial<RunResult>>;
+  /** How many calls it answers (default 1; Infinity for any number). */
+  times?: number;
+}
+
+export interface FakeService {
+  installed?: boolean; // default true
+  running?: boolean; // default false
+  /** `start` fails with this answer (the service stays stopped). */
+  failStart?: Partial<RunResult>;
+}
+
+export interface MemoryHostOptions {
+  /** Files by path; a value of null makes a directory. */
+  files?: Record<string, string | Uint8Array | null>;
+  hostname?: string;
+  /** DNS answers (IPv4) by name; /etc/hosts is read from `files`. */
+  dns?: Record<string, string[]>;
+  /** Programs `which()` finds (base names). Default: DEFAULT_PROGRAMS. */
+  programs?: readonly string[];
+  expect?: readonly Expectation[];
+  services?: Record<string, FakeService>;
+  now?: Date | string;
+  env?: Record<string, string>;
+  stdin?: string;
+  tty?: boolean;
+  /** Answers to interactive prompts, in order. */
+  answers?: readonly string[];
+  /** Paths that stat() reports as block devices (the file must exist in `files`). */
+  blockDevices?: readonly string[];
+  freeBytes?: number;
+  pid?: number;
+  /** Process ids that are alive besides this host's own pid. */
+  alivePids?: readonly number[];
+}
+
+export const DEFAULT_PROGRAMS = [
+  'mkfs.ocfs2', 'tunefs.ocfs2', 'debugfs.ocfs2', 'mounted.ocfs2', 'fsck.ocfs2', 'o2cb', 'ocfs2_hb_ctl',
+  'modprobe', 'iscsiadm', 'mount', 'umount', 'mountpoint', 'blkid', 'ssh', 'service', 'sfdisk', 'wipefs', 'dd',
+];
+
+export class UnexpectedCommandError extends Error {
+  constructor(readonly argv: readonly string[]) {
+    super(`memory host: no expectation for the command: ${argv.join(' ')}`);
+    this.name = 'UnexpectedCommandError';
+  }
+}
+
+export interface MemoryHost extends Host {
+  readonly vol: InstanceType<typeof Volume>;
+  /** Everything written to stdout / stderr so far. */
+  readonly out: string;
+  readonly err: string;
+  /** Every program run, in order (service actions included). */
+  readonly calls: ProgramCall[];
+  /** Service actions as `start o2cb`, in order. */
+  readonly serviceLog: string[];
+  readonly services: Record<string, FakeService>;
+  expect(e: Expectation): void;
+  unusedExpectations(): Expectation[];
+  readText(path: string): string;
+  exists(path: string): boolean;
+}
+
+function kindOf(s: { isSymbolicLink(): boolean; isFile(): boolean; isDirectory(): boolean }): FileKind {
+  if (s.isSymbolicLink()) return 'symlink';
+  if (s.isFile()) return 'file';
+  if (s.isDirectory()) return 'dir';
+  return 'other';
+}
+
+function memFs(vol: InstanceType<typeof Volume>, blockDevices: Set<string>, free: number): HostFs {
+  const p = vol.promises;
+  const toStat = (path: string, s: Awaited<ReturnType<typeof p.lstat>>): FileStat => ({
+    kind: blockDevices.has(path) && s.isFile() ? 'block' : kindOf(s),
+    size: Number(s.size),
+    mode: Number(s.mode) & 0o7777,
+    uid: Number(s.uid),
+    gid: Number(s.gid),
+    mtimeMs: Number(s.mtimeMs),
+    blocks: Math.ceil(Number(s.size) / 512),
+  });
+  return {
+    readFile: async (path) => Buffer.from((await p.readFile(path)) as Uint8Array),
+    async writeFile(path, data, opts: WriteOptions = {}) {
+      const fh = await p.open(path, opts.exclusive ? 'wx' : 'w', opts.mode ?? 0o644);
+      try {
+        await fh.writeFile(data);
+        if (opts.mode !== undefined) await fh.chmod(opts.mode);
+      } finally {
+        await fh.close();
+      }
+    },
+    appendFile: (path, data, mode) => p.appendFile(path, data, { mode: mode ?? 0o600 }),
+    lstat: async (path) => toStat(path, await p.lstat(path)),
+    stat: async (path) => {
+      const real = String(await p.realpath(path));
+      return toStat(real, await p.stat(path));
+    },
+    readdir: async (path) => ((await p.readdir(path)) as string[]).map(String).sort(),
+    readlink: async (path) => String(await p.readlink(path)),
+    mkdir: async (path, mode) => void (await p.mkdir(path, { mode: mode ?? 0o755 })),
+    rename: (a, b) => p.rename(a, b),
+    unlink: (path) => p.unlink(path),
+    rmdir: (path) => p.rmdir(path),
+    symlink: (t, path) => p.symlink(t, path),
+    chmod: (path, m) => p.chmod(path, m),
+    chown: (path, u, g) => p.chown(path, u, g),
+    syncDir: async () => {},
+    freeBytes: async () => free,
+  };
+}
+
+function matches(e: Expectation, argv: readonly string[]): boolean {
+  return e.argv.length === argv.length && e.argv.every((a, i) => (typeof a === 'string' ? a === argv[i] : a.test(argv[i] ?? '')));
+}
+
+/** `service X verb`, `systemctl verb X`, `/etc/init.d/X verb`: the fake service manager. */
+function serviceCall(argv: readonly string[]): { name: string; verb: string } | undefined {
+  const [a, b, c] = argv;
+  if ((a === 'service' || a === '/usr/sbin/service') && b && c) return { name: b, verb: c };
+  if ((a === 'systemctl' || a === '/usr/bin/systemctl') && b && c) return { name: c.replace(/\.service$/, ''), verb: b };
+  if (a?.startsWith('/etc/init.d/') && b) return { name: a.slice('/etc/init.d/'.length), verb: b };
+  return undefined;
+}
+
+function answerService(svc: FakeService | undefined, name: string, verb: string): Partial<RunResult> {
+  if (!svc || svc.installed === false) return { exitCode: 1, stderr: `${name}: unrecognized service\n` };
+  switch (verb) {
+    case 'start':
+    case 'restart':
+      if (svc.failStart) return { exitCode: 1, ...svc.failStart };
+      svc.running = true;
+      return { exitCode: 0 };
+    case 'stop':
+      svc.running = false;
+      return { exitCode: 0 };
+    case 'status':
+    case 'is-active':
+      return svc.running ? { exitCode: 0, stdout: `${name} is running\n` } : { exitCode: 3, stdout: `${name} is stopped\n` };
+    default: // enable, disable, reload ...
+      return { exitCode: 0 };
+  }
+}
+
+export function memoryHost(opts: MemoryHostOptions = {}): MemoryHost {
+  const files: Record<string, string | null> = {};
+  const binary: [string, Uint8Array][] = [];
+  for (const [k, v] of Object.entries(opts.files ?? {})) {
+    if (v instanceof Uint8Array) binary.push([k, v]);
+    else files[k] = v;
+  }
+  const services: Record<string, FakeService> = {};
+  for (const [name, s] of Object.entries(opts.services ?? {})) {
+    services[name] = { ...s };
+    if (s.installed !== false && !(`/etc/init.d/${name}` in files)) files[`/etc/init.d/${name}`] = `#!/bin/sh\n# fake ${name} service\n`;
+  }
+  const vol = Volume.fromJSON(files);
+  for (const [k, v] of binary) {
+    vol.mkdirSync(posix.dirname(k), { recursive: true });
+    vol.writeFileSync(k, v);
+  }
+  for (const name of Object.keys(services)) if (vol.existsSync(`/etc/init.d/${name}`)) vol.chmodSync(`/etc/init.d/${name}`, 0o755);
+
+  const fixed = opts.now === undefined ? new Date('2026-11-25T12:00:00Z') : new Date(opts.now);
+  const programs = new Set(opts.programs ?? DEFAULT_PROGRAMS);
+  const pending: { e: Expectation; left: number }[] = [];
+  const answers = [...(opts.answers ?? [])];
+  const alive = new Set([opts.pid ?? 4242, ...(opts.alivePids ?? [])]);
+  let out = '';
+  let err = '';
+
+  const host: MemoryHost = {
+    vol,
+    get out() { return out; },
+    get err() { return err; },
+    calls: [],
+    serviceLog: [],
+    services,
+    fs: memFs(vol, new Set(opts.blockDevices ?? []), opts.freeBytes ?? 64 * 2 ** 30),
+    async run(argv: readonly string[], o: RunOptions = {}): Promise<RunResult> {
+      const call = { argv: [...argv], input: o.input === undefined ? '' : Buffer.from(o.input).toString('utf8') };
+      host.calls.push(call);
+      const slot = pending.find((p) => p.left > 0 && matches(p.e, argv));
+      let answer: Partial<RunResult> | undefined;
+      if (slot) {
+        slot.left -= 1;
+        answer = slot.e.respond ? await slot.e.respond(call, host) : (slot.e.result ?? {});
+      } else {
+        const svc = serviceCall(argv);
+        if (!svc) throw new UnexpectedCommandError(argv);
+        host.serviceLog.push(`${svc.verb} ${svc.name}`);
+        answer = answerService(services[svc.name], svc.name, svc.verb);
+      }
+      return { exitCode: 0, stdout: '', stderr: '', ...answer };
+    },
+    async which(program) {
+      const base = posix.basename(program);
+      return programs.has(base) ? (program.includes('/') ? program : `/usr/sbin/${base}`) : undefined;
+    },
+    env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', ...opts.env },
+    now: () => new Date(fixed),
+    hostname: async () => opts.hostname ?? 'ovs1.example.com',
+    resolveDns: async (name) => opts.dns?.[name] ?? opts.dns?.[name.toLowerCase()] ?? [],
+    pid: opts.pid ?? 4242,
+    processAlive: (pid) => alive.has(pid),
+    sleep: async () => {},
+    randomHex: (() => {
+      let n = 0;
+      // Deterministic "random" values keep CI plans reproducible.
+      return (bytes: number) => (++n).toString(16).padStart(bytes * 2, '0').slice(-bytes * 2);
+    })(),
+    stdout: { write: (t) => void (out += t), isTTY: Boolean(opts.tty) },
+    stderr: { write: (t) => void (err += t), isTTY: Boolean(opts.tty) },
+    stdin: {
+      isTTY: Boolean(opts.tty),
+      readAll: async () => opts.stdin ?? '',
+      async prompt(q) {
+        err += q;
+        return answers.shift() ?? '';
+      },
+    },
+    expect(e) {
+      pending.push({ e, left: e.times ?? 1 });
+    },
+    unusedExpectations: () => pending.filter((p) => p.left > 0 && p.left !== Infinity && p.left === (p.e.times ?? 1)).map((p) => p.e),
+    readText: (path) => String(vol.readFileSync(path, 'utf8')),
+    exists: (path) => vol.existsSync(path),
+  };
+  for (const e of opts.expect ?? []) host.expect(e);
+  return host;
+}

@@ -1,0 +1,74 @@
+/**
+ * Progress, warnings and errors on stderr (stdout carries results only). On a terminal a
+ * spinner (ora, loaded only there); elsewhere plain `ovs: <step>` lines that read well in a
+ * kickstart log. `--json` turns progress off; `--quiet` keeps only warnings; `--verbose`
+ * adds every command run.
+ */
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Host } from './host.js';
+
+export type Verbosity = 'quiet' | 'normal' | 'verbose';
+
+export interface Reporter {
+  /** A step starts (`ovs: formatting /dev/sdb1`). */
+  step(text: string): void;
+  /** A step or change is done (`ovs: wrote /etc/ocfs2/cluster.conf`). */
+  done(text: string): void;
+  warn(text: string): void;
+  /** Shown with --verbose only (commands run, decisions taken). */
+  debug(text: string): void;
+  readonly color: ChalkInstance;
+  stop(): void;
+}
+
+export function colorWanted(host: Host, noColor: boolean): boolean {
+  if (noColor || host.env.NO_COLOR !== undefined) return false;
+  const force = host.env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  return host.stderr.isTTY;
+}
+
+type Spinner = { start(t: string): Spinner; succeed(t?: string): Spinner; stop(): Spinner; text: string; isSpinning: boolean };
+
+export async function createReporter(host: Host, opts: { verbosity: Verbosity; json: boolean; color: boolean }): Promise<Reporter> {
+  const color = new Chalk({ level: opts.color ? 1 : 0 });
+  const progress = !opts.json && opts.verbosity !== 'quiet';
+  let spinner: Spinner | undefined;
+  if (progress && host.stderr.isTTY && host.stderr.stream && host.env.CI === undefined) {
+    const { default: ora } = await import('ora');
+    spinner = ora({ stream: host.stderr.stream, color: 'cyan', isEnabled: opts.color }) as unknown as Spinner;
+  }
+  const line = (text: string) => host.stderr.write(`${text}\n`);
+  const pause = () => {
+    if (spinner?.isSpinning) spinner.stop();
+  };
+  return {
+    color,
+    step(text) {
+      if (!progress) return;
+      if (spinner) spinner.start(text);
+      else line(`ovs: ${text}`);
+    },
+    done(text) {
+      if (!progress) return;
+      if (spinner) spinner.succeed(text);
+      else line(`ovs: ${text}`);
+    },
+    warn(text) {
+      pause();
+      line(`${color.yellow('ovs: warning:')} ${text}`);
+    },
+    debug(text) {
+      if (opts.verbosity !== 'verbose' || opts.json) return;
+      pause();
+      line(color.dim(`ovs: ${text}`));
+    },
+    stop: pause,
+  };
+}
+
+/** A reporter that prints nothing (library callers that only want results). */
+export function silentReporter(): Reporter {
+  const nop = () => {};
+  return { step: nop, done: nop, warn: nop, debug: nop, stop: nop, color: new Chalk({ level: 0 }) };
+}

@@ -1,0 +1,45 @@
+/**
+ * Rendering what a run did: the dry-run plan (a unified diff per file, the argv of each
+ * program, each service action, in order) and the list of changes applied before a failure.
+ */
+import type { Change } from './changes.js';
+
+function describeChange(c: Change): string {
+  switch (c.kind) {
+    case 'write':
+      return `write    ${c.path}`;
+    case 'mkdir':
+      return `mkdir    ${c.path}`;
+    case 'symlink':
+      return `symlink  ${c.path} -> ${c.target}`;
+    case 'remove':
+      return `remove   ${c.path}`;
+    case 'rmdir':
+      return `rmdir    ${c.path}`;
+    case 'rename':
+      return `rename   ${c.path} -> ${c.target}`;
+    case 'service':
+      return `service  ${c.service?.action} ${c.service?.name}   (${(c.argv ?? []).join(' ')})`;
+    case 'run':
+      return `run      ${(c.argv ?? []).map(quoteArg).join(' ')}`;
+  }
+}
+
+/** Shell-style quoting for display only (nothing is ever run through a shell). */
+export function quoteArg(a: string): string {
+  return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+}
+
+export function renderPlan(changes: readonly Change[]): string[] {
+  if (changes.length === 0) return ['Plan (dry run): nothing to change.'];
+  const out = ['Plan (dry run: nothing was changed):'];
+  for (const c of changes) {
+    out.push(`  ${describeChange(c)}`);
+    if (c.diff) out.push(...c.diff.trimEnd().split('\n').map((l) => `    ${l}`));
+  }
+  return out;
+}
+
+export function renderApplied(changes: readonly Change[]): string[] {
+  return changes.map((c) => `  ${c.result.padEnd(9)} ${describeChange(c)}`);
+}

@@ -1,0 +1,28 @@
+/**
+ * Run `ovs` through the library API on a memory host and collect what a user would see:
+ * exit status, stdout, stderr, and (with --json) the parsed document.
+ */
+import { main } from '../../src/cli.js';
+import { memoryHost, type MemoryHost, type MemoryHostOptions } from '../../src/lib/memory-host.js';
+
+export interface Outcome {
+  exit: number;
+  stdout: string;
+  stderr: string;
+  host: MemoryHost;
+  /** The --json document, when stdout holds one. */
+  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export async function runOvs(argv: string[], hostOrOptions: MemoryHost | MemoryHostOptions = {}): Promise<Outcome> {
+  const host = 'vol' in hostOrOptions ? (hostOrOptions as MemoryHost) : memoryHost(hostOrOptions as MemoryHostOptions);
+  const outBefore = host.out.length;
+  const errBefore = host.err.length;
+  const exit = await main(argv, host);
+  const stdout = host.out.slice(outBefore);
+  let json: unknown;
+  if (argv.includes('--json')) {
+    json = JSON.parse(stdout); // exactly one document, or the test fails here
+  }
+  return { exit, stdout, stderr: host.err.slice(errBefore), host, json };
+}
