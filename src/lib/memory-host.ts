@@ -92,6 +92,13 @@ function kindOf(s: { isSymbolicLink(): boolean; isFile(): boolean; isDirectory()
 
 function memFs(vol: InstanceType<typeof Volume>, blockDevices: Set<string>, free: number): HostFs {
   const p = vol.promises;
+  // memfs follows symbolic links only in the last component of some calls; the kernel
+  // follows them in every directory component. Resolving the parent here makes the double
+  // behave like the real thing (writes under a /OVS link land in the repository).
+  const real = (path: string): string => {
+    const dir = posix.dirname(path);
+    return dir === '/' || dir === '.' ? path : posix.join(String(vol.realpathSync(dir)), posix.basename(path));
+  };
   const toStat = (path: string, s: Awaited<ReturnType<typeof p.lstat>>): FileStat => ({
     kind: blockDevices.has(path) && s.isFile() ? 'block' : kindOf(s),
     size: Number(s.size),
@@ -101,10 +108,17 @@ function memFs(vol: InstanceType<typeof Volume>, blockDevices: Set<string>, free
     mtimeMs: Number(s.mtimeMs),
     blocks: Math.ceil(Number(s.size) / 512),
   });
+  const isLink = (path: string) => {
+    try {
+      return vol.lstatSync(path).isSymbolicLink();
+    } catch {
+      return false;
+    }
+  };
   return {
     readFile: async (path) => Buffer.from((await p.readFile(path)) as Uint8Array),
     async writeFile(path, data, opts: WriteOptions = {}) {
-      const fh = await p.open(path, opts.exclusive ? 'wx' : 'w', opts.mode ?? 0o644);
+      const fh = await p.open(real(path), opts.exclusive ? 'wx' : 'w', opts.mode ?? 0o644);
       try {
         await fh.writeFile(data);
         if (opts.mode !== undefined) await fh.chmod(opts.mode);
@@ -112,19 +126,24 @@ function memFs(vol: InstanceType<typeof Volume>, blockDevices: Set<string>, free
         await fh.close();
       }
     },
-    appendFile: (path, data, mode) => p.appendFile(path, data, { mode: mode ?? 0o600 }),
-    lstat: async (path) => toStat(path, await p.lstat(path)),
+    appendFile: async (path, data, mode) => p.appendFile(real(path), data, { mode: mode ?? 0o600 }),
+    lstat: async (path) => toStat(path, await p.lstat(real(path))),
     stat: async (path) => {
-      const real = String(await p.realpath(path));
-      return toStat(real, await p.stat(path));
+      const target = String(await p.realpath(path));
+      return toStat(target, await p.stat(target));
     },
     readdir: async (path) => ((await p.readdir(path)) as string[]).map(String).sort(),
-    readlink: async (path) => String(await p.readlink(path)),
-    mkdir: async (path, mode) => void (await p.mkdir(path, { mode: mode ?? 0o755 })),
-    rename: (a, b) => p.rename(a, b),
-    unlink: (path) => p.unlink(path),
-    rmdir: (path) => p.rmdir(path),
-    symlink: (t, path) => p.symlink(t, path),
+    readlink: async (path) => String(await p.readlink(real(path))),
+    mkdir: async (path, mode) => void (await p.mkdir(real(path), { mode: mode ?? 0o755 })),
+    async rename(a, b) {
+      const [from, to] = [real(a), real(b)];
+      // rename(2) replaces a link at the destination; memfs would move into its target.
+      if (isLink(to)) vol.unlinkSync(to);
+      await p.rename(from, to);
+    },
+    unlink: async (path) => p.unlink(real(path)),
+    rmdir: async (path) => p.rmdir(real(path)),
+    symlink: async (t, path) => p.symlink(t, real(path)),
     chmod: (path, m) => p.chmod(path, m),
     chown: (path, u, g) => p.chown(path, u, g),
     syncDir: async () => {},
