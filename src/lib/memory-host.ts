@@ -137,8 +137,14 @@ function memFs(vol: InstanceType<typeof Volume>, blockDevices: Set<string>, free
     mkdir: async (path, mode) => void (await p.mkdir(real(path), { mode: mode ?? 0o755 })),
     async rename(a, b) {
       const [from, to] = [real(a), real(b)];
-      // rename(2) replaces a link at the destination; memfs would move into its target.
+      // rename(2) replaces a link at the destination, and moves a link itself; memfs would
+      // move into, or move, the link's target instead.
       if (isLink(to)) vol.unlinkSync(to);
+      if (isLink(from)) {
+        vol.symlinkSync(String(vol.readlinkSync(from)), to);
+        vol.unlinkSync(from);
+        return;
+      }
       await p.rename(from, to);
     },
     unlink: async (path) => p.unlink(real(path)),

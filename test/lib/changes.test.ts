@@ -25,12 +25,12 @@ const journal = (host: MemoryHost) => host.readText(JOURNAL).trim().split('\n').
 describe('atomic writes', () => {
   it('replaces the content, keeps mode and owner, and leaves no temporary file', async () => {
     const host = memoryHost({ files: { '/etc/o2cb': 'A=1\n' } });
-    host.vol.chmodSync('/etc/o2cb', 0o640);
+    host.vol.chmodSync('/etc/o2cb', 0o604);
     host.vol.chownSync('/etc/o2cb', 1000, 1001);
     expect(await changes(host).writeFile('/etc/o2cb', 'A=2\n')).toBe(true);
     expect(host.readText('/etc/o2cb')).toBe('A=2\n');
     const st = host.vol.statSync('/etc/o2cb');
-    expect([Number(st.mode) & 0o777, Number(st.uid), Number(st.gid)]).toEqual([0o640, 1000, 1001]);
+    expect([Number(st.mode) & 0o777, Number(st.uid), Number(st.gid)]).toEqual([0o604, 1000, 1001]);
     expect(host.vol.readdirSync('/etc')).toEqual(['o2cb']);
   });
 
