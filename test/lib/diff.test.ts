@@ -1,0 +1,59 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { unifiedDiff } from '../../src/lib/diff.js';
+import { scratchDir } from '../helpers/sandbox.js';
+
+const scratch = scratchDir('diff');
+afterAll(() => scratch.remove());
+
+/** GNU diff -u's hunks for the same two texts (its header lines dropped). */
+function gnuDiff(a: string, b: string): string {
+  const dir = mkdtempSync(join(scratch.path, 'd-'));
+  writeFileSync(join(dir, 'a'), a);
+  writeFileSync(join(dir, 'b'), b);
+  const r = spawnSync('diff', ['-u', join(dir, 'a'), join(dir, 'b')], { encoding: 'utf8' });
+  rmSync(dir, { recursive: true });
+  return r.stdout.split('\n').slice(2).join('\n');
+}
+
+const ours = (a: string, b: string) => unifiedDiff('f', a, b).split('\n').slice(2).join('\n');
+
+describe('unified diff for the plan', () => {
+  it('is empty for equal texts', () => {
+    expect(unifiedDiff('/etc/fstab', 'a\n', 'a\n')).toBe('');
+  });
+
+  it('shows a new file against /dev/null', () => {
+    expect(unifiedDiff('/etc/x', '', 'a\nb\n')).toBe('--- /dev/null\n+++ /etc/x\n@@ -0,0 +1,2 @@\n+a\n+b\n');
+  });
+
+  it('agrees with GNU diff -u on random line edits', () => {
+    const text = fc.array(fc.constantFrom('a', 'b', 'c', '', '# x', 'UUID=1 /OVS ocfs2'), { maxLength: 30 }).map((l) => (l.length ? `${l.join('\n')}\n` : ''));
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        const mine = ours(a, b);
+        const theirs = gnuDiff(a, b);
+        // Hunk boundaries may differ where several shortest scripts exist; the changed line counts may not.
+        const count = (s: string, c: string) => s.split('\n').filter((l) => l.startsWith(c)).length;
+        expect([count(mine, '-'), count(mine, '+')]).toEqual([count(theirs, '-'), count(theirs, '+')]);
+        expect(mine.split('\n').filter((l) => l.startsWith('@@')).length).toBe(theirs.split('\n').filter((l) => l.startsWith('@@')).length);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('matches GNU diff -u exactly on a one-line fstab edit inside a long file', () => {
+    const lines = Array.from({ length: 200 }, (_, i) => `/dev/sd${i} /mnt/${i} ext3 defaults 0 0`);
+    const a = `${lines.join('\n')}\n`;
+    lines[100] = `# ovs: ${lines[100]}`;
+    const b = `${lines.join('\n')}\n`;
+    expect(ours(a, b)).toBe(gnuDiff(a, b));
+  });
+
+  it('marks a missing final newline like diff does', () => {
+    expect(ours('a\nb', 'a\nc')).toBe(gnuDiff('a\nb', 'a\nc'));
+  });
+});

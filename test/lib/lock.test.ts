@@ -1,0 +1,83 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
+import { realHost, type Host } from '../../src/lib/host.js';
+import { LOCK_PATH } from '../../src/lib/lock.js';
+import { registerProbe } from '../helpers/probe-command.js';
+import { runOvs } from '../helpers/run.js';
+import { scratchDir } from '../helpers/sandbox.js';
+
+registerProbe();
+
+const holder = (pid: number) => JSON.stringify({ pid, command: 'ovs makerepo fs:/OVS C root', started: '2026-11-25T11:59:00.000Z' });
+const files = (lock: string) => ({ '/etc/probe/probe.conf': 'old\n', [LOCK_PATH]: lock });
+const probeExpect = [{ argv: ['probe-tool', '--apply', 'new'] }];
+
+describe('the run lock (memory host)', () => {
+  it('waits for a live holder, then gives up with exit 75 naming it, changing nothing', async () => {
+    const r = await runOvs(['--lock-timeout', '1', 'probe-changes', 'new'], { files: files(holder(999)), alivePids: [999] });
+    expect(r.exit).toBe(75);
+    expect(r.stderr).toContain('ovs: waiting for /run/lock/ovs.lock, held by pid 999 (ovs makerepo fs:/OVS C root), started 2026-11-25T11:59:00.000Z');
+    expect(r.stderr).toContain('ovs: probe-changes: another ovs run holds /run/lock/ovs.lock: pid 999 (ovs makerepo fs:/OVS C root), started 2026-11-25T11:59:00.000Z while waiting for the lock');
+    expect(r.stderr).toContain('ovs: hint: wait for pid 999 to finish and run the command again, or raise --lock-timeout');
+    expect(r.host.readText('/etc/probe/probe.conf')).toBe('old\n');
+    expect(r.host.readText(LOCK_PATH)).toBe(holder(999));
+  });
+
+  it('takes over a lock whose holder is dead, with a warning, and releases it at the end', async () => {
+    const r = await runOvs(['probe-changes', 'new'], { files: files(holder(777)), expect: probeExpect, services: { probe: {} } });
+    expect(r.exit).toBe(0);
+    expect(r.stderr).toContain('ovs: warning: taking over a stale lock /run/lock/ovs.lock held by pid 777 (ovs makerepo fs:/OVS C root), started 2026-11-25T11:59:00.000Z, which is no longer running');
+    expect(r.host.exists(LOCK_PATH)).toBe(false);
+  });
+
+  it('takes over a lock with unreadable content (a holder that died while writing it)', async () => {
+    const r = await runOvs(['probe-changes', 'new'], { files: files(''), expect: probeExpect, services: { probe: {} } });
+    expect(r.exit).toBe(0);
+    expect(r.stderr).toContain('taking over a stale lock /run/lock/ovs.lock with unreadable content');
+  });
+
+  it('is released after a failed run too', async () => {
+    const r = await runOvs(['probe-changes', '--fail-after-write', 'new'], { files: { '/etc/probe/probe.conf': 'old\n' } });
+    expect(r.exit).toBe(69);
+    expect(r.host.exists(LOCK_PATH)).toBe(false);
+  });
+
+  it('is not taken by a dry run', async () => {
+    const r = await runOvs(['--dry-run', 'probe-changes', 'new'], { files: files(holder(999)), alivePids: [999] });
+    expect(r.exit).toBe(0);
+  });
+});
+
+function capturing(): { host: Host; err: () => string } {
+  let err = '';
+  const base = realHost();
+  return { host: { ...base, stdout: { write: () => {}, isTTY: false }, stderr: { write: (t) => void (err += t), isTTY: false } }, err: () => err };
+}
+
+describe('the run lock between two real processes', () => {
+  const scratch = scratchDir('lock');
+  const root = join(scratch.path, 'root');
+  mkdirSync(join(root, 'etc/probe'), { recursive: true });
+  mkdirSync(join(root, 'run/lock'), { recursive: true });
+  writeFileSync(join(root, 'etc/probe/probe.conf'), 'old\n');
+  const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
+  afterAll(() => {
+    sleeper.kill('SIGKILL');
+    scratch.remove();
+  });
+
+  it('a second run waits while the holder lives, says who holds it, and proceeds once it is released', async () => {
+    const lockFile = join(root, 'run/lock/ovs.lock');
+    writeFileSync(lockFile, holder(sleeper.pid as number));
+    const { host, err } = capturing();
+    setTimeout(() => unlinkSync(lockFile), 700); // the holder finishes
+    const exit = await main(['--root', root, '--lock-timeout', '10', 'probe-changes', 'new'], host);
+    expect(err()).toContain(`waiting for /run/lock/ovs.lock, held by pid ${sleeper.pid} (ovs makerepo fs:/OVS C root)`);
+    expect(exit).toBe(0);
+    expect(readFileSync(join(root, 'etc/probe/probe.conf'), 'utf8')).toBe('new\n');
+    expect(existsSync(lockFile)).toBe(false);
+  });
+});
