@@ -1,0 +1,118 @@
+/**
+ * One service, through whichever init system the machine runs: systemd when it is the
+ * running init (`/run/systemd/system` exists, as sd_booted(3) tests), SysV otherwise
+ * (`service NAME verb`, which runs `/etc/init.d/NAME`). Status is a read-only probe with
+ * LSB meanings (0 running, 3 stopped); start, stop, restart and enable are changes, made
+ * through ctx.changes with `{ service }` so dry-run plans and the journal show them in order.
+ */
+import type { Context } from '../command.js';
+import { exists } from '../files.js';
+import type { PlannedResult } from '../changes.js';
+
+export type InitSystem = 'systemd' | 'sysv';
+export type ServiceAction = 'start' | 'stop' | 'restart' | 'enable';
+export type ServiceState = 'running' | 'stopped' | 'not-installed' | 'unknown';
+
+export interface ServiceStatus {
+  name: string;
+  state: ServiceState;
+  /** The status probe's exit code (absent when nothing was probed). */
+  exitCode?: number;
+  /** What the status probe printed, trimmed (stdout, else stderr). */
+  output?: string;
+}
+
+const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system'];
+/** Runlevels a pool server boots into: 2 on Debian, 3 or 5 on RHEL/Oracle VM. */
+const BOOT_RUNLEVELS = ['2', '3', '5'];
+
+export async function initSystem(ctx: Context): Promise<InitSystem> {
+  return (await exists(ctx.fs, '/run/systemd/system')) ? 'systemd' : 'sysv';
+}
+
+/**
+ * SysV: the init script exists. systemd: a unit file, or an init script (systemd runs
+ * those through its sysv generator; ocfs2-tools ships no o2cb.service).
+ */
+export async function serviceInstalled(ctx: Context, name: string, init?: InitSystem): Promise<boolean> {
+  if (await exists(ctx.fs, `/etc/init.d/${name}`)) return true;
+  if ((init ?? (await initSystem(ctx))) === 'sysv') return false;
+  for (const dir of UNIT_DIRS) if (await exists(ctx.fs, `${dir}/${name}.service`)) return true;
+  return false;
+}
+
+/** The argument vector for a verb on a service. */
+export function serviceArgv(init: InitSystem, name: string, verb: string): string[] {
+  return init === 'systemd' ? ['systemctl', verb, name] : ['service', name, verb];
+}
+
+function stateOf(code: number): ServiceState {
+  if (code === 0) return 'running';
+  // LSB: 1 dead with a pid file, 2 dead with a lock file, 3 not running.
+  if (code === 1 || code === 2 || code === 3) return 'stopped';
+  return 'unknown';
+}
+
+/**
+ * LSB status, probed for real (even in a dry run). Under --root there is no live machine to
+ * ask: the state is `unknown` unless the service is not installed in the image.
+ */
+export async function serviceStatus(ctx: Context, name: string, init?: InitSystem): Promise<ServiceStatus> {
+  const system = init ?? (await initSystem(ctx));
+  if (!(await serviceInstalled(ctx, name, system))) return { name, state: 'not-installed' };
+  if (ctx.offline) return { name, state: 'unknown' };
+  const verb = system === 'systemd' ? 'is-active' : 'status';
+  const r = await ctx.probe(serviceArgv(system, name, verb));
+  const output = (r.stdout.trim() || r.stderr.trim()).slice(0, 2000);
+  return { name, state: r.notFound ? 'unknown' : stateOf(r.exitCode), exitCode: r.exitCode, ...(output ? { output } : {}) };
+}
+
+async function act(ctx: Context, name: string, action: Exclude<ServiceAction, 'enable'>, init?: InitSystem): Promise<PlannedResult> {
+  const system = init ?? (await initSystem(ctx));
+  return ctx.changes.run(serviceArgv(system, name, action), { service: { name, action } });
+}
+
+export const startService = (ctx: Context, name: string, init?: InitSystem) => act(ctx, name, 'start', init);
+export const stopService = (ctx: Context, name: string, init?: InitSystem) => act(ctx, name, 'stop', init);
+export const restartService = (ctx: Context, name: string, init?: InitSystem) => act(ctx, name, 'restart', init);
+
+/**
+ * Started at boot? systemd: `systemctl is-enabled` (live only). SysV, and under --root: an
+ * `S??NAME` link in a boot runlevel directory, which is also what systemd's sysv generator reads.
+ */
+export async function serviceEnabled(ctx: Context, name: string, init?: InitSystem): Promise<boolean> {
+  const system = init ?? (await initSystem(ctx));
+  if (system === 'systemd' && !ctx.offline) return (await ctx.probe(['systemctl', 'is-enabled', name])).exitCode === 0;
+  for (const level of BOOT_RUNLEVELS) {
+    const dir = `/etc/rc${level}.d`;
+    const entries = await ctx.fs.readdir(dir).catch(() => [] as string[]);
+    if (entries.some((e) => /^S\d\d/.test(e) && e.slice(3) === name)) return true;
+  }
+  return false;
+}
+
+export interface EnableResult {
+  /** false when it was already enabled (nothing run). */
+  changed: boolean;
+  argv?: string[];
+  result?: PlannedResult;
+  /** Why nothing could be run (no tool to enable SysV services with). */
+  skipped?: string;
+}
+
+/** The tool that links a SysV script into the boot runlevels on this system. */
+async function sysvEnableArgv(ctx: Context, name: string): Promise<string[] | undefined> {
+  if (await ctx.host.which('update-rc.d')) return ['update-rc.d', name, 'defaults']; // Debian
+  if (await ctx.host.which('chkconfig')) return ['chkconfig', name, 'on']; // RHEL, Oracle VM
+  return undefined;
+}
+
+/** Start the service at boot (idempotent: nothing is run when it already is). */
+export async function enableService(ctx: Context, name: string, init?: InitSystem): Promise<EnableResult> {
+  const system = init ?? (await initSystem(ctx));
+  if (await serviceEnabled(ctx, name, system)) return { changed: false };
+  const argv = system === 'systemd' ? ['systemctl', 'enable', name] : await sysvEnableArgv(ctx, name);
+  if (!argv) return { changed: false, skipped: 'neither update-rc.d nor chkconfig is installed' };
+  const result = await ctx.changes.run(argv, { service: { name, action: 'enable' } });
+  return { changed: true, argv, result };
+}
