@@ -9,7 +9,7 @@
  * `..` and symbolic links is the caller's job (it needs the file system, this module is pure).
  */
 import { FormatError } from './format-error.js';
-import { decodeFstabField, splitLines } from './fstab.js';
+import { decodeFstabField, splitFields, splitLines } from './fstab.js';
 
 export interface MountEntry {
   /** 1-based line number. */
@@ -27,7 +27,7 @@ export function parseProcMounts(text: string): MountEntry[] {
   const out: MountEntry[] = [];
   const { lines } = splitLines(text);
   for (let i = 0; i < lines.length; i++) {
-    const fields = (lines[i] ?? '').split(/[ \t]+/).filter((f) => f !== '');
+    const fields = splitFields(lines[i] ?? '');
     if (fields.length === 0) continue;
     // The kernel always writes six fields; four are enough to know what is mounted where.
     if (fields.length < 4 || fields.length > 6) {

@@ -83,7 +83,6 @@ function parseValue(raw: string, line: number): string {
 
 /** The value as written to the file: bare when it is safe, else double-quoted and escaped. */
 export function formatValue(value: string): string {
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(value)) throw new FormatError('a value cannot contain a newline or a control character');
   if (value === '' || BARE.test(value)) return value;
   return `"${value.replace(/["\\$`]/g, (c) => '\\' + c)}"`;

@@ -90,7 +90,6 @@ export function parseRole(s: string): RepositoryRole {
 
 /** The description, trimmed; a control character (newline, tab ...) would break the line format. */
 export function checkDescription(s: string): string {
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f-\u009f]/.test(s)) {
     throw new FormatError('the description contains a control character (newline, tab ...); use plain text');
   }
@@ -127,7 +126,6 @@ const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\.[A-Z
 /** An NFS `host:/export` (host may be `[ipv6]`) or an absolute block device path. */
 export function parseSource(s: string): RepositorySource {
   if (s === '') throw new FormatError('the source is empty');
-  // eslint-disable-next-line no-control-regex
   if (/[\s\u0000-\u001f\u007f]/.test(s)) throw new FormatError(`the source "${s}" contains a blank or a control character`);
   if (s.startsWith('/')) return { kind: 'device', path: checkDevicePath(s) };
   const colon = s.startsWith('[') ? s.indexOf(']') + 1 : s.indexOf(':');
@@ -308,6 +306,8 @@ export function upsertEntry(doc: RepositoriesDocument, input: RepositoryDraft): 
   }
   const at = byUuid >= 0 ? byUuid : bySource;
   const old = doc.lines[at];
+  // The same storage written another way (`host:/OVS/`) keeps the spelling already on file.
+  if (old?.kind === 'entry' && sameSource(old.entry.source, entry.source)) entry.source = old.entry.source;
   if (old?.kind === 'entry' && sameEntry(old.entry, entry)) return { doc, changed: false };
   const lines = [...doc.lines];
   if (at >= 0) lines[at] = { kind: 'entry', entry: { ...entry, line: at + 1 } };
@@ -339,5 +339,7 @@ export function removeEntry(doc: RepositoriesDocument, key: string): { doc: Repo
   const lines = doc.lines
     .filter((_l, i) => i !== at)
     .map((l, i): RepositoryLine => (l.kind === 'entry' && l.entry.line !== i + 1 ? { ...l, entry: { ...l.entry, line: i + 1 } } : l));
-  return { doc: { lines, finalNewline: doc.finalNewline }, removed: old.entry };
+  // Lines before the last one were newline-terminated; removing the last keeps them so.
+  const finalNewline = doc.finalNewline || at === doc.lines.length - 1;
+  return { doc: { lines, finalNewline }, removed: old.entry };
 }
