@@ -3,6 +3,9 @@
  * order of work: storage, heartbeat, cluster, repositories, checks, services).
  */
 import type { CommandDef } from '../lib/command.js';
+import completion from './completion.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const COMMANDS: CommandDef<any, any>[] = [];
+export const COMMANDS: CommandDef<any, any>[] = [
+  completion,
+];
