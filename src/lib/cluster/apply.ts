@@ -1,0 +1,71 @@
+/**
+ * Putting a planned configuration in place: cluster.conf and the O2CB settings written
+ * atomically with backups (ctx.changes), o2cb enabled at boot, then the cluster brought up
+ * through the service layer — or, when it already runs, the added nodes registered in it
+ * (a running cluster is never restarted behind the operator's back).
+ */
+import { posix } from 'node:path';
+import type { Context } from '../command.js';
+import { EXIT, OvsError } from '../errors.js';
+import { sha256Hex } from '../formats/bundle.js';
+import { enableService, initSystem, serviceInstalled, startInOrder, type ServiceStep } from '../services/index.js';
+import { CLUSTER_CONF, type ConfigurePlan } from './configure.js';
+import { o2cbRegisteredClusters } from './o2cb.js';
+import { syncRunningCluster, type OnlineSync } from './online.js';
+
+export interface WrittenFile {
+  path: string;
+  changed: boolean;
+  sha256: string;
+}
+
+export interface ApplyResult {
+  clusterConf: WrittenFile;
+  o2cbSettings: WrittenFile;
+  enabled: 'enabled' | 'already' | 'skipped';
+  /** started: o2cb was started now; online: it already ran (nodes registered instead). */
+  o2cb: 'started' | 'online' | 'planned' | 'skipped (offline)';
+  start?: ServiceStep;
+  sync: OnlineSync;
+}
+
+/** What must hold before the first write: o2cb installed, no other cluster running here. */
+export async function preflight(ctx: Context, plan: ConfigurePlan): Promise<void> {
+  if (!(await serviceInstalled(ctx, 'o2cb'))) {
+    throw new OvsError(EXIT.UNAVAILABLE, 'the o2cb service is not installed (no /etc/init.d/o2cb)', {
+      while: 'checking the O2CB cluster service',
+      hint: 'install ocfs2-tools (yum install ocfs2-tools / apt-get install ocfs2-tools), then run the command again',
+    });
+  }
+  const stale = (await o2cbRegisteredClusters(ctx)).filter((c) => c !== plan.cluster.name);
+  if (stale.length) {
+    throw new OvsError(EXIT.CONFIG, `another O2CB cluster '${stale[0]}' is online on this host`, {
+      while: `configuring cluster '${plan.cluster.name}'`,
+      hint: `unmount its OCFS2 volumes, take it offline (\`service o2cb offline ${stale[0]}\`), then run the command again`,
+    });
+  }
+}
+
+export async function writeConfiguration(ctx: Context, path: string, text: string): Promise<WrittenFile> {
+  await ctx.changes.mkdir(posix.dirname(path));
+  // No mode: an existing file keeps its own (SPEC §1.3); a new one gets 0644.
+  const changed = await ctx.changes.writeFile(path, text);
+  return { path, changed, sha256: sha256Hex(text) };
+}
+
+export async function applyConfiguration(ctx: Context, plan: ConfigurePlan): Promise<ApplyResult> {
+  await preflight(ctx, plan);
+  const clusterConf = await writeConfiguration(ctx, CLUSTER_CONF, plan.clusterConfText);
+  const o2cbSettings = await writeConfiguration(ctx, plan.settingsPath, plan.settingsText);
+  const init = await initSystem(ctx);
+  const en = await enableService(ctx, 'o2cb', init);
+  if (en.skipped) ctx.report.warn(`cannot enable o2cb at boot: ${en.skipped}`);
+  const enabled = en.skipped ? 'skipped' : en.changed ? 'enabled' : 'already';
+  const sync = await syncRunningCluster(ctx, plan.cluster, CLUSTER_CONF);
+  for (const why of sync.reasons) ctx.report.warn(`${why}: restart o2cb when the cluster can go offline (ovs services restart)`);
+  if (sync.online) return { clusterConf, o2cbSettings, enabled, o2cb: 'online', sync };
+  const [start] = await startInOrder(ctx, { strict: true, services: ['o2cb'] });
+  const o2cb = start?.outcome === 'started' ? 'started' : ctx.global.dryRun ? 'planned' : 'skipped (offline)';
+  if (start?.note) ctx.report.warn(`o2cb: ${start.note}`);
+  return { clusterConf, o2cbSettings, enabled, o2cb, ...(start ? { start } : {}), sync };
+}

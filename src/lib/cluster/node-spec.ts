@@ -1,0 +1,69 @@
+/**
+ * A node as the operator writes it on the command line: `NAME[=IPV4][:NUMBER]`
+ * (`ovs1`, `ovs1=192.168.1.11`, `ovs1:3`, `ovs1.example.com=192.168.1.11:0`). Parsed and
+ * checked against the documented cluster.conf rules (SPEC §2.1) before anything is read
+ * or written; a bad one is exit 65 naming the option and the value.
+ */
+import { EXIT, OvsError } from '../errors.js';
+import { isIPv4, isNodeName, MAX_NODES } from '../formats/cluster-conf.js';
+
+export interface NodeArg {
+  name: string;
+  ipAddress?: string;
+  number?: number;
+  /** The argument as given, for messages. */
+  text: string;
+}
+
+const SPEC = /^([^=:]*)(?:=([^:]*))?(?::(.*))?$/;
+
+function bad(option: string, text: string, why: string, hint: string): OvsError {
+  return new OvsError(EXIT.DATAERR, `${option} '${text}': ${why}`, { while: `reading ${option}`, hint });
+}
+
+/** The IPv4 problem of an address a node may use, or undefined. */
+export function addressProblem(ip: string): string | undefined {
+  if (!isIPv4(ip)) return `'${ip}' is not an IPv4 address (O2CB speaks IPv4 only)`;
+  if (ip.startsWith('127.')) return `${ip} is a loopback address: the other servers could never reach this node on it`;
+  if (ip === '0.0.0.0') return '0.0.0.0 is not an address a node can be reached on';
+  return undefined;
+}
+
+export function parseNodeArg(text: string, option = '--node'): NodeArg {
+  const m = SPEC.exec(text);
+  const usage = `write ${option} NAME[=IPV4][:NUMBER], e.g. ${option} ovs1.example.com=192.168.1.11:0`;
+  if (!m) throw bad(option, text, 'is not NAME[=IPV4][:NUMBER]', usage);
+  const [, name = '', ip, num] = m;
+  if (!isNodeName(name)) {
+    throw bad(option, text, `node name '${name}' is not a host name (1-64 letters, digits, "-" and ".")`, 'the node name must be the server\'s host name, as `hostname` prints it');
+  }
+  const node: NodeArg = { name, text };
+  if (ip !== undefined) {
+    const why = addressProblem(ip);
+    if (why) throw bad(option, text, why, `give the address the other pool servers reach ${name} on, or leave it out to resolve ${name}`);
+    node.ipAddress = ip;
+  }
+  if (num !== undefined) {
+    if (!/^\d{1,3}$/.test(num) || Number(num) >= MAX_NODES) throw bad(option, text, `node number '${num}' is not 0-254`, usage);
+    node.number = Number(num);
+  }
+  return node;
+}
+
+/** Several specs: names (any case) and explicit addresses and numbers must not repeat. */
+export function parseNodeArgs(texts: readonly string[], option = '--node'): NodeArg[] {
+  const nodes = texts.map((t) => parseNodeArg(t, option));
+  const seen = new Map<string, NodeArg>();
+  for (const n of nodes) {
+    const clash = [...seen.values()].find((o) =>
+      o.name.toLowerCase() === n.name.toLowerCase() || (n.ipAddress && o.ipAddress === n.ipAddress) || (n.number !== undefined && o.number === n.number),
+    );
+    if (clash) {
+      const what = clash.name.toLowerCase() === n.name.toLowerCase() ? `node '${n.name}' is given twice` : clash.ipAddress === n.ipAddress && n.ipAddress ? `address ${n.ipAddress} is given to both ${clash.name} and ${n.name}` : `number ${n.number} is given to both ${clash.name} and ${n.name}`;
+      throw new OvsError(EXIT.DATAERR, what, { while: `reading ${option}`, hint: 'every node needs its own name, address and number' });
+    }
+    seen.set(n.name.toLowerCase(), n);
+  }
+  if (nodes.length > MAX_NODES) throw new OvsError(EXIT.DATAERR, `${nodes.length} nodes given; an O2CB cluster holds at most ${MAX_NODES}`, { while: `reading ${option}` });
+  return nodes;
+}
