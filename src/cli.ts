@@ -6,7 +6,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { posix } from 'node:path';
-import { COMMANDS } from './commands/index.js';
+import { COMMANDS, type CommandEntry } from './commands/index.js';
 import { Changes } from './lib/changes.js';
 import type { CommandDef, Context, GlobalOptions } from './lib/command.js';
 import { EXIT, OvsError, exitCodeOf } from './lib/errors.js';
@@ -25,7 +25,29 @@ interface Selected {
   flags: Record<string, unknown>;
 }
 
-function buildProgram(host: Host, sink: { errors: string[]; json: boolean }, onSelect: (s: Selected) => void): Command {
+/** Global options that take a value: their value is not the command word. */
+const VALUED_GLOBALS = new Set(['--root', '--lock-timeout']);
+
+/** The command words of argv (the command, and for `help X` also X), without loading anything. */
+function commandWords(argv: readonly string[]): string[] {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length && words.length < 2; i++) {
+    const a = argv[i] as string;
+    if (VALUED_GLOBALS.has(a)) i++;
+    else if (!a.startsWith('-')) words.push(a);
+    if (words.length === 1 && words[0] !== 'help') break;
+  }
+  return words;
+}
+
+/** Load the definitions of the commands this argv names; the others stay summaries. */
+async function loadNamed(argv: readonly string[]): Promise<Map<string, CommandDef>> {
+  const wanted = commandWords(argv);
+  const entries = COMMANDS.filter((e) => wanted.includes(e.name));
+  return new Map(await Promise.all(entries.map(async (e): Promise<[string, CommandDef]> => [e.name, await e.load()])));
+}
+
+function buildProgram(host: Host, sink: { errors: string[]; json: boolean }, defs: Map<string, CommandDef>, onSelect: (s: Selected) => void): Command {
   const program = new Command('ovs')
     .description('Oracle VM Server 2.x server-pool high availability: storage, heartbeat, O2CB cluster, repositories, checks, services')
     .version(VERSION, '-V, --version', 'print the version')
@@ -51,10 +73,15 @@ function buildProgram(host: Host, sink: { errors: string[]; json: boolean }, onS
     },
   });
   program.configureOutput(output(''));
-  for (const def of COMMANDS) {
-    const cmd = program.command(def.name).description(def.summary);
+  for (const entry of COMMANDS) {
+    const cmd = program.command(entry.name).description(entry.summary);
+    cmd.configureOutput(output(entry.name));
+    const def = defs.get(entry.name);
+    if (!def) {
+      cmd.allowUnknownOption().allowExcessArguments().action(() => notLoaded(entry));
+      continue;
+    }
     def.define(cmd);
-    cmd.configureOutput(output(def.name));
     cmd.action((...received: unknown[]) => {
       const self = received[received.length - 1] as Command;
       // Keep commander's own parsed values (variadic arguments arrive as arrays).
@@ -62,6 +89,10 @@ function buildProgram(host: Host, sink: { errors: string[]; json: boolean }, onS
     });
   }
   return program;
+}
+
+function notLoaded(entry: CommandEntry): never {
+  throw new Error(`command ${entry.name} was selected but not loaded (argv scan and commander disagree)`);
 }
 
 function globalOptions(flags: Record<string, unknown>, host: Host): GlobalOptions {
@@ -172,7 +203,7 @@ function reportFailure(err: unknown, command: string, g: GlobalOptions, host: Ho
 export async function main(argv: readonly string[], host: Host): Promise<number> {
   const sink = { errors: [] as string[], json: argv.includes('--json') };
   let selected: Selected | undefined;
-  const program = buildProgram(host, sink, (s) => (selected = s));
+  const program = buildProgram(host, sink, await loadNamed(argv), (s) => (selected = s));
   let g: GlobalOptions;
   try {
     await program.parseAsync([...argv], { from: 'user' });

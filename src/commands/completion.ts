@@ -81,7 +81,8 @@ export default defineCommand({
   async run(_ctx, o) {
     // Imported here, not at the top: the registry imports this module.
     const { COMMANDS } = await import('./index.js');
-    return { shell: o.shell, script: o.shell === 'bash' ? bashCompletion(COMMANDS) : zshCompletion(COMMANDS) };
+    const defs = await Promise.all(COMMANDS.map((e) => e.load()));
+    return { shell: o.shell, script: o.shell === 'bash' ? bashCompletion(defs) : zshCompletion(defs) };
   },
   human: (r) => [r.script.trimEnd()],
 });

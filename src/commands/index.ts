@@ -1,11 +1,22 @@
 /**
  * The registry: every `ovs` command, in the order `ovs --help` lists them (the guide's
  * order of work: storage, heartbeat, cluster, repositories, checks, services).
+ * Entries are lazy: only the command being run (or asked about) is loaded, so `ovs --help`
+ * and `ovs --version` start fast however many commands there are. The name and summary
+ * here must equal the command's own (a unit test checks).
  */
 import type { CommandDef } from '../lib/command.js';
-import completion from './completion.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const COMMANDS: CommandDef<any, any>[] = [
-  completion,
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  load(): Promise<CommandDef<any, any>>;
+}
+
+export const COMMANDS: CommandEntry[] = [
+  { name: 'cluster-configure', summary: 'Write the O2CB cluster configuration (cluster.conf, O2CB settings) and start o2cb', load: async () => (await import('./cluster-configure.js')).default },
+  { name: 'services', summary: "Start, stop or show the cluster services in the guide's order (o2cb, ocfs2, ovsrepositories, ovs-agent)", load: async () => (await import('./services.js')).default },
+  { name: 'cluster-check', summary: 'Check every HA prerequisite of the pool (--alter-fstab moves /OVS out of fstab)', load: async () => (await import('./cluster-check.js')).default },
+  { name: 'completion', summary: 'Print a bash or zsh completion script', load: async () => (await import('./completion.js')).default },
 ];

@@ -9,8 +9,6 @@ import * as fsp from 'node:fs/promises';
 import { constants as fsConstants } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
-import { Resolver } from 'node:dns/promises';
-import { createInterface } from 'node:readline/promises';
 import { delimiter, join } from 'node:path';
 
 export type FileKind = 'file' | 'dir' | 'symlink' | 'block' | 'char' | 'other';
@@ -224,6 +222,7 @@ function stdinOf(): Stdin {
       return Buffer.concat(chunks).toString('utf8');
     },
     async prompt(question) {
+      const { createInterface } = await import('node:readline/promises');
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
         return await rl.question(question);
@@ -232,6 +231,27 @@ function stdinOf(): Stdin {
       }
     },
   };
+}
+
+/**
+ * `ovs ... | head` closes the pipe early: later writes are dropped instead of crashing the
+ * run with an unhandled EPIPE (the work still finishes and its exit status stands).
+ */
+const safeWriters = new WeakMap<NodeJS.WriteStream, (text: string) => void>();
+
+function pipeSafe(stream: NodeJS.WriteStream): (text: string) => void {
+  const known = safeWriters.get(stream);
+  if (known) return known;
+  let closed = false;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    closed = true;
+  });
+  const write = (text: string) => {
+    if (!closed) stream.write(text);
+  };
+  safeWriters.set(stream, write);
+  return write;
 }
 
 export function realHost(): Host {
@@ -244,6 +264,7 @@ export function realHost(): Host {
     hostname: async () => osHostname(),
     resolveDns: async (name) => {
       // Bounded: a pool server with a dead name server must not hang a kickstart.
+      const { Resolver } = await import('node:dns/promises'); // loaded only when a name is looked up
       const resolver = new Resolver({ timeout: 2000, tries: 2 });
       try {
         return await resolver.resolve4(name);
@@ -262,8 +283,8 @@ export function realHost(): Host {
     },
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     randomHex: (n) => randomBytes(n).toString('hex'),
-    stdout: { write: (t) => void process.stdout.write(t), isTTY: Boolean(process.stdout.isTTY) },
-    stderr: { write: (t) => void process.stderr.write(t), isTTY: Boolean(process.stderr.isTTY), stream: process.stderr },
+    stdout: { write: pipeSafe(process.stdout), isTTY: Boolean(process.stdout.isTTY) },
+    stderr: { write: pipeSafe(process.stderr), isTTY: Boolean(process.stderr.isTTY), stream: process.stderr },
     stdin: stdinOf(),
   };
 }

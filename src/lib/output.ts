@@ -4,8 +4,25 @@
  * kickstart log. `--json` turns progress off; `--quiet` keeps only warnings; `--verbose`
  * adds every command run.
  */
-import { Chalk, type ChalkInstance } from 'chalk';
 import type { Host } from './host.js';
+
+/** The few colours ovs uses; chalk behind them only when colour is on (it costs start-up time). */
+export interface Paint {
+  red(text: string): string;
+  green(text: string): string;
+  yellow(text: string): string;
+  dim(text: string): string;
+  bold(text: string): string;
+}
+
+const plain = (t: string) => t;
+export const NO_PAINT: Paint = { red: plain, green: plain, yellow: plain, dim: plain, bold: plain };
+
+async function paint(color: boolean): Promise<Paint> {
+  if (!color) return NO_PAINT;
+  const { Chalk } = await import('chalk');
+  return new Chalk({ level: 1 });
+}
 
 export type Verbosity = 'quiet' | 'normal' | 'verbose';
 
@@ -17,7 +34,7 @@ export interface Reporter {
   warn(text: string): void;
   /** Shown with --verbose only (commands run, decisions taken). */
   debug(text: string): void;
-  readonly color: ChalkInstance;
+  readonly color: Paint;
   stop(): void;
 }
 
@@ -31,7 +48,7 @@ export function colorWanted(host: Host, noColor: boolean): boolean {
 type Spinner = { start(t: string): Spinner; succeed(t?: string): Spinner; stop(): Spinner; text: string; isSpinning: boolean };
 
 export async function createReporter(host: Host, opts: { verbosity: Verbosity; json: boolean; color: boolean }): Promise<Reporter> {
-  const color = new Chalk({ level: opts.color ? 1 : 0 });
+  const color = await paint(opts.color);
   const progress = !opts.json && opts.verbosity !== 'quiet';
   let spinner: Spinner | undefined;
   if (progress && host.stderr.isTTY && host.stderr.stream && host.env.CI === undefined) {
@@ -70,5 +87,5 @@ export async function createReporter(host: Host, opts: { verbosity: Verbosity; j
 /** A reporter that prints nothing (library callers that only want results). */
 export function silentReporter(): Reporter {
   const nop = () => {};
-  return { step: nop, done: nop, warn: nop, debug: nop, stop: nop, color: new Chalk({ level: 0 }) };
+  return { step: nop, done: nop, warn: nop, debug: nop, stop: nop, color: NO_PAINT };
 }

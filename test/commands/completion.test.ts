@@ -28,6 +28,13 @@ describe('ovs completion', () => {
     expect(complete(r.stdout, ['ovs', '--dry-'])).toEqual(['--dry-run']);
   });
 
+  it('every registry entry names and summarises its command exactly as the command does', async () => {
+    for (const entry of COMMANDS) {
+      const def = await entry.load();
+      expect([entry.name, entry.summary]).toEqual([def.name, def.summary]);
+    }
+  });
+
   it("bash: completes a command's own options, after global options too", async () => {
     const r = await runOvs(['completion', 'bash']);
     expect(complete(r.stdout, ['ovs', '--root', '/mnt', 'completion', ''])).toEqual(['--help']);

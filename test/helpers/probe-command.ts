@@ -29,5 +29,7 @@ export const probeCommand = defineCommand({
 });
 
 export function registerProbe(): void {
-  if (!COMMANDS.includes(probeCommand)) COMMANDS.push(probeCommand);
+  if (!COMMANDS.some((e) => e.name === probeCommand.name)) {
+    COMMANDS.push({ name: probeCommand.name, summary: probeCommand.summary, load: async () => probeCommand });
+  }
 }
