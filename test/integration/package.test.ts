@@ -1,0 +1,55 @@
+/**
+ * Packaging and documentation (SPEC §4): `npm pack` gives a tarball that installs offline
+ * and whose `ovs --version` works; every man page renders without a warning; every command
+ * has its man page.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { COMMANDS } from '../../src/commands/index.js';
+import { describeWithTools } from '../helpers/tools.js';
+import { scratchDir } from '../helpers/sandbox.js';
+
+const run = (argv: string[], cwd?: string) => spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8', cwd, env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' } });
+const version = JSON.parse(readFileSync('package.json', 'utf8')).version as string;
+
+describeWithTools(['npm', 'man', 'groff'], 'packaging and man pages', () => {
+  const scratch = scratchDir('package');
+  afterAll(() => scratch.remove());
+
+  it('npm pack gives a tarball that installs offline, with a working ovs --version and ovs --help', () => {
+    const pack = run(['npm', 'pack', '--silent', '--pack-destination', scratch.path]);
+    expect(pack.status, pack.stderr).toBe(0);
+    const tarball = join(scratch.path, `ovs-${version}.tgz`);
+    const prefix = join(scratch.path, 'prefix');
+    const install = run(['npm', 'install', '-g', '--offline', '--prefix', prefix, tarball]);
+    expect(install.status, install.stderr).toBe(0);
+    const ovs = join(prefix, 'bin', 'ovs');
+    expect(run([ovs, '--version']).stdout).toBe(`${version}\n`);
+    const help = run([ovs, '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('Usage: ovs [options] [command]');
+    const files = run(['tar', '-tzf', tarball]).stdout;
+    for (const f of ['package/bin/ovs', 'package/dist/bin.js', 'package/dist/index.js', 'package/man/ovs.8']) expect(files).toContain(f);
+  }, 180_000);
+
+  it('every man page renders with no warning', () => {
+    const pages = readdirSync('man').filter((f) => /\.[0-9]$/.test(f));
+    expect(pages.length).toBeGreaterThan(0);
+    for (const page of pages) {
+      const r = spawnSync('man', ['--warnings', '-E', 'UTF-8', '-l', join('man', page)], { encoding: 'utf8', env: { ...process.env, MANWIDTH: '80', MANPAGER: 'cat', PAGER: 'cat' } });
+      expect(r.status, page).toBe(0);
+      expect(r.stderr, page).toBe('');
+    }
+  });
+
+  it('every command has its man page, and ovs(8) names it', () => {
+    const index = readFileSync('man/ovs.8', 'utf8');
+    for (const { name } of COMMANDS) {
+      if (name === 'completion' || name === 'demo') continue; // documented in ovs(8) itself
+      expect(readdirSync('man'), name).toContain(`ovs-${name}.8`);
+      expect(index, name).toContain(`ovs-${name} (8)`);
+    }
+  });
+});
