@@ -15,3 +15,19 @@ export type { MemoryHost, MemoryHostOptions, Expectation, FakeService, ProgramCa
 export { EXIT, EXIT_MEANINGS, OvsError } from './lib/errors.js';
 export type { Change } from './lib/changes.js';
 export { VERSION } from './version.js';
+
+// The pure format modules: parse, validate and write each file a pool depends on, e.g. to
+// check a cluster.conf in CI before it reaches a server.
+import * as bundle from './lib/formats/bundle.js';
+import * as clusterConf from './lib/formats/cluster-conf.js';
+import * as fstab from './lib/formats/fstab.js';
+import * as hosts from './lib/formats/hosts.js';
+import * as iscsiadm from './lib/formats/iscsiadm.js';
+import * as o2cbSettings from './lib/formats/o2cb-settings.js';
+import * as ovsrepo from './lib/formats/ovsrepo.js';
+import * as procMounts from './lib/formats/proc-mounts.js';
+import * as procPartitions from './lib/formats/proc-partitions.js';
+import * as repositories from './lib/formats/repositories.js';
+import * as repositoryOptions from './lib/formats/repositories-options.js';
+export { FormatError } from './lib/formats/format-error.js';
+export const formats = { bundle, clusterConf, fstab, hosts, iscsiadm, o2cbSettings, ovsrepo, procMounts, procPartitions, repositories, repositoryOptions };
