@@ -1,0 +1,221 @@
+/**
+ * `ovs cluster-check --alter-fstab`: the 2.1 -> 2.1.2 migration of the guide. Every
+ * `/etc/fstab` line whose mount point is `/OVS` or below moves into `/etc/ovs/repositories`
+ * (fstab-move.ts says how), and the fstab line is commented out behind a marker naming
+ * `ovs`. Every other fstab byte stays as it was: the edit goes through the line-preserving
+ * fstab model. The whole move is planned and validated first; then repositories is written
+ * (so a failure before fstab leaves a state a second run completes), then fstab, both
+ * through ctx.changes (atomic, previous content backed up under /var/lib/ovs/backups).
+ */
+import { posix } from 'node:path';
+import type { Context } from '../command.js';
+import { BACKUP_DIR } from '../changes.js';
+import { EXIT, OvsError } from '../errors.js';
+import { readOptional, statOrUndefined } from '../files.js';
+import { FormatError } from '../formats/format-error.js';
+import { commentOutEntries, ovsEntries, parseFstab, type FstabDocument, type FstabEntry } from '../formats/fstab.js';
+import { parseOvsRepo, OVSREPO_FILE } from '../formats/ovsrepo.js';
+import { mountsAt, parseProcMounts } from '../formats/proc-mounts.js';
+import { mountOptionsFor, parseRepositoryOptions } from '../formats/repositories-options.js';
+import {
+  findBySource,
+  normalizeUuid,
+  parseRepositories,
+  serializeRepositories,
+  upsertEntry,
+  type RepositoriesDocument,
+  type RepositoryRole,
+  type RepositoryType,
+} from '../formats/repositories.js';
+import { FSTAB, PROC_MOUNTS, REPOSITORIES } from './facts.js';
+import { isOvsRoot, repositoryShapeOf } from './fstab-move.js';
+
+export type UuidOrigin = 'listed' | 'ovsrepo' | 'mount-point' | 'ocfs2-volume' | 'new';
+
+export interface FstabMove {
+  /** The fstab line (1-based) that is commented out. */
+  line: number;
+  mountPoint: string;
+  uuid: string;
+  type: RepositoryType;
+  role: RepositoryRole;
+  source: string;
+  description: string;
+  /** Where the uuid came from: the entry already in the repositories file, the storage's .ovsrepo ... */
+  uuidFrom: UuidOrigin;
+  notes: string[];
+}
+
+export interface FstabMigrationPlan {
+  moves: FstabMove[];
+  /** undefined when the repositories file needs no change (every source already listed). */
+  repositoriesText?: string;
+  fstabText?: string;
+}
+
+export interface FstabMigrationResult {
+  moves: FstabMove[];
+  /** Where the previous /etc/fstab was saved (absent in a dry run or when nothing moved). */
+  backup?: string;
+  dryRun: boolean;
+}
+
+const DOING = 'moving /OVS out of /etc/fstab';
+
+function unreadable(path: string, e: FormatError): OvsError {
+  return new OvsError(EXIT.OSFILE, `${path}: ${e.message}`, {
+    while: DOING,
+    hint: e.line === undefined ? `correct ${path}, then run again` : `correct or comment out ${path} line ${e.line}, then run again`,
+  });
+}
+
+async function parsed<T>(ctx: Context, path: string, parse: (text: string) => T): Promise<{ text: string | undefined; value: T }> {
+  const text = await readOptional(ctx.fs, path);
+  try {
+    return { text, value: parse(text ?? '') };
+  } catch (e) {
+    throw e instanceof FormatError ? unreadable(path, e) : e;
+  }
+}
+
+/** Two lines mounting on /OVS itself: which one is the cluster root is not ours to guess. */
+function refuseTwoRoots(entries: FstabEntry[]): void {
+  const roots = entries.filter((e) => isOvsRoot(e.file));
+  if (roots.length > 1) {
+    throw new OvsError(EXIT.CONFIG, `/etc/fstab mounts ${roots.length} file systems on /OVS (lines ${roots.map((r) => r.line).join(', ')})`, {
+      while: DOING,
+      hint: `keep only the cluster root's line: comment out the others in /etc/fstab, then run again`,
+    });
+  }
+}
+
+/** The storage's own .ovsrepo, when it is mounted at the fstab mount point right now (live only). */
+async function mountedIdentity(ctx: Context, mountPoint: string): Promise<string | undefined> {
+  if (ctx.offline) return undefined;
+  const mounts = await readOptional(ctx.fs, PROC_MOUNTS);
+  let mounted = false;
+  try {
+    mounted = mounts !== undefined && mountsAt(parseProcMounts(mounts), mountPoint).length > 0;
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+  }
+  if (!mounted) return undefined;
+  const text = await readOptional(ctx.fs, posix.join(mountPoint, OVSREPO_FILE));
+  try {
+    return text === undefined ? undefined : parseOvsRepo(text).uuid;
+  } catch (e) {
+    if (e instanceof FormatError) return undefined; // a damaged card does not decide the identity
+    throw e;
+  }
+}
+
+/** The OCFS2 volume uuid (`tunefs.ocfs2 -Q %U`), read-only and live only. */
+async function ocfs2VolumeUuid(ctx: Context, device: string): Promise<string | undefined> {
+  if (ctx.offline || !(await ctx.host.which('tunefs.ocfs2'))) return undefined;
+  const r = await ctx.probe(['tunefs.ocfs2', '-Q', '%U', device]);
+  return r.exitCode === 0 ? normalizeUuid(r.stdout.trim()) : undefined;
+}
+
+/**
+ * The repository's identity, in the order SPEC §3.2 gives for makerepo: an entry already
+ * listed for this source; the storage's .ovsrepo (every pool server must use one uuid);
+ * a 2.1 mount point `/OVS/<uuid>`; the OCFS2 volume uuid; a new one.
+ */
+async function identityOf(ctx: Context, doc: RepositoriesDocument, entry: FstabEntry, source: string, type: RepositoryType): Promise<{ uuid: string; from: UuidOrigin }> {
+  const listed = findBySource(doc, source);
+  if (listed) return { uuid: listed.uuid, from: 'listed' };
+  const card = await mountedIdentity(ctx, entry.file);
+  if (card) return { uuid: card, from: 'ovsrepo' };
+  const named = normalizeUuid(posix.basename(entry.file));
+  if (named) return { uuid: named, from: 'mount-point' };
+  const volume = type === 'ocfs2' ? await ocfs2VolumeUuid(ctx, source) : undefined;
+  if (volume) return { uuid: volume, from: 'ocfs2-volume' };
+  return { uuid: ctx.host.randomHex(16).toUpperCase(), from: 'new' };
+}
+
+function notesFor(entry: FstabEntry, move: Omit<FstabMove, 'notes'>, optionsFor: (t: RepositoryType) => string | undefined): string[] {
+  const notes: string[] = [];
+  const configured = optionsFor(move.type);
+  if (entry.mntops !== 'defaults' && configured !== undefined && entry.mntops !== configured) {
+    notes.push(`its mount options "${entry.mntops}" are not carried over: "${configured}" from /etc/ovs/repositories.options applies`);
+  }
+  if (move.role === 'L' && isOvsRoot(entry.file)) {
+    notes.push(`a local ${move.type} file system cannot be the cluster root: it becomes a local repository (role L)`);
+  }
+  if (!isOvsRoot(entry.file) && posix.basename(entry.file) !== move.uuid) {
+    notes.push(`it will be reachable as /OVS/${move.uuid} instead of ${entry.file}`);
+  }
+  return notes;
+}
+
+async function optionsLookup(ctx: Context): Promise<(t: RepositoryType) => string | undefined> {
+  try {
+    const options = parseRepositoryOptions(await readOptional(ctx.fs, '/etc/ovs/repositories.options'));
+    return (t) => mountOptionsFor(options, t);
+  } catch (e) {
+    if (e instanceof FormatError) return () => undefined; // cluster-check reports that file on its own
+    throw e;
+  }
+}
+
+function upsert(doc: RepositoriesDocument, move: Omit<FstabMove, 'notes'>): RepositoriesDocument {
+  try {
+    return upsertEntry(doc, { uuid: move.uuid, type: move.type, role: move.role, source: move.source, description: move.description }).doc;
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    throw new OvsError(EXIT.CONFIG, `/etc/fstab line ${move.line} (${move.mountPoint}) cannot be added to ${REPOSITORIES}: ${e.reason}`, {
+      while: DOING,
+      hint: move.role === 'C' ? `the cluster root is already in ${REPOSITORIES}: umount /OVS and comment out /etc/fstab line ${move.line}, or remove the other root with ovs offlinerepo -d` : `correct ${REPOSITORIES} or /etc/fstab line ${move.line}, then run again`,
+    });
+  }
+}
+
+/** Read and validate everything; nothing is changed. An empty plan when no line is under /OVS. */
+export async function planFstabMigration(ctx: Context): Promise<FstabMigrationPlan> {
+  const fstab = await parsed<FstabDocument>(ctx, FSTAB, parseFstab);
+  const entries = ovsEntries(fstab.value);
+  if (entries.length === 0) return { moves: [] };
+  refuseTwoRoots(entries);
+  const repos = await parsed(ctx, REPOSITORIES, parseRepositories);
+  const optionsFor = await optionsLookup(ctx);
+  let doc = repos.value;
+  const moves: FstabMove[] = [];
+  for (const entry of entries) {
+    const shape = repositoryShapeOf(entry);
+    const id = await identityOf(ctx, doc, entry, shape.source, shape.type);
+    const listed = id.from === 'listed' ? findBySource(doc, shape.source) : undefined;
+    const base = { line: entry.line, mountPoint: entry.file, uuid: id.uuid, uuidFrom: id.from, ...shape, ...(listed ? { role: listed.role, type: listed.type, description: listed.description } : {}) };
+    if (!listed) doc = upsert(doc, base);
+    moves.push({ ...base, notes: notesFor(entry, base, optionsFor) });
+  }
+  const repositoriesText = serializeRepositories(doc);
+  return {
+    moves,
+    ...(repositoriesText !== (repos.text ?? '') ? { repositoriesText } : {}),
+    fstabText: commentOutEntries(fstab.value, entries.map((e) => e.line)),
+  };
+}
+
+/** The backup changes.ts made of the fstab this run replaced (its run directory ends in our pid). */
+async function findBackup(ctx: Context, original: string): Promise<string | undefined> {
+  if (!(await statOrUndefined(ctx.fs, BACKUP_DIR))) return undefined;
+  const runs = (await ctx.fs.readdir(BACKUP_DIR)).filter((d) => d.endsWith(`-${ctx.host.pid}`)).sort().reverse();
+  for (const run of runs) {
+    const path = posix.join(BACKUP_DIR, run, FSTAB);
+    if ((await readOptional(ctx.fs, path)) === original) return path;
+  }
+  return undefined;
+}
+
+export async function applyFstabMigration(ctx: Context, plan: FstabMigrationPlan): Promise<FstabMigrationResult> {
+  const result: FstabMigrationResult = { moves: plan.moves, dryRun: ctx.changes.dryRun };
+  if (plan.moves.length === 0 || plan.fstabText === undefined) return result;
+  const original = (await readOptional(ctx.fs, FSTAB)) ?? '';
+  if (plan.repositoriesText !== undefined) {
+    await ctx.changes.mkdir(posix.dirname(REPOSITORIES));
+    await ctx.changes.writeFile(REPOSITORIES, plan.repositoriesText);
+  }
+  await ctx.changes.writeFile(FSTAB, plan.fstabText);
+  const backup = ctx.changes.dryRun ? undefined : await findBackup(ctx, original);
+  return backup ? { ...result, backup } : result;
+}

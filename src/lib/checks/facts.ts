@@ -1,0 +1,94 @@
+/**
+ * Everything the checks look at, read once per run: the system files (through ctx.fs, so
+ * under --root they are the image's and under --dry-run they include the run's own planned
+ * edits), the host name and, on a live machine, /proc/mounts. A file that is missing or does
+ * not parse is not an error here: it is a finding, reported by the check that needs it.
+ */
+import type { Context } from '../command.js';
+import { OvsError } from '../errors.js';
+import { readOptional } from '../files.js';
+import { locateO2cbSettings } from '../cluster/settings-file.js';
+import { findCluster, parseClusterConf, type Cluster, type ClusterConfFile } from '../formats/cluster-conf.js';
+import { FormatError } from '../formats/format-error.js';
+import { parseFstab, type FstabDocument } from '../formats/fstab.js';
+import type { HostsFile } from '../formats/hosts.js';
+import { parseO2cbSettings } from '../formats/o2cb-settings.js';
+import { parseProcMounts, type MountEntry } from '../formats/proc-mounts.js';
+import { parseRepositories, type RepositoriesDocument } from '../formats/repositories.js';
+import { readHostsFile, thisHostname } from '../resolve.js';
+
+export const CLUSTER_CONF = '/etc/ocfs2/cluster.conf';
+export const REPOSITORIES = '/etc/ovs/repositories';
+export const FSTAB = '/etc/fstab';
+export const PROC_MOUNTS = '/proc/mounts';
+
+/** A system file: its text and what it parsed to, or why it could not be used. */
+export interface Loaded<T> {
+  path: string;
+  text?: string;
+  value?: T;
+  /** Absent from the system. */
+  missing?: boolean;
+  /** Present but unusable (the message already names the line when there is one). */
+  error?: { message: string; line?: number };
+}
+
+export interface Facts {
+  offline: boolean;
+  /** This host's name, or why it is unknown (under --root: no /etc/hostname in the image). */
+  hostname: { name?: string; error?: string };
+  hosts: HostsFile;
+  clusterConf: Loaded<ClusterConfFile>;
+  /** The cluster the checks are about: O2CB_BOOTCLUSTER's, else the only one in the file. */
+  cluster?: Cluster;
+  o2cb: Loaded<Record<string, string>>;
+  repositories: Loaded<RepositoriesDocument>;
+  fstab: Loaded<FstabDocument>;
+  /** Live only (undefined under --root, where the image's mounts mean nothing). */
+  mounts?: Loaded<MountEntry[]>;
+}
+
+export async function loadFile<T>(ctx: Context, path: string, parse: (text: string) => T): Promise<Loaded<T>> {
+  const text = await readOptional(ctx.fs, path);
+  if (text === undefined) return { path, missing: true };
+  try {
+    return { path, text, value: parse(text) };
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    return { path, text, error: e.line === undefined ? { message: e.message } : { message: e.message, line: e.line } };
+  }
+}
+
+async function hostnameOf(ctx: Context): Promise<Facts['hostname']> {
+  try {
+    return { name: await thisHostname(ctx) };
+  } catch (e) {
+    if (e instanceof OvsError) return { error: e.message };
+    throw e;
+  }
+}
+
+function selectCluster(conf: ClusterConfFile | undefined, bootCluster: string | undefined): Cluster | undefined {
+  if (!conf) return undefined;
+  const boot = bootCluster ? findCluster(conf, bootCluster) : undefined;
+  return boot ?? (conf.clusters.length === 1 ? conf.clusters[0] : undefined);
+}
+
+export async function gatherFacts(ctx: Context): Promise<Facts> {
+  const [hostname, hosts, clusterConf, o2cb, repositories, fstab] = await Promise.all([
+    hostnameOf(ctx),
+    readHostsFile(ctx),
+    loadFile(ctx, CLUSTER_CONF, parseClusterConf),
+    locateO2cbSettings(ctx).then((p) => loadFile(ctx, p, parseO2cbSettings)),
+    loadFile(ctx, REPOSITORIES, parseRepositories),
+    loadFile(ctx, FSTAB, parseFstab),
+  ]);
+  const mounts = ctx.offline ? undefined : await loadFile(ctx, PROC_MOUNTS, parseProcMounts);
+  const cluster = selectCluster(clusterConf.value, o2cb.value?.O2CB_BOOTCLUSTER);
+  return { offline: ctx.offline, hostname, hosts, clusterConf, cluster, o2cb, repositories, fstab, ...(mounts ? { mounts } : {}) };
+}
+
+/** `file line N` for a fix, or just the file. */
+export function where(path: string, line?: number): string {
+  return line === undefined ? path : `${path} line ${line}`;
+}
