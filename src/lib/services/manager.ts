@@ -46,10 +46,13 @@ export function serviceArgv(init: InitSystem, name: string, verb: string): strin
   return init === 'systemd' ? ['systemctl', verb, name] : ['service', name, verb];
 }
 
+/**
+ * LSB: 0 running, 3 not running. 1 and 2 ("dead, pid/lock file left") are not trusted
+ * either way: the ocfs2 script answers 1 whenever no OCFS2 volume is in /etc/fstab.
+ */
 function stateOf(code: number): ServiceState {
   if (code === 0) return 'running';
-  // LSB: 1 dead with a pid file, 2 dead with a lock file, 3 not running.
-  if (code === 1 || code === 2 || code === 3) return 'stopped';
+  if (code === 3) return 'stopped';
   return 'unknown';
 }
 

@@ -1,0 +1,237 @@
+/**
+ * `ovs iscsi-prep --portal HOST[:PORT]`: the guide's "Creating a Shared Virtual Disk Using
+ * OCFS2 on iSCSI", steps 1 to 8, as one repeatable run (SPEC §3.5). Each step below names
+ * the guide's step it stands for. A second run with the same --keep finds the kept records
+ * already in place and changes nothing: it does not rediscover, because discovery rewrites
+ * the records with iscsid.conf's defaults (node.startup = manual) — unless --rediscover.
+ */
+import type { Command } from 'commander';
+import { defineCommand, type Context } from '../lib/command.js';
+import { EXIT, OvsError } from '../lib/errors.js';
+import { FormatError } from '../lib/formats/format-error.js';
+import { parseKeepPattern, selectTargets, type IscsiRecord, type TargetSelection } from '../lib/formats/iscsiadm.js';
+import type { Partition } from '../lib/formats/proc-partitions.js';
+import { shown, type NodeRef } from '../lib/iscsi/adm.js';
+import { chooseTargets } from '../lib/iscsi/choice.js';
+import { readPartitions, waitForDevices, type NewDevice } from '../lib/iscsi/devices.js';
+import { discoverTargets, probeTargets } from '../lib/iscsi/discovery.js';
+import { deleteNodeRecord, listNodeRecords, makeAutomatic } from '../lib/iscsi/node-records.js';
+import { parseDiscoveryPortal, type DiscoveryPortal } from '../lib/iscsi/portal.js';
+import { ensureServiceRunning, findIscsiServices, requireInitiator, type IscsiServices, type ServiceOutcome } from '../lib/iscsi/service.js';
+import { listSessions, login, type LoginOutcome } from '../lib/iscsi/sessions.js';
+import { restartService } from '../lib/services/index.js';
+import { seconds } from '../lib/iscsi/seconds.js';
+
+export interface PrepOptions {
+  portal: DiscoveryPortal;
+  keep: string[];
+  waitSeconds: number;
+  timeoutSeconds: number;
+  rediscover: boolean;
+  login: boolean;
+  restartService: boolean;
+}
+
+export interface KeptRecord {
+  record: string;
+  iqn: string;
+  portal: string;
+  /** node.startup was set by this run (false: it already was automatic). */
+  startupSet: boolean;
+  login: LoginOutcome | 'skipped' | 'not logged in';
+}
+
+export interface PrepResult {
+  portal: string;
+  service: ServiceOutcome;
+  /** Records the portal offered; null when the existing records were used (no rediscovery). */
+  discovered: string[] | null;
+  kept: KeptRecord[];
+  deleted: string[];
+  devices: NewDevice[];
+  /** The --keep values that repeat this selection. */
+  keep: string[];
+  /** The selection was made at the terminal (then the human output says how to repeat it). */
+  asked: boolean;
+  changed: boolean;
+}
+
+interface Records {
+  discovered: IscsiRecord[] | null;
+  selection: TargetSelection;
+  keep: string[];
+}
+
+function parseOptions(flags: Record<string, unknown>): PrepOptions {
+  if (typeof flags.portal !== 'string') {
+    throw new OvsError(EXIT.USAGE, '--portal is required', { while: 'reading the options', hint: 'ovs iscsi-prep --portal 10.1.1.1 --keep IQN' });
+  }
+  const keep = (flags.keep as string[] | undefined) ?? [];
+  for (const k of keep) {
+    try {
+      parseKeepPattern(k);
+    } catch (e) {
+      if (!(e instanceof FormatError)) throw e;
+      throw new OvsError(EXIT.DATAERR, e.message, { while: 'reading --keep', hint: 'use an IQN, ADDRESS:PORT,TPGT (e.g. 10.2.0.250:3260,3) or a glob such as iqn.1992-04.com.emc:*' });
+    }
+  }
+  const login = flags.login !== false;
+  if (!login && flags.restartService) throw new OvsError(EXIT.USAGE, '--no-login and --restart-service contradict each other', { while: 'reading the options' });
+  return {
+    portal: parseDiscoveryPortal(flags.portal),
+    keep,
+    waitSeconds: seconds(flags.wait, '--wait', 0),
+    timeoutSeconds: seconds(flags.timeout, '--timeout', 1),
+    rediscover: Boolean(flags.rediscover),
+    login,
+    restartService: Boolean(flags.restartService),
+  };
+}
+
+/** The kept records already exist (every --keep matches one): use them, do not rediscover. */
+function existingSelection(existing: IscsiRecord[], o: PrepOptions): Records | undefined {
+  if (o.rediscover || o.keep.length === 0) return undefined;
+  const selection = selectTargets(existing, o.keep);
+  if (selection.unmatched.length > 0) return undefined;
+  // Records no --keep names may come from other portals: they are not this run's to delete.
+  return { discovered: null, selection: { ...selection, dropped: [] }, keep: o.keep };
+}
+
+/** Steps 3 and 4: probe, choose, confirm, then the real discovery. */
+async function discoverAndChoose(ctx: Context, o: PrepOptions): Promise<Records> {
+  const offered = await probeTargets(ctx, o.portal, o.timeoutSeconds);
+  if (offered.length === 0) {
+    throw new OvsError(EXIT.NOINPUT, `portal ${o.portal.text} offers no targets to this initiator`, {
+      while: 'discovering targets',
+      hint: "check the storage's access list for this initiator's name (/etc/iscsi/initiatorname.iscsi)",
+    });
+  }
+  const choice = await chooseTargets(ctx, offered, o.keep, o.portal.text);
+  const dropped = choice.selection.dropped;
+  if (dropped.length > 0) {
+    const names = dropped.slice(0, 3).map(shown).join(', ') + (dropped.length > 3 ? ` and ${dropped.length - 3} more` : '');
+    await ctx.confirm(`delete ${dropped.length} node record(s) the pool does not use (${names})?`);
+  }
+  const written = await discoverTargets(ctx, o.portal, o.timeoutSeconds);
+  const selection = written ? selectTargets(written, choice.keep) : choice.selection;
+  if (selection.unmatched.length > 0) {
+    throw new OvsError(EXIT.NOINPUT, `the targets of ${o.portal.text} changed during discovery: --keep ${selection.unmatched.join(', ')} no longer matches`, {
+      while: 'discovering targets',
+      hint: 'run the command again',
+    });
+  }
+  return { discovered: written ?? offered, selection, keep: choice.keep };
+}
+
+/** Step 7: log in to the kept records that have no session yet. */
+async function logIn(ctx: Context, o: PrepOptions, services: IscsiServices, kept: IscsiRecord[]): Promise<Map<IscsiRecord, KeptRecord['login']>> {
+  const outcome = new Map<IscsiRecord, KeptRecord['login']>();
+  if (!o.login) {
+    for (const r of kept) outcome.set(r, 'skipped');
+    return outcome;
+  }
+  const logged = new Set((await listSessions(ctx)).map((s) => shown(s).toLowerCase()));
+  const needed = kept.filter((r) => !logged.has(shown(r).toLowerCase()));
+  for (const r of kept) if (!needed.includes(r)) outcome.set(r, 'already logged in');
+  if (needed.length === 0) return outcome;
+  if (!o.restartService) {
+    for (const r of needed) outcome.set(r, await login(ctx, r));
+    return outcome;
+  }
+  const res = await restartService(ctx, services.restart);
+  if (res.planned) {
+    for (const r of needed) outcome.set(r, 'planned');
+    return outcome;
+  }
+  if (res.exitCode !== 0) {
+    throw new OvsError(EXIT.UNAVAILABLE, `the iSCSI service ${services.restart} failed to restart (exit ${res.exitCode})`, { while: 'logging in to the kept targets', hint: `see: service ${services.restart} status` });
+  }
+  const now = new Set((await listSessions(ctx)).map((s) => shown(s).toLowerCase()));
+  const missing = needed.filter((r) => !now.has(shown(r).toLowerCase()));
+  if (missing.length > 0) {
+    throw new OvsError(EXIT.UNAVAILABLE, `the iSCSI service ${services.restart} restarted but did not log in to ${missing.map(shown).join(', ')}`, {
+      while: 'logging in to the kept targets',
+      hint: `log in by hand to see why: iscsiadm -m node -T ${missing[0]?.iqn} -p ${missing[0] ? shown(missing[0]).split(' ')[0] : ''} --login`,
+    });
+  }
+  for (const r of needed) outcome.set(r, 'logged in');
+  return outcome;
+}
+
+/** Step 8: the new disks, bounded by --wait. */
+async function newDisks(ctx: Context, o: PrepOptions, before: Partition[], loggedIn: NodeRef[]): Promise<NewDevice[]> {
+  if (loggedIn.length === 0) return [];
+  const iqns = [...new Set(loggedIn.map((r) => r.iqn))];
+  const devices = await waitForDevices(ctx, before, iqns, o.waitSeconds);
+  if (devices.length === 0) {
+    throw new OvsError(EXIT.TEMPFAIL, `no new block device appeared within ${o.waitSeconds} s of logging in`, {
+      while: `waiting for the disks of ${iqns.join(', ')}`,
+      hint: "check the target's LUNs and access list (iscsiadm -m session -P 3), then run again, perhaps with a longer --wait",
+    });
+  }
+  for (const iqn of iqns) {
+    if (devices.every((d) => d.target && d.target.toLowerCase() !== iqn.toLowerCase())) ctx.report.warn(`no new block device from ${iqn} yet`);
+  }
+  return devices;
+}
+
+async function prepare(ctx: Context, o: PrepOptions): Promise<PrepResult> {
+  await requireInitiator(ctx); // step 1
+  const services = await findIscsiServices(ctx);
+  const service = await ensureServiceRunning(ctx, services.start); // step 2
+  const before = await readPartitions(ctx); // step 6
+  const records = existingSelection(await listNodeRecords(ctx), o) ?? (await discoverAndChoose(ctx, o)); // steps 3, 4
+  const deleted: string[] = [];
+  for (const r of records.selection.dropped) if (await deleteNodeRecord(ctx, r)) deleted.push(shown(r));
+  const { kept } = records.selection;
+  const startupSet = new Map<IscsiRecord, boolean>();
+  for (const r of kept) startupSet.set(r, await makeAutomatic(ctx, r));
+  const logins = await logIn(ctx, o, services, kept); // step 7
+  const loggedIn = kept.filter((r) => logins.get(r) === 'logged in');
+  const devices = await newDisks(ctx, o, before, loggedIn); // step 8
+  return {
+    portal: o.portal.text,
+    service,
+    discovered: records.discovered?.map(shown) ?? null,
+    kept: kept.map((r) => ({ record: shown(r), iqn: r.iqn, portal: shown(r).split(' ')[0] ?? '', startupSet: startupSet.get(r) ?? false, login: logins.get(r) ?? 'skipped' })),
+    deleted,
+    devices,
+    keep: records.keep,
+    asked: o.keep.length === 0,
+    changed: ctx.changes.applied.some((c) => c.result !== 'failed'),
+  };
+}
+
+function human(r: PrepResult): string[] {
+  const lines = [
+    r.discovered === null
+      ? `portal ${r.portal}: the kept node records are in place (not rediscovered; --rediscover looks again)`
+      : `portal ${r.portal}: ${r.discovered.length} target record(s) discovered`,
+  ];
+  for (const k of r.kept) lines.push(`kept     ${k.record}  node.startup=automatic${k.startupSet ? '' : ' (already)'}, ${k.login}`);
+  for (const d of r.deleted) lines.push(`deleted  ${d}`);
+  if (r.devices.length > 0) lines.push('new block devices:', ...r.devices.map((d) => `  ${d.name}  ${d.blocks} blocks  ${d.target ?? ''}`.trimEnd()));
+  if (!r.changed) lines.push('nothing to do');
+  if (r.asked) lines.push(`to repeat this choice: ovs iscsi-prep --portal ${r.portal} ${r.keep.map((k) => `--keep '${k}'`).join(' ')}`);
+  return lines;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export default defineCommand<PrepOptions, PrepResult>({
+  name: 'iscsi-prep',
+  summary: "Discover iSCSI targets, keep the pool's, set them to log in at boot, log in and report the new disks",
+  live: true,
+  define: (cmd: Command) =>
+    cmd
+      .option('--portal <host[:port]>', 'the storage portal for SendTargets discovery (port 3260 by default)')
+      .option('--keep <target>', 'a target record to keep: IQN, ADDRESS:PORT,TPGT or a glob on the IQN (repeatable)', collect)
+      .option('--wait <seconds>', 'how long to wait for the new block devices after logging in', '30')
+      .option('--timeout <seconds>', 'how long discovery may take before the portal counts as unreachable', '60')
+      .option('--rediscover', 'run discovery again even when the kept records exist (resets their settings)')
+      .option('--no-login', 'prepare the node records only; the iSCSI service logs in at boot')
+      .option('--restart-service', 'log in by restarting the iSCSI service, as the guide does, instead of iscsiadm --login'),
+  options: (_args, flags) => parseOptions(flags),
+  run: prepare,
+  human,
+});

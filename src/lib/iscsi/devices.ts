@@ -1,0 +1,76 @@
+/**
+ * The new disks a login brings (guide steps 6 and 8: read /proc/partitions before, restart,
+ * read it again; "a new iSCSI device (e.g. sdb) is listed"). The difference of the two
+ * snapshots is computed by the shared proc-partitions module; each new device is tied to
+ * its target through sysfs (/sys/class/block/NAME points into .../sessionN/..., and
+ * /sys/class/iscsi_session/sessionN/targetname names the target). The wait is bounded by a
+ * number of polls, not by the clock, so it ends on every host.
+ */
+import type { Context } from '../command.js';
+import { EXIT, OvsError } from '../errors.js';
+import { readRequired } from '../files.js';
+import { FormatError } from '../formats/format-error.js';
+import { diffPartitions, parseProcPartitions, type Partition } from '../formats/proc-partitions.js';
+
+export const POLL_MS = 500;
+
+export interface NewDevice {
+  /** Kernel name (`sdb`, `sdb1`). */
+  name: string;
+  /** Size in 1 KiB blocks, as /proc/partitions gives it. */
+  blocks: number;
+  /** The target's IQN, when sysfs tells. */
+  target?: string;
+}
+
+export async function readPartitions(ctx: Context): Promise<Partition[]> {
+  const text = await readRequired(ctx.fs, '/proc/partitions', 'mount /proc (mount -t proc proc /proc)');
+  try {
+    return parseProcPartitions(text);
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    throw new OvsError(EXIT.OSFILE, `/proc/partitions: ${e.message}`, { while: 'reading the block devices' });
+  }
+}
+
+/** The IQN behind a block device, or undefined (not iSCSI, or no sysfs). */
+export async function targetOfDevice(ctx: Context, name: string): Promise<string | undefined> {
+  const sysName = name.replace(/\//g, '!'); // cciss/c0d0 is cciss!c0d0 in sysfs
+  for (const link of [`/sys/class/block/${sysName}`, `/sys/block/${sysName}/device`]) {
+    const target = await ctx.fs.readlink(link).catch(() => '');
+    const session = /\/(session\d+)\//.exec(target)?.[1];
+    if (!session) continue;
+    const iqn = await ctx.fs.readFile(`/sys/class/iscsi_session/${session}/targetname`).catch(() => undefined);
+    return iqn?.toString('utf8').trim() || undefined;
+  }
+  return undefined;
+}
+
+async function newDevices(ctx: Context, before: readonly Partition[]): Promise<NewDevice[]> {
+  const fresh = diffPartitions(before, await readPartitions(ctx));
+  const out: NewDevice[] = [];
+  for (const p of fresh) {
+    const target = await targetOfDevice(ctx, p.name);
+    out.push({ name: p.name, blocks: p.blocks, ...(target ? { target } : {}) });
+  }
+  return out;
+}
+
+/**
+ * Poll until every target logged in to has a new device (or, where sysfs cannot tell which
+ * target a device is, until the new devices stop changing), or until `waitSeconds` pass.
+ */
+export async function waitForDevices(ctx: Context, before: readonly Partition[], iqns: readonly string[], waitSeconds: number): Promise<NewDevice[]> {
+  const polls = Math.ceil((waitSeconds * 1000) / POLL_MS);
+  const wanted = iqns.map((i) => i.toLowerCase());
+  let previous = '';
+  for (let i = 0; ; i++) {
+    const devices = await newDevices(ctx, before);
+    const covered = wanted.every((iqn) => devices.some((d) => d.target?.toLowerCase() === iqn));
+    const names = devices.map((d) => d.name).join(' ');
+    const settled = devices.some((d) => !d.target) && names === previous;
+    if (covered || settled || i >= polls) return devices;
+    previous = names;
+    await ctx.host.sleep(POLL_MS);
+  }
+}

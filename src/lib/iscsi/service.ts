@@ -1,0 +1,82 @@
+/**
+ * The iSCSI initiator on this machine: is it installed (guide step 1), and which service
+ * is "the iSCSI service" the guide starts (step 2) and restarts (step 7).
+ *
+ * Oracle VM Server and RHEL ship iscsi-initiator-utils with an `iscsi` service that starts
+ * iscsid and logs in to every record with node.startup = automatic: the guide's
+ * `service iscsi start`. Debian and Ubuntu ship open-iscsi with two: `iscsid`, the daemon,
+ * and `open-iscsi`, which logs in to the automatic records. So the service to start is
+ * `iscsi` where it exists, else `iscsid`; the one to restart is `iscsi`, else `open-iscsi`.
+ * The package to name when iscsiadm is missing follows the distribution the system says
+ * it is (/etc/debian_version, or a Red Hat style release file).
+ */
+import type { Context } from '../command.js';
+import { EXIT, OvsError } from '../errors.js';
+import { exists } from '../files.js';
+import { serviceInstalled, serviceStatus, startService } from '../services/index.js';
+
+export type Family = 'debian' | 'redhat' | 'unknown';
+
+const REDHAT_RELEASES = ['/etc/ovs-release', '/etc/enterprise-release', '/etc/oracle-release', '/etc/redhat-release'];
+
+export async function distributionFamily(ctx: Context): Promise<Family> {
+  if (await exists(ctx.fs, '/etc/debian_version')) return 'debian';
+  for (const f of REDHAT_RELEASES) if (await exists(ctx.fs, f)) return 'redhat';
+  return 'unknown';
+}
+
+export const INITIATOR_PACKAGE: Record<Family, string> = {
+  debian: 'install the open-iscsi package: apt-get install open-iscsi',
+  redhat: 'install the iscsi-initiator-utils package: yum install iscsi-initiator-utils (Oracle VM Server: rpm -Uvh iscsi-initiator-utils-*.rpm from its CD)',
+  unknown: 'install the iSCSI initiator: open-iscsi (Debian, Ubuntu) or iscsi-initiator-utils (Oracle VM Server, RHEL)',
+};
+
+/** Preflight: iscsiadm present, else the package to install here (69). */
+export async function requireInitiator(ctx: Context): Promise<void> {
+  if (await ctx.host.which('iscsiadm')) return;
+  throw new OvsError(EXIT.UNAVAILABLE, 'iscsiadm is not installed', {
+    while: 'checking for the iSCSI initiator',
+    hint: INITIATOR_PACKAGE[await distributionFamily(ctx)],
+  });
+}
+
+export interface IscsiServices {
+  /** Started before discovery (guide step 2). */
+  start: string;
+  /** Restarted to log in, with --restart-service (guide step 7). */
+  restart: string;
+}
+
+export async function findIscsiServices(ctx: Context): Promise<IscsiServices> {
+  const installed = (name: string) => serviceInstalled(ctx, name);
+  if (await installed('iscsi')) return { start: 'iscsi', restart: 'iscsi' };
+  const daemon = (await installed('iscsid')) ? 'iscsid' : undefined;
+  const login = (await installed('open-iscsi')) ? 'open-iscsi' : undefined;
+  if (daemon || login) return { start: daemon ?? login ?? '', restart: login ?? daemon ?? '' };
+  throw new OvsError(EXIT.UNAVAILABLE, 'no iSCSI service is installed (iscsi, iscsid or open-iscsi)', {
+    while: 'looking for the iSCSI service',
+    hint: INITIATOR_PACKAGE[await distributionFamily(ctx)],
+  });
+}
+
+export interface ServiceOutcome {
+  name: string;
+  state: 'running' | 'started' | 'planned' | 'failed';
+  /** The last line the failed start printed. */
+  detail?: string;
+}
+
+/**
+ * Start the iSCSI service unless it runs. A failed start is a warning, not the end: iscsiadm
+ * starts iscsid by itself when it needs it (iscsid.startup), discovery may work without it,
+ * and the login step reports exactly when the daemon is missing.
+ */
+export async function ensureServiceRunning(ctx: Context, name: string): Promise<ServiceOutcome> {
+  if ((await serviceStatus(ctx, name)).state === 'running') return { name, state: 'running' };
+  const r = await startService(ctx, name);
+  if (r.planned) return { name, state: 'planned' };
+  if (r.exitCode === 0) return { name, state: 'started' };
+  const detail = (r.stderr.trim() || r.stdout.trim()).split('\n').pop()?.trim();
+  ctx.report.warn(`the iSCSI service ${name} did not start${detail ? ` (${detail})` : ''}; continuing, the login step needs it`);
+  return { name, state: 'failed', ...(detail ? { detail } : {}) };
+}
