@@ -53,16 +53,20 @@ export function parseNodeArg(text: string, option = '--node'): NodeArg {
 /** Several specs: names (any case) and explicit addresses and numbers must not repeat. */
 export function parseNodeArgs(texts: readonly string[], option = '--node'): NodeArg[] {
   const nodes = texts.map((t) => parseNodeArg(t, option));
-  const seen = new Map<string, NodeArg>();
+  const names = new Map<string, NodeArg>();
+  const ips = new Map<string, NodeArg>();
+  const numbers = new Map<number, NodeArg>();
+  const clash = (what: string): OvsError => new OvsError(EXIT.DATAERR, what, { while: `reading ${option}`, hint: 'every node needs its own name, address and number' });
   for (const n of nodes) {
-    const clash = [...seen.values()].find((o) =>
-      o.name.toLowerCase() === n.name.toLowerCase() || (n.ipAddress && o.ipAddress === n.ipAddress) || (n.number !== undefined && o.number === n.number),
-    );
-    if (clash) {
-      const what = clash.name.toLowerCase() === n.name.toLowerCase() ? `node '${n.name}' is given twice` : clash.ipAddress === n.ipAddress && n.ipAddress ? `address ${n.ipAddress} is given to both ${clash.name} and ${n.name}` : `number ${n.number} is given to both ${clash.name} and ${n.name}`;
-      throw new OvsError(EXIT.DATAERR, what, { while: `reading ${option}`, hint: 'every node needs its own name, address and number' });
-    }
-    seen.set(n.name.toLowerCase(), n);
+    const key = n.name.toLowerCase();
+    if (names.has(key)) throw clash(`node '${n.name}' is given twice`);
+    const sameIp = n.ipAddress === undefined ? undefined : ips.get(n.ipAddress);
+    if (sameIp) throw clash(`address ${n.ipAddress} is given to both ${sameIp.name} and ${n.name}`);
+    const sameNumber = n.number === undefined ? undefined : numbers.get(n.number);
+    if (sameNumber) throw clash(`number ${n.number} is given to both ${sameNumber.name} and ${n.name}`);
+    names.set(key, n);
+    if (n.ipAddress !== undefined) ips.set(n.ipAddress, n);
+    if (n.number !== undefined) numbers.set(n.number, n);
   }
   if (nodes.length > MAX_NODES) throw new OvsError(EXIT.DATAERR, `${nodes.length} nodes given; an O2CB cluster holds at most ${MAX_NODES}`, { while: `reading ${option}` });
   return nodes;
