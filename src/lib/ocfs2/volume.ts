@@ -1,0 +1,93 @@
+/**
+ * Reading an OCFS2 volume's identity and geometry back from the real tools, on a device or
+ * a plain file (real-tools.md §2.2): `tunefs.ocfs2 -Q` for UUID, slots, cluster size and
+ * label, `debugfs.ocfs2 -R stats` for the block size (tunefs's `%B` is broken with
+ * glibc >= 2.35) and the volume's size in clusters. Both are read-only probes (~10 ms).
+ */
+import type { Context } from '../command.js';
+import { EXIT, OvsError } from '../errors.js';
+
+export interface VolumeInfo {
+  label: string;
+  /** 32 upper-case hex digits, as tunefs.ocfs2 prints it. */
+  uuid: string;
+  slots: number;
+  blockSize: number;
+  clusterSize: number;
+  /** Clusters in the volume (superblock), when debugfs reported them. */
+  clusters?: number;
+}
+
+/**
+ * UUID, slots and cluster size one per line, then the label last with no newline after it:
+ * everything after the third newline is the label, whatever characters it holds.
+ * (tunefs.ocfs2 expands the `\n` escapes itself.)
+ */
+const QUERY = '%U\\n%N\\n%T\\n%V';
+
+export function tunefsQueryArgv(machinePath: string): string[] {
+  return ['tunefs.ocfs2', '-Q', QUERY, '--', machinePath];
+}
+
+export function debugfsStatsArgv(machinePath: string): string[] {
+  return ['debugfs.ocfs2', '-R', 'stats', '--', machinePath];
+}
+
+/** tunefs.ocfs2's answer when the target holds no OCFS2 (zeros, ext4, too short to hold a superblock). */
+const NOT_OCFS2 = /Bad magic number in superblock|I\/O error on channel/;
+const NO_SUCH_FILE = /Device name specified was not found|No such file or directory/;
+
+export function parseTunefsQuery(stdout: string): Pick<VolumeInfo, 'uuid' | 'slots' | 'clusterSize' | 'label'> | undefined {
+  const m = /^([0-9A-F]{32})\n(\d+)\n(\d+)\n([^]*)$/.exec(stdout);
+  if (!m) return undefined;
+  return { uuid: m[1] as string, slots: Number(m[2]), clusterSize: Number(m[3]), label: m[4] as string };
+}
+
+export function parseDebugfsStats(stdout: string): { blockSize: number; clusterSize: number; slots: number; uuid?: string; clusters?: number } | undefined {
+  const bits = /Block Size Bits: (\d+)\s+Cluster Size Bits: (\d+)/.exec(stdout);
+  const slots = /Max Node Slots: (\d+)/.exec(stdout);
+  if (!bits || !slots) return undefined;
+  const uuid = /^\s*UUID: ([0-9A-F]{32})\s*$/m.exec(stdout)?.[1];
+  const clusters = /\bLinks: \d+\s+Clusters: (\d+)/.exec(stdout)?.[1];
+  return {
+    blockSize: 2 ** Number(bits[1]),
+    clusterSize: 2 ** Number(bits[2]),
+    slots: Number(slots[1]),
+    ...(uuid ? { uuid } : {}),
+    ...(clusters ? { clusters: Number(clusters) } : {}),
+  };
+}
+
+function firstLine(text: string): string {
+  return text.split('\n').map((l) => l.trim()).find((l) => l && !/^(tunefs|debugfs)\.ocfs2 \d/.test(l)) ?? '';
+}
+
+function toolMissing(tool: string): OvsError {
+  return new OvsError(EXIT.UNAVAILABLE, `${tool} is not installed`, { while: 'reading an OCFS2 volume', hint: 'install ocfs2-tools (apt-get install ocfs2-tools, or yum install ocfs2-tools)' });
+}
+
+/**
+ * The volume on `machinePath` (a device or file path on this machine: ctx.hostPath() of a
+ * system path), or undefined when it holds no OCFS2 file system.
+ */
+export async function readVolume(ctx: Context, machinePath: string): Promise<VolumeInfo | undefined> {
+  const doing = `reading the OCFS2 volume on ${machinePath}`;
+  // Both probes at once: verification sits on hb-create's critical path.
+  const [q, s] = await Promise.all([ctx.probe(tunefsQueryArgv(machinePath)), ctx.probe(debugfsStatsArgv(machinePath))]);
+  if (q.notFound) throw toolMissing('tunefs.ocfs2');
+  if (q.exitCode !== 0) {
+    if (NOT_OCFS2.test(q.stderr)) return undefined;
+    if (NO_SUCH_FILE.test(q.stderr)) throw new OvsError(EXIT.NOINPUT, `${machinePath} does not exist`, { while: doing });
+    throw new OvsError(EXIT.UNAVAILABLE, `tunefs.ocfs2 failed (exit ${q.exitCode}): ${firstLine(q.stderr) || 'no message'}`, { while: doing });
+  }
+  const top = parseTunefsQuery(q.stdout);
+  if (!top) throw new OvsError(EXIT.UNAVAILABLE, `cannot understand tunefs.ocfs2's answer: ${JSON.stringify(q.stdout.slice(0, 80))}`, { while: doing });
+  if (s.notFound) throw toolMissing('debugfs.ocfs2');
+  // debugfs.ocfs2 exits 0 even when it could not open the device: its output decides.
+  const stats = parseDebugfsStats(s.stdout);
+  if (!stats) throw new OvsError(EXIT.UNAVAILABLE, `debugfs.ocfs2 could not read the superblock: ${firstLine(s.stderr) || 'no statistics printed'}`, { while: doing });
+  if ((stats.uuid && stats.uuid !== top.uuid) || stats.slots !== top.slots || stats.clusterSize !== top.clusterSize) {
+    throw new OvsError(EXIT.UNAVAILABLE, 'tunefs.ocfs2 and debugfs.ocfs2 disagree about the volume (was it being rewritten?)', { while: doing, hint: 'run the command again' });
+  }
+  return { ...top, blockSize: stats.blockSize, ...(stats.clusters !== undefined ? { clusters: stats.clusters } : {}) };
+}
