@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { unifiedDiff } from './diff.js';
 import { EXIT, OvsError, errnoOf, systemError } from './errors.js';
-import { readOptional, statOrUndefined } from './files.js';
+import { statOrUndefined } from './files.js';
 import type { FileStat, Host, HostFs, RunOptions, RunResult } from './host.js';
 import type { Reporter } from './output.js';
 
@@ -52,6 +52,20 @@ export interface ProgramRun extends RunOptions {
   live?: boolean;
   /** A service action, for the plan and the journal. */
   service?: { name: string; action: string };
+  /**
+   * The system path of a file the program creates (fallocate, dd). In a dry run an empty
+   * placeholder stands in for it in the overlay, so later steps (a rename) plan as they
+   * would act without holding the file's bytes in memory.
+   */
+  creates?: string;
+}
+
+export interface RemoveOptions {
+  /**
+   * Back up a removed file's content first (default true). False for bulk data this run
+   * made or is replacing (a 300 MiB heartbeat file), which is not configuration.
+   */
+  backup?: boolean;
 }
 
 export interface PlannedResult extends RunResult {
@@ -134,11 +148,11 @@ export class Changes {
   }
 
   /** Remove a file or symbolic link (a file is backed up first); false when absent. */
-  async remove(path: string): Promise<boolean> {
+  async remove(path: string, opts: RemoveOptions = {}): Promise<boolean> {
     const st = await statOrUndefined(this.o.fs, path, false);
     if (!st) return false;
     if (st.kind === 'dir') throw new OvsError(EXIT.SOFTWARE, `${path} is a directory`, { while: `removing ${path}` });
-    const before = st.kind === 'file' ? await this.o.fs.readFile(path) : undefined;
+    const before = st.kind === 'file' && opts.backup !== false ? await this.o.fs.readFile(path) : undefined;
     if (!this.o.dryRun) await this.backup(path, path, before);
     await this.guard(`removing ${path}`, path, () => this.o.fs.unlink(path));
     await this.record({ kind: 'remove', path, result: this.o.dryRun ? 'planned' : 'applied', before: sha256(before), after: null }, `removed ${path}`);
@@ -154,9 +168,10 @@ export class Changes {
   }
 
   /** Rename a file this run prepared (e.g. a verified heartbeat file) into place. */
-  async rename(from: string, to: string): Promise<void> {
-    const before = await readOptional(this.o.fs, to).catch(() => undefined);
-    if (!this.o.dryRun && before !== undefined) await this.backup(to, to, Buffer.from(before));
+  async rename(from: string, to: string, opts: RemoveOptions = {}): Promise<void> {
+    // Raw bytes: a text round trip would corrupt a binary file's backup.
+    const before = opts.backup === false ? undefined : await this.o.fs.readFile(to).catch(() => undefined);
+    if (!this.o.dryRun && before !== undefined) await this.backup(to, to, before);
     await this.guard(`renaming ${from} to ${to}`, to, async () => {
       await this.o.fs.rename(from, to);
       await this.o.fs.syncDir(posix.dirname(to));
@@ -169,11 +184,12 @@ export class Changes {
    * and `live`: recorded as skipped. The caller decides what a non-zero exit means.
    */
   async run(argv: readonly string[], opts: ProgramRun = {}): Promise<PlannedResult> {
-    const { live = true, service, ...runOpts } = opts;
+    const { live = true, service, creates, ...runOpts } = opts;
     const change: Change = service ? { kind: 'service', service, argv: [...argv], result: 'planned' } : { kind: 'run', argv: [...argv], result: 'planned' };
     const label = service ? `${service.action} ${service.name}` : argv.join(' ');
     if (this.o.dryRun || (this.o.offline && live)) {
       if (!this.o.dryRun) change.result = 'skipped (offline)';
+      else if (creates) await this.guard(`planning ${creates}`, creates, () => this.o.fs.writeFile(creates, ''));
       await this.record(change, this.o.dryRun ? `ran ${label}` : `skipped (offline): ${label}`);
       return { exitCode: 0, stdout: '', stderr: '', planned: true };
     }
