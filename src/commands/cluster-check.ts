@@ -14,16 +14,24 @@ import { renderResults, renderSummary, runChecks, summarize, type CheckResult, t
 import { defineCommand, type Context } from '../lib/command.js';
 import { EXIT } from '../lib/errors.js';
 import { renderFstabMigration } from '../lib/checks/report.js';
+import { compareAllNodes, type AllNodesReport } from '../lib/pool/all-nodes.js';
+import { definePoolOptions, parsePoolOptions, type PoolOptions } from '../lib/pool/options.js';
+import { propagate, type PropagationReport } from '../lib/pool/propagation.js';
+import { propagationExit, renderPropagation } from '../lib/pool/report.js';
 
 export interface ClusterCheckOptions {
   /** This is the pool master: also make the cluster root usable by the whole pool. */
   master: boolean;
   /** Move /OVS out of /etc/fstab into /etc/ovs/repositories first. */
   alterFstab: boolean;
+  /** --propagate, --all-nodes and how to reach the pool members (src/lib/pool/). */
+  pool: PoolOptions;
 }
 
 export interface ClusterCheckResult {
   fstab?: FstabMigrationResult;
+  propagation?: PropagationReport;
+  allNodes?: AllNodesReport;
   checks: CheckResult[];
   summary: CheckSummary;
 }
@@ -37,15 +45,25 @@ export default defineCommand<ClusterCheckOptions, ClusterCheckResult>({
   name: 'cluster-check',
   summary: 'Check every HA prerequisite of the pool (--alter-fstab moves /OVS out of fstab)',
   define: (cmd) =>
-    cmd
-      .option('--master', 'on the pool master: also make the cluster root usable by the whole pool (creates a missing NFS heartbeat file)')
-      .option('--alter-fstab', 'move every /OVS line of /etc/fstab into /etc/ovs/repositories (backed up, commented out)'),
-  options: (_args, flags) => ({ master: Boolean(flags.master), alterFstab: Boolean(flags.alterFstab) }),
+    definePoolOptions(
+      cmd
+        .option('--master', 'on the pool master: also make the cluster root usable by the whole pool (creates a missing NFS heartbeat file)')
+        .option('--alter-fstab', 'move every /OVS line of /etc/fstab into /etc/ovs/repositories (backed up, commented out)'),
+    ),
+  options: (_args, flags, global) => ({ master: Boolean(flags.master), alterFstab: Boolean(flags.alterFstab), pool: parsePoolOptions(flags, global, Boolean(flags.master)) }),
   async run(ctx, o) {
     const fstab = o.alterFstab ? await alterFstab(ctx) : undefined;
+    const propagation = o.pool.propagate ? await propagate(ctx, o.pool.settings) : undefined;
     const checks = await runChecks(ctx, { master: o.master });
-    return { ...(fstab ? { fstab } : {}), checks, summary: summarize(checks) };
+    const allNodes = o.pool.allNodes ? await compareAllNodes(ctx, o.pool.settings) : undefined;
+    checks.push(...(allNodes?.checks ?? []));
+    return { ...(fstab ? { fstab } : {}), ...(propagation ? { propagation } : {}), ...(allNodes ? { allNodes } : {}), checks, summary: summarize(checks) };
   },
-  human: (r) => [...(r.fstab ? renderFstabMigration(r.fstab) : []), ...renderResults(r.checks), renderSummary(r.summary)],
-  exitCode: (r) => (r.summary.fail > 0 ? EXIT.FINDINGS : EXIT.OK),
+  human: (r) => [
+    ...(r.fstab ? renderFstabMigration(r.fstab) : []),
+    ...renderResults(r.checks),
+    renderSummary(r.summary),
+    ...(r.propagation ? ['', ...renderPropagation(r.propagation)] : []),
+  ],
+  exitCode: (r) => (r.summary.fail > 0 || (r.propagation && propagationExit(r.propagation)) ? EXIT.FINDINGS : EXIT.OK),
 });

@@ -1,0 +1,103 @@
+/**
+ * What the master sends to every pool member: its cluster.conf, byte for byte, and the O2CB
+ * settings in force on it, packed as one bundle (formats/bundle.ts). Everything is read and
+ * validated here, before the first connection: a master whose own configuration is broken
+ * must not copy it to the whole pool.
+ *
+ * The bundle carries the EFFECTIVE value of every O2CB key (defaults filled in), not only the
+ * keys the master's file spells out: SPEC §2.2 wants identical values on every server, and a
+ * member with its own O2CB_IDLE_TIMEOUT_MS would otherwise keep it while the master runs on
+ * the default.
+ */
+import type { Context } from '../command.js';
+import { EXIT, OvsError } from '../errors.js';
+import { readOptional } from '../files.js';
+import { sha256Hex, serializeBundle } from '../formats/bundle.js';
+import { findCluster, parseClusterConf, validateCluster, type Cluster, type ClusterConfFile } from '../formats/cluster-conf.js';
+import { FormatError } from '../formats/format-error.js';
+import { parseO2cbSettings, validateO2cbSettings, type O2cbValues } from '../formats/o2cb-settings.js';
+import { readO2cbSettingsFile } from '../cluster/settings-file.js';
+import { thisHostname } from '../resolve.js';
+import { isClusterNode } from './member.js';
+
+export const CLUSTER_CONF = '/etc/ocfs2/cluster.conf';
+const CONFIGURE_HINT = 'configure the cluster on this host first: ovs cluster-configure --node NAME=IP ...';
+
+export interface MasterConfig {
+  hostname: string;
+  cluster: Cluster;
+  /** This host is one of the cluster's nodes. */
+  isNode: boolean;
+  clusterConf: string;
+  clusterConfSha256: string;
+  o2cbSettingsPath: string;
+  o2cb: O2cbValues;
+  /** The serialized bundle, as sent on every member's stdin. */
+  bundle: string;
+}
+
+function parseConf(text: string): ClusterConfFile {
+  try {
+    return parseClusterConf(text);
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    const at = e.line === undefined ? '' : ` (line ${e.line})`;
+    throw new OvsError(EXIT.OSFILE, `${CLUSTER_CONF}${at}: ${e.message}`, { while: 'reading the cluster configuration to send', hint: 'fix the file (ovs cluster-check shows what is wrong)' });
+  }
+}
+
+/** O2CB_BOOTCLUSTER's cluster, else the only one: the cluster the pool runs. */
+function chooseCluster(conf: ClusterConfFile, boot: string): Cluster {
+  const cluster = (boot ? findCluster(conf, boot) : undefined) ?? (conf.clusters.length === 1 ? conf.clusters[0] : undefined);
+  if (!cluster) {
+    const names = conf.clusters.map((c) => c.name).join(', ') || 'none';
+    throw new OvsError(EXIT.CONFIG, `cannot tell which cluster to send: O2CB_BOOTCLUSTER is '${boot}' and ${CLUSTER_CONF} defines: ${names}`, {
+      while: 'reading the cluster configuration to send',
+      hint: 'set O2CB_BOOTCLUSTER to the pool cluster: ovs cluster-configure --cluster-name NAME',
+    });
+  }
+  if (cluster.name !== boot) {
+    throw new OvsError(EXIT.CONFIG, `O2CB_BOOTCLUSTER is '${boot}' but the cluster in ${CLUSTER_CONF} is '${cluster.name}'`, {
+      while: 'reading the cluster configuration to send',
+      hint: `make them agree before copying them to the pool: ovs cluster-configure --cluster-name ${cluster.name}`,
+    });
+  }
+  return cluster;
+}
+
+function assertSound(cluster: Cluster, o2cbPath: string, o2cbFile: Record<string, string>): void {
+  const [problem] = validateCluster(cluster);
+  if (problem) {
+    const at = problem.line === undefined ? '' : ` (line ${problem.line})`;
+    throw new OvsError(EXIT.CONFIG, `${CLUSTER_CONF}${at}: ${problem.message}`, { while: 'checking the cluster configuration to send', hint: 'fix it on this host first (ovs cluster-check)' });
+  }
+  const [bad] = validateO2cbSettings(o2cbFile);
+  if (bad) throw new OvsError(EXIT.CONFIG, `${o2cbPath}: ${bad.message}`, { while: 'checking the O2CB settings to send', hint: CONFIGURE_HINT });
+}
+
+export async function readMasterConfig(ctx: Context): Promise<MasterConfig> {
+  const clusterConf = await readOptional(ctx.fs, CLUSTER_CONF);
+  if (clusterConf === undefined) throw new OvsError(EXIT.OSFILE, `${CLUSTER_CONF} is missing`, { while: 'reading the cluster configuration to send', hint: CONFIGURE_HINT });
+  const settings = await readO2cbSettingsFile(ctx);
+  if (settings.text === undefined) throw new OvsError(EXIT.OSFILE, `${settings.path} is missing`, { while: 'reading the O2CB settings to send', hint: CONFIGURE_HINT });
+  const cluster = chooseCluster(parseConf(clusterConf), settings.effective.O2CB_BOOTCLUSTER);
+  assertSound(cluster, settings.path, parseO2cbSettings(settings.text));
+  const hostname = await thisHostname(ctx);
+  let bundle: string;
+  try {
+    bundle = serializeBundle({ clusterConf, o2cb: settings.effective });
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    throw new OvsError(EXIT.CONFIG, `${settings.path}: ${e.message}`, { while: 'packing the O2CB settings to send' });
+  }
+  return {
+    hostname,
+    cluster,
+    isNode: isClusterNode(cluster, hostname),
+    clusterConf,
+    clusterConfSha256: sha256Hex(clusterConf),
+    o2cbSettingsPath: settings.path,
+    o2cb: settings.effective,
+    bundle,
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * `ovs cluster-check --master --propagate` (SPEC §3.4): the master's cluster.conf and O2CB
+ * settings go to every other node of the cluster over SSH, several members at a time, each
+ * with its own timeout; a member that fails is reported and the others carry on.
+ *
+ * Under --dry-run nothing changes anywhere: each member runs the import with its own
+ * --dry-run (read-only) and sends back the diff it would apply, and the real ssh commands
+ * are recorded in the plan.
+ */
+import type { Context } from '../command.js';
+import { EXIT, OvsError } from '../errors.js';
+import { mapLimit } from './concurrency.js';
+import { readMasterConfig, type MasterConfig } from './master-config.js';
+import { poolMembers, type PoolMember } from './member.js';
+import { callMember, type MemberOutcome, type RemoteSettings } from './remote.js';
+import { importCommand, sshArgv } from './ssh.js';
+
+export interface PoolSettings extends RemoteSettings {
+  concurrency: number;
+}
+
+export interface PropagationReport {
+  cluster: string;
+  /** The host that sent (the master). */
+  from: string;
+  clusterConfSha256: string;
+  o2cbSettingsPath: string;
+  remoteOvs: string;
+  concurrency: number;
+  dryRun: boolean;
+  members: MemberOutcome[];
+  updated: number;
+  unchanged: number;
+  failed: number;
+  durationMs: number;
+}
+
+/** Checks that need this host, not the members: ssh present, the identity file readable. */
+export async function preflight(ctx: Context, s: PoolSettings): Promise<void> {
+  if (!(await ctx.host.which('ssh'))) {
+    throw new OvsError(EXIT.UNAVAILABLE, 'ssh is not installed on this host', { while: 'preparing to reach the pool members', hint: 'install the OpenSSH client: apt-get install openssh-client (or yum install openssh-clients)' });
+  }
+  const identity = s.ssh.identity;
+  if (identity !== undefined) {
+    const st = await ctx.host.fs.stat(identity).catch(() => undefined);
+    if (st?.kind !== 'file') throw new OvsError(EXIT.NOINPUT, `--ssh-identity ${identity}: no such file`, { while: 'preparing to reach the pool members', hint: 'give the private key file the members authorize' });
+  }
+}
+
+export function summarizeOutcomes(members: readonly MemberOutcome[]): Pick<PropagationReport, 'updated' | 'unchanged' | 'failed'> {
+  const count = (r: MemberOutcome['result']) => members.filter((m) => m.result === r).length;
+  return { updated: count('updated'), unchanged: count('unchanged'), failed: count('failed') };
+}
+
+/** Talk to every member, `concurrency` at a time. */
+export async function eachMember(
+  ctx: Context,
+  s: PoolSettings,
+  members: readonly PoolMember[],
+  what: string,
+  call: (m: PoolMember) => Promise<MemberOutcome>,
+  label: (o: MemberOutcome) => string,
+): Promise<MemberOutcome[]> {
+  ctx.report.step(`${what} ${members.length} pool member${members.length === 1 ? '' : 's'} (${Math.min(s.concurrency, members.length)} at a time)`);
+  return mapLimit(members, s.concurrency, async (m) => {
+    const outcome = await call(m);
+    if (outcome.result === 'failed') ctx.report.warn(`${m.name}: failed: ${outcome.reason}`);
+    else ctx.report.done(`${m.name}: ${label(outcome)}`);
+    return outcome;
+  });
+}
+
+async function sendTo(ctx: Context, s: PoolSettings, master: MasterConfig, member: PoolMember): Promise<MemberOutcome> {
+  if (!ctx.global.dryRun) return callMember(ctx, s, member, master.bundle, master.clusterConfSha256, 'import');
+  const outcome = await callMember(ctx, s, member, master.bundle, master.clusterConfSha256, 'plan');
+  // The plan lists the exact command a real run would run for this member.
+  await ctx.changes.run(sshArgv(s.ssh, member.name, importCommand(s.remoteOvs)), { input: master.bundle, live: true });
+  return outcome;
+}
+
+export async function propagate(ctx: Context, s: PoolSettings): Promise<PropagationReport> {
+  if (ctx.offline) throw new OvsError(EXIT.USAGE, '--propagate needs the live machine and cannot run under --root', { hint: 'run it on the pool master itself' });
+  const master = await readMasterConfig(ctx);
+  if (!master.isNode) {
+    throw new OvsError(EXIT.CONFIG, `this host (${master.hostname}) is not a node of cluster '${master.cluster.name}'`, {
+      while: 'propagating the cluster configuration',
+      hint: 'propagate from the pool master, which must be one of the nodes in /etc/ocfs2/cluster.conf',
+    });
+  }
+  await preflight(ctx, s);
+  const started = ctx.host.now().getTime();
+  const members = poolMembers(master.cluster, master.hostname);
+  const dry = ctx.global.dryRun;
+  const label = (o: MemberOutcome) => (dry && o.result === 'updated' ? 'would update' : o.result);
+  const outcomes = await eachMember(ctx, s, members, dry ? 'planning for' : 'propagating to', (m) => sendTo(ctx, s, master, m), label);
+  return {
+    cluster: master.cluster.name,
+    from: master.hostname,
+    clusterConfSha256: master.clusterConfSha256,
+    o2cbSettingsPath: master.o2cbSettingsPath,
+    remoteOvs: s.remoteOvs,
+    concurrency: s.concurrency,
+    dryRun: ctx.global.dryRun,
+    members: outcomes,
+    ...summarizeOutcomes(outcomes),
+    durationMs: ctx.host.now().getTime() - started,
+  };
+}
