@@ -23,9 +23,12 @@ function editScript(a: string[], b: string[]): Op[] {
   const max = n + m;
   const offset = max + 1;
   const v = new Int32Array(2 * max + 3);
+  // Step d only reads diagonals -d-1..d+1 of the previous step: keep just that window, so
+  // the trace is O(D²) rather than O(D·(N+M)) (a full rewrite of a big file stays cheap).
   const trace: Int32Array[] = [];
+  const at = (vd: Int32Array, d: number, k: number) => vd[k + d + 1] as number;
   outer: for (let d = 0; d <= max; d++) {
-    trace.push(v.slice());
+    trace.push(v.slice(offset - d - 1, offset + d + 2));
     for (let k = -d; k <= d; k += 2) {
       let x = k === -d || (k !== d && (v[offset + k - 1] as number) < (v[offset + k + 1] as number)) ? (v[offset + k + 1] as number) : (v[offset + k - 1] as number) + 1;
       let y = x - k;
@@ -44,9 +47,9 @@ function editScript(a: string[], b: string[]): Op[] {
   for (let d = trace.length - 1; d >= 0; d--) {
     const vd = trace[d] as Int32Array;
     const k = x - y;
-    const down = k === -d || (k !== d && (vd[offset + k - 1] as number) < (vd[offset + k + 1] as number));
+    const down = k === -d || (k !== d && at(vd, d, k - 1) < at(vd, d, k + 1));
     const prevK = down ? k + 1 : k - 1;
-    const prevX = d === 0 ? 0 : (vd[offset + prevK] as number);
+    const prevX = d === 0 ? 0 : at(vd, d, prevK);
     const prevY = prevX - prevK;
     while (x > prevX && y > prevY) ops.push({ kind: ' ', line: a[--x] as string }), y--;
     if (d > 0) {
