@@ -84,7 +84,9 @@ async function verify(ctx: Context, tmp: string, machineTmp: string, size: numbe
 }
 
 function tempNameFor(ctx: Context, systemPath: string): string {
-  return posix.join(posix.dirname(systemPath), `.${posix.basename(systemPath)}.ovs-${ctx.host.randomHex(4)}.tmp`);
+  const base = posix.basename(systemPath);
+  // Hidden, beside the target (same file system, so the rename is atomic).
+  return posix.join(posix.dirname(systemPath), `${base.startsWith('.') ? '' : '.'}${base}.ovs-${ctx.host.randomHex(4)}.tmp`);
 }
 
 /** Make `systemPath` a verified OCFS2 volume of `size` bytes, replacing what is there only at the very end. */
@@ -95,7 +97,6 @@ export async function createVolumeFile(ctx: Context, systemPath: string, size: n
   const verification = [tunefsQueryArgv(machineTmp), debugfsStatsArgv(machineTmp)];
   try {
     const zeroFillWith = await zeroFill(ctx, tmp, machineTmp, size);
-    ctx.report.step(`formatting ${tmp}`);
     const ran = await format(ctx, tmp, machineTmp, g);
     const uuid = ran ? await verify(ctx, tmp, machineTmp, size, g) : undefined;
     await ctx.changes.rename(tmp, systemPath, { backup: false });

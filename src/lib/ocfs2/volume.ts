@@ -75,9 +75,10 @@ export async function readVolume(ctx: Context, machinePath: string): Promise<Vol
   // Both probes at once: verification sits on hb-create's critical path.
   const [q, s] = await Promise.all([ctx.probe(tunefsQueryArgv(machinePath)), ctx.probe(debugfsStatsArgv(machinePath))]);
   if (q.notFound) throw toolMissing('tunefs.ocfs2');
+  // Its exit status is no guide: a missing target is reported with exit 0 (1.8.7).
+  if (NO_SUCH_FILE.test(q.stderr)) throw new OvsError(EXIT.NOINPUT, `${machinePath} does not exist`, { while: doing });
+  if (NOT_OCFS2.test(q.stderr)) return undefined;
   if (q.exitCode !== 0) {
-    if (NOT_OCFS2.test(q.stderr)) return undefined;
-    if (NO_SUCH_FILE.test(q.stderr)) throw new OvsError(EXIT.NOINPUT, `${machinePath} does not exist`, { while: doing });
     throw new OvsError(EXIT.UNAVAILABLE, `tunefs.ocfs2 failed (exit ${q.exitCode}): ${firstLine(q.stderr) || 'no message'}`, { while: doing });
   }
   const top = parseTunefsQuery(q.stdout);
