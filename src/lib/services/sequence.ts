@@ -51,6 +51,11 @@ export async function requireInstalled(ctx: Context, names: readonly string[], i
   });
 }
 
+/** What a failing script said last: its stderr (the reason) if any, else its stdout. */
+function said(r: { stdout: string; stderr: string }): string {
+  return lastLine(r.stderr) || lastLine(r.stdout);
+}
+
 function lastLine(text: string): string {
   const lines = text.trim().split('\n').filter((l) => l.trim() !== '');
   return lines[lines.length - 1]?.trim() ?? '';
@@ -101,8 +106,8 @@ export async function startInOrder(ctx: Context, opts: SequenceOptions): Promise
     const r = await startService(ctx, name, init);
     const step: ServiceStep = { name, action: 'start', outcome: r.planned ? outcomeOfPlanned(ctx) : 'started' };
     if (!r.planned && r.exitCode !== 0) {
-      const said = lastLine(`${r.stdout}\n${r.stderr}`);
-      throw failure(name, `failed to start (exit ${r.exitCode}${said ? `: ${said}` : ''})`, done, pending, 'start', startHint(name, `${r.stdout}\n${r.stderr}`));
+      const why = said(r);
+      throw failure(name, `failed to start (exit ${r.exitCode}${why ? `: ${why}` : ''})`, done, pending, 'start', startHint(name, `${r.stdout}\n${r.stderr}`));
     }
     if (!r.planned) await checkStarted(ctx, name, init, step, done, pending);
     done.push(step);
@@ -133,9 +138,9 @@ export async function stopInReverse(ctx: Context, opts: SequenceOptions): Promis
     ctx.report.step(`stopping ${name}`);
     const r = await stopService(ctx, name, init);
     if (!r.planned && r.exitCode !== 0) {
-      const said = lastLine(`${r.stdout}\n${r.stderr}`);
+      const why = said(r);
       const hint = `find what still uses ${name} (mounted OCFS2 volumes: \`umount -a -t ocfs2\`; a stuck heartbeat: --kill-heartbeat DEVICE), then run \`ovs services stop\` again`;
-      throw failure(name, `failed to stop (exit ${r.exitCode}${said ? `: ${said}` : ''})`, done, names.slice(i + 1), 'stop', hint);
+      throw failure(name, `failed to stop (exit ${r.exitCode}${why ? `: ${why}` : ''})`, done, names.slice(i + 1), 'stop', hint);
     }
     done.push({ name, action: 'stop', outcome: r.planned ? outcomeOfPlanned(ctx) : 'stopped' });
   }
