@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OVS_FSTAB_MARKER } from '../../src/lib/formats/fstab.js';
 import { DEFAULT_PROGRAMS, type MemoryHostOptions } from '../../src/lib/memory-host.js';
+import { ocfs2ToolsDouble, volumeImage } from '../../src/lib/ocfs2/double.js';
 import { runOvs } from '../helpers/run.js';
 
 const corpus = (name: string): string => readFileSync(new URL(`../fixtures/servers/fstab/${name}`, import.meta.url), 'utf8');
@@ -127,14 +128,19 @@ describe('cluster-check --alter-fstab: corpora', () => {
     expect(repositoriesLines(r.host.readText('/etc/ovs/repositories'))[0]).toMatch(/^F4135C096045458195057412169071E5  nfs    C /);
   });
 
-  it('takes the OCFS2 volume uuid from tunefs.ocfs2 -Q %U on a live server', async () => {
+  it('takes the OCFS2 volume uuid from the volume itself on a live server (replayed ocfs2-tools 1.8.7 output)', async () => {
     const r = await runOvs(['cluster-check', '--alter-fstab'], {
-      ...server(corpus('ovm21-local-ocfs2.fstab')),
+      ...server(corpus('ovm21-local-ocfs2.fstab'), { '/dev/sda3': volumeImage({ label: 'OVS', uuid: 'EDD4846F5C214A6E984EEFA24BE1D0BC', slots: 4 }) }),
       programs: DEFAULT_PROGRAMS,
-      expect: [{ argv: ['tunefs.ocfs2', '-Q', '%U', '/dev/sda3'], result: { stdout: 'EDD4846F5C214A6E984EEFA24BE1D0BC\n' } }],
+      expect: ocfs2ToolsDouble(),
     });
     expect(repositoriesLines(r.host.readText('/etc/ovs/repositories'))[0]).toMatch(/^EDD4846F5C214A6E984EEFA24BE1D0BC  ocfs2  C /);
-    expect(r.host.unusedExpectations()).toEqual([]);
+    expect(r.host.calls.map((c) => c.argv[0])).toEqual(['tunefs.ocfs2', 'debugfs.ocfs2']);
+  });
+
+  it('falls back to a new uuid when the device cannot be read (replayed ocfs2-tools 1.8.7 output)', async () => {
+    const r = await runOvs(['cluster-check', '--alter-fstab'], { ...server(corpus('ovm21-local-ocfs2.fstab')), programs: DEFAULT_PROGRAMS, expect: ocfs2ToolsDouble() });
+    expect(repositoriesLines(r.host.readText('/etc/ovs/repositories'))[0]).toMatch(/^0{31}1  ocfs2  C     \/dev\/sda3 /);
   });
 
   it('turns a local ext3 /OVS into a local repository (role L), with a note', async () => {

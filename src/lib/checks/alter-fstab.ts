@@ -27,6 +27,7 @@ import {
   type RepositoryRole,
   type RepositoryType,
 } from '../formats/repositories.js';
+import { readVolume } from '../ocfs2/volume.js';
 import { FSTAB, PROC_MOUNTS, REPOSITORIES } from './facts.js';
 import { isOvsRoot, repositoryShapeOf } from './fstab-move.js';
 
@@ -109,11 +110,15 @@ async function mountedIdentity(ctx: Context, mountPoint: string): Promise<string
   }
 }
 
-/** The OCFS2 volume uuid (`tunefs.ocfs2 -Q %U`), read-only and live only. */
+/** The OCFS2 volume uuid, read with the real tools; live only, and only when they can tell. */
 async function ocfs2VolumeUuid(ctx: Context, device: string): Promise<string | undefined> {
   if (ctx.offline || !(await ctx.host.which('tunefs.ocfs2'))) return undefined;
-  const r = await ctx.probe(['tunefs.ocfs2', '-Q', '%U', device]);
-  return r.exitCode === 0 ? normalizeUuid(r.stdout.trim()) : undefined;
+  try {
+    return (await readVolume(ctx, await ctx.hostPath(device)))?.uuid;
+  } catch (e) {
+    if (e instanceof OvsError) return undefined; // device absent or unreadable: a new uuid, as makerepo would
+    throw e;
+  }
 }
 
 /**
