@@ -21,6 +21,9 @@ import {
   type ServiceStep,
 } from '../lib/services/index.js';
 
+/** The heartbeat user OCFS2 mounts register as (OCFS2_FS_NAME in mount.ocfs2). */
+const HB_SERVICE = 'ocfs2';
+
 const ACTIONS = ['start', 'stop', 'restart', 'status'] as const;
 type Action = (typeof ACTIONS)[number];
 
@@ -45,7 +48,7 @@ function define(cmd: Command): void {
   cmd
     .argument('<action>', `${ACTIONS.join('|')}`)
     .option('--strict', 'a service that is not installed is an error (default: reported and skipped)')
-    .option('--kill-heartbeat <device>', 'first run `ocfs2_hb_ctl -K -d DEVICE` (the guide\'s step for a heartbeat error)');
+    .option('--kill-heartbeat <device>', 'first run `ocfs2_hb_ctl -K -d DEVICE ocfs2` (the guide\'s step for a heartbeat error)');
 }
 
 function options(args: string[], flags: Record<string, unknown>): Options {
@@ -74,10 +77,12 @@ async function checkKillHeartbeat(ctx: Context, device: string): Promise<void> {
 
 async function killHeartbeat(ctx: Context, device: string): Promise<void> {
   ctx.report.step(`stopping the heartbeat on ${device}`);
-  const r = await ctx.changes.run(['ocfs2_hb_ctl', '-K', '-d', await ctx.hostPath(device)]);
+  // ocfs2-tools 1.8 wants the heartbeat's user after the device (usage: `-K -d <device>
+  // <service>`; without it, it prints its usage and exits 1): mount.ocfs2 registers as "ocfs2".
+  const r = await ctx.changes.run(['ocfs2_hb_ctl', '-K', '-d', await ctx.hostPath(device), HB_SERVICE]);
   if (r.planned || r.exitCode === 0) return;
   const said = (r.stderr.trim() || r.stdout.trim()).split('\n')[0] ?? '';
-  throw new OvsError(EXIT.UNAVAILABLE, `ocfs2_hb_ctl -K -d ${device} exited ${r.exitCode}${said ? `: ${said}` : ''}`, {
+  throw new OvsError(EXIT.UNAVAILABLE, `ocfs2_hb_ctl -K -d ${device} ${HB_SERVICE} exited ${r.exitCode}${said ? `: ${said}` : ''}`, {
     while: `stopping the heartbeat on ${device}`,
     hint: 'nothing else was done; check the device and `ocfs2_hb_ctl -I -d DEVICE`, then try again',
   });

@@ -126,10 +126,10 @@ describe('services --kill-heartbeat', () => {
   const dev = { '/dev/sdb1': '' };
   const progs = { programs: [...DEFAULT_PROGRAMS] };
 
-  it("runs ocfs2_hb_ctl -K -d DEVICE first (the guide's heartbeat-error step)", async () => {
-    const r = await runOvs(['services', 'restart', '--kill-heartbeat', '/dev/sdb1'], pool({}, { ...progs, files: dev, expect: [{ argv: ['ocfs2_hb_ctl', '-K', '-d', '/dev/sdb1'] }] }));
+  it("runs ocfs2_hb_ctl -K -d DEVICE ocfs2 first (the guide's heartbeat-error step)", async () => {
+    const r = await runOvs(['services', 'restart', '--kill-heartbeat', '/dev/sdb1'], pool({}, { ...progs, files: dev, expect: [{ argv: ['ocfs2_hb_ctl', '-K', '-d', '/dev/sdb1', 'ocfs2'] }] }));
     expect(r.exit).toBe(0);
-    expect(r.host.calls[0]?.argv).toEqual(['ocfs2_hb_ctl', '-K', '-d', '/dev/sdb1']);
+    expect(r.host.calls[0]?.argv).toEqual(['ocfs2_hb_ctl', '-K', '-d', '/dev/sdb1', 'ocfs2']);
     expect(r.stdout.split('\n')[0]).toBe('heartbeat       killed on /dev/sdb1');
   });
 
@@ -147,10 +147,10 @@ describe('services --kill-heartbeat', () => {
   });
 
   it('ocfs2_hb_ctl failing is 69 and nothing else is done (synthetic failure text)', async () => {
-    const fail = { argv: ['ocfs2_hb_ctl', '-K', '-d', '/dev/sdb1'], result: { exitCode: 1, stderr: 'ocfs2_hb_ctl: synthetic failure\n' } };
+    const fail = { argv: ['ocfs2_hb_ctl', '-K', '-d', '/dev/sdb1', 'ocfs2'], result: { exitCode: 1, stderr: 'ocfs2_hb_ctl: synthetic failure\n' } };
     const r = await runOvs(['services', 'restart', '--kill-heartbeat', '/dev/sdb1'], pool({}, { files: dev, expect: [fail] }));
     expect(r.exit).toBe(69);
-    expect(r.stderr).toContain('ocfs2_hb_ctl -K -d /dev/sdb1 exited 1: ocfs2_hb_ctl: synthetic failure');
+    expect(r.stderr).toContain('ocfs2_hb_ctl -K -d /dev/sdb1 ocfs2 exited 1: ocfs2_hb_ctl: synthetic failure');
     expect(r.host.serviceLog).toEqual([]);
   });
 

@@ -42,7 +42,7 @@ interface Outcome {
   stderr: string;
 }
 
-describeWithTools(['service', 'unshare', 'mount', '/etc/init.d/o2cb'], 'services: order through the real service program', () => {
+describeWithTools(['service', 'unshare', 'mount', '/etc/init.d/o2cb', 'ocfs2_hb_ctl', 'mkfs.ocfs2'], 'services: order through the real service program', () => {
   const scratch = scratchDir('services');
   let n = 0;
 
@@ -164,5 +164,19 @@ describeWithTools(['service', 'unshare', 'mount', '/etc/init.d/o2cb'], 'services
     expect(o2cb?.outcome).toBe('started');
     expect(o2cb?.note).toBe('o2cb is disabled (O2CB_ENABLED=false in /etc/default/o2cb): its start did nothing and no O2CB cluster is online');
     expect(r.log).toEqual(['ocfs2 start', 'ocfs2 status', 'ovsrepositories start', 'ovsrepositories status', 'ovs-agent start', 'ovs-agent status']);
+  });
+
+  it('--kill-heartbeat runs the real ocfs2_hb_ctl first; its failure here (no cluster stack) stops everything', () => {
+    const dir = initDir(ORDER);
+    const hb = join(dir, 'server_pool_hb');
+    writeFileSync(hb, Buffer.alloc(0));
+    const size = spawnSync('truncate', ['-s', '64M', hb]);
+    expect(size.status).toBe(0);
+    const mkfs = spawnSync('mkfs.ocfs2', ['-q', '-x', '-L', 'server_pool_hb', '-N', '2', '-b', '2k', '-C', '4k', '-J', 'size=4M', hb], { encoding: 'utf8' });
+    expect(mkfs.status, mkfs.stderr).toBe(0);
+    const r = ovs(dir, ['services', 'restart', '--kill-heartbeat', hb]);
+    expect(r.exit).toBe(69);
+    expect(r.json.error?.message).toBe(`ocfs2_hb_ctl -K -d ${hb} ocfs2 exited 1: ocfs2_hb_ctl: Unable to access cluster service Cannot initialize cluster while stopping the heartbeat on ${hb}`);
+    expect(r.log).toEqual([]);
   });
 });
