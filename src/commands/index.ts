@@ -17,6 +17,9 @@ export interface CommandEntry {
 export const COMMANDS: CommandEntry[] = [
   { name: 'iscsi-prep', summary: "Discover iSCSI targets, keep the pool's, set them to log in at boot, log in and report the new disks", load: async () => (await import('./iscsi-prep.js')).default },
   { name: 'cluster-configure', summary: 'Write the O2CB cluster configuration (cluster.conf, O2CB settings) and start o2cb', load: async () => (await import('./cluster-configure.js')).default },
+  { name: 'makerepo', summary: 'Add a repository (NFS export or OCFS2/ext device): mount it at /var/ovs/mount/<UUID>, lay it out, record it', load: async () => (await import('./makerepo.js')).default },
+  { name: 'offlinerepo', summary: 'Take a repository offline (unmount it); -d also removes its entry. Never deletes data', load: async () => (await import('./offlinerepo.js')).default },
+  { name: 'repositories', summary: 'The ovsrepositories service: start|stop|status|reload every repository of /etc/ovs/repositories', load: async () => (await import('./repositories.js')).default },
   { name: 'cluster-check', summary: 'Check every HA prerequisite of the pool (--alter-fstab moves /OVS out of fstab)', load: async () => (await import('./cluster-check.js')).default },
   { name: 'services', summary: "Start, stop or show the cluster services in the guide's order (o2cb, ocfs2, ovsrepositories, ovs-agent)", load: async () => (await import('./services.js')).default },
   { name: 'completion', summary: 'Print a bash or zsh completion script', load: async () => (await import('./completion.js')).default },

@@ -1,0 +1,96 @@
+/**
+ * `ovs repositories start|stop|status|reload`: the ovsrepositories service (SPEC §3.2), which
+ * contrib/ovsrepositories.init and contrib/ovsrepositories.service call at boot, after o2cb
+ * and ocfs2 and before ovs-agent. start/stop/reload need the live machine; status works
+ * under --root too (listing the entries; nothing is mounted in an image).
+ * Exit status: 0 done; 69 when a repository could not be mounted or unmounted (the others
+ * are still done); for status, 1 when a registered repository is not mounted (the init
+ * script turns that into LSB's 3, "not running").
+ */
+import type { Command } from 'commander';
+import { defineCommand, type Context } from '../lib/command.js';
+import { EXIT, OvsError } from '../lib/errors.js';
+import { REPOSITORIES_FILE } from '../lib/repos/layout.js';
+import {
+  reloadRepositories,
+  repositoriesStatus,
+  startRepositories,
+  stopRepositories,
+  type RepoOutcome,
+  type RepoStatus,
+} from '../lib/repos/service.js';
+
+const ACTIONS = ['start', 'stop', 'status', 'reload'] as const;
+type Action = (typeof ACTIONS)[number];
+
+interface Options {
+  action: Action;
+}
+
+export interface RepositoriesResult {
+  action: Action;
+  /** start, stop, reload: what happened to each repository, in order. */
+  outcomes: RepoOutcome[];
+  /** status: every registered repository, cluster root first. */
+  repositories: RepoStatus[];
+  ovsLink?: string;
+  offline: boolean;
+}
+
+function options(args: string[], _flags: Record<string, unknown>, global: { root: string }): Options {
+  const action = args[0] as Action;
+  if (!ACTIONS.includes(action)) {
+    throw new OvsError(EXIT.USAGE, `unknown action '${args[0] ?? ''}'`, { while: 'reading the arguments', hint: `use one of: ${ACTIONS.join(', ')}` });
+  }
+  if (action !== 'status' && global.root !== '/') {
+    throw new OvsError(EXIT.USAGE, `repositories ${action} needs the live machine and cannot run under --root ${global.root}`, { hint: 'the ovsrepositories service mounts the repositories when the installed system boots' });
+  }
+  return { action };
+}
+
+async function run(ctx: Context, o: Options): Promise<RepositoriesResult> {
+  const base = { action: o.action, outcomes: [] as RepoOutcome[], repositories: [] as RepoStatus[], offline: ctx.offline };
+  if (o.action === 'status') return { ...base, ...(await repositoriesStatus(ctx)) };
+  const outcomes = o.action === 'start' ? await startRepositories(ctx) : o.action === 'stop' ? await stopRepositories(ctx) : await reloadRepositories(ctx);
+  return { ...base, outcomes };
+}
+
+const pad = (s: string, n: number) => s.padEnd(n);
+
+function statusLines(r: RepositoriesResult): string[] {
+  if (r.repositories.length === 0) return [`no repositories in ${REPOSITORIES_FILE}`];
+  const lines = [`${pad('UUID', 34)}${pad('TYPE', 7)}${pad('ROLE', 6)}${pad('MOUNTED', 9)}SOURCE`];
+  for (const s of r.repositories) {
+    const mounted = s.mounted === undefined ? 'offline' : s.mounted ? 'yes' : 'no';
+    lines.push(`${pad(s.uuid, 34)}${pad(s.type, 7)}${pad(s.role, 6)}${pad(mounted, 9)}${s.source}`);
+  }
+  lines.push(r.ovsLink ? `/OVS -> ${r.ovsLink}` : '/OVS is not a link to a cluster root');
+  return lines;
+}
+
+function human(r: RepositoriesResult): string[] {
+  if (r.action === 'status') return statusLines(r);
+  if (r.outcomes.length === 0) return [`no repositories in ${REPOSITORIES_FILE}: nothing to ${r.action}`];
+  const lines: string[] = [];
+  for (const o of r.outcomes) {
+    lines.push(`${o.uuid}  ${pad(o.type, 6)} ${o.role}  ${o.source}: ${o.outcome}`);
+    if (o.error) lines.push(`  ${o.error}`, ...(o.hint ? [`  hint: ${o.hint}`] : []));
+  }
+  return lines;
+}
+
+function exitCode(r: RepositoriesResult): number {
+  if (r.action === 'status') return r.repositories.some((s) => s.mounted === false) ? EXIT.FINDINGS : EXIT.OK;
+  return r.outcomes.some((o) => o.outcome === 'failed') ? EXIT.UNAVAILABLE : EXIT.OK;
+}
+
+export default defineCommand<Options, RepositoriesResult>({
+  name: 'repositories',
+  summary: 'The ovsrepositories service: start|stop|status|reload every repository of /etc/ovs/repositories',
+  lock: true,
+  define: (cmd: Command) => cmd.argument('<action>', ACTIONS.join('|')),
+  options,
+  run,
+  human,
+  exitCode,
+});

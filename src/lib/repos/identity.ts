@@ -1,0 +1,58 @@
+/**
+ * A repository's identity: its UUID, and the `.ovsrepo` card (ours, SPEC §2.5) that carries
+ * it on the storage itself so every server of the pool mounts the same storage under the
+ * same /var/ovs/mount/<UUID>. The card is written once, by the server that creates the
+ * repository; a server that adds the same storage later reads it and never rewrites it.
+ */
+import type { Context } from '../command.js';
+import { EXIT, OvsError } from '../errors.js';
+import { readOptional } from '../files.js';
+import { FormatError } from '../formats/format-error.js';
+import { OVSREPO_VERSION, parseOvsRepo, serializeOvsRepo, type OvsRepoInfo } from '../formats/ovsrepo.js';
+import type { RepositoryInput } from '../formats/repositories.js';
+import { ovsrepoPathOf } from './layout.js';
+
+/** Where a repository's UUID came from, most authoritative first. */
+export type UuidOrigin = 'registry' | 'requested' | 'ovsrepo' | 'volume' | 'new';
+
+/** 32 upper-case hex digits from the host's random source. */
+export function newUuid(ctx: Context): string {
+  return ctx.host.randomHex(16).toUpperCase();
+}
+
+/**
+ * The UUID to mount under before the storage has been looked at: the registry's for a
+ * known source, else the one asked for (--uuid), else the OCFS2 volume's, else a new one.
+ * A `.ovsrepo` found once mounted overrides the last two (see attach.ts).
+ */
+export function candidateUuid(known: { registered?: string; requested?: string; volume?: string }, fresh: () => string): { uuid: string; origin: UuidOrigin } {
+  if (known.registered) return { uuid: known.registered, origin: 'registry' };
+  if (known.requested) return { uuid: known.requested, origin: 'requested' };
+  if (known.volume) return { uuid: known.volume, origin: 'volume' };
+  return { uuid: fresh(), origin: 'new' };
+}
+
+/** The card on a mounted repository; undefined when there is none. Unreadable is exit 72. */
+export async function readIdentity(ctx: Context, uuid: string): Promise<OvsRepoInfo | undefined> {
+  const path = ovsrepoPathOf(uuid);
+  const text = await readOptional(ctx.fs, path);
+  if (text === undefined) return undefined;
+  try {
+    return parseOvsRepo(text);
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    throw new OvsError(EXIT.OSFILE, `${path}: ${e.message}`, {
+      while: 'reading the repository identity on the storage',
+      hint: `correct ${path} (format: ovs-repositories(5)); remove it only if this storage is not in use by another server`,
+    });
+  }
+}
+
+export function identityOf(entry: RepositoryInput, created: Date): OvsRepoInfo {
+  return { ...entry, version: OVSREPO_VERSION, created: created.toISOString().replace(/\.\d{3}Z$/, 'Z') };
+}
+
+/** Write the card (0644); true when it was written. */
+export async function writeIdentity(ctx: Context, info: OvsRepoInfo): Promise<boolean> {
+  return ctx.changes.writeFile(ovsrepoPathOf(info.uuid), serializeOvsRepo(info), { mode: 0o644 });
+}

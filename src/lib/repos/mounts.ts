@@ -1,0 +1,106 @@
+/**
+ * Mounting and unmounting repositories, and asking the kernel what is mounted.
+ *
+ * What is mounted comes from /proc/mounts read through ctx.fs. Under --root that would be
+ * the image's (normally absent, or the installer's own table in a kickstart %post, whose
+ * paths mean nothing for the installed system), so offline nothing counts as mounted: the
+ * repositories of an image are mounted by the ovsrepositories service when it boots.
+ * A repository is mounted when anything is mounted on its mount point (the source the
+ * kernel shows differs from the one written in the registry: `/dev/dm-0` for a
+ * /dev/mapper name, the server's address for an NFS host name).
+ *
+ * Programs run from argument vectors with `--` before the source, so a source can never be
+ * read as an option: `mount -t TYPE -o OPTIONS -- SOURCE DIR`, `umount -- DIR`.
+ */
+import type { Context } from '../command.js';
+import { EXIT, OvsError } from '../errors.js';
+import { readOptional } from '../files.js';
+import { FormatError } from '../formats/format-error.js';
+import { mountsAt, parseProcMounts, type MountEntry } from '../formats/proc-mounts.js';
+import type { RepositoryType } from '../formats/repositories.js';
+import { mountPointOf } from './layout.js';
+
+export const PROC_MOUNTS = '/proc/mounts';
+
+/** The live mount table; empty under --root (see above). */
+export async function readMounts(ctx: Context): Promise<MountEntry[]> {
+  if (ctx.offline) return [];
+  const text = await readOptional(ctx.fs, PROC_MOUNTS);
+  if (text === undefined) {
+    throw new OvsError(EXIT.OSFILE, `${PROC_MOUNTS} is missing`, { while: 'reading the mount table', hint: 'mount proc on /proc (mount -t proc proc /proc)' });
+  }
+  try {
+    return parseProcMounts(text);
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    throw new OvsError(EXIT.OSFILE, `${PROC_MOUNTS}: ${e.message}`, { while: 'reading the mount table' });
+  }
+}
+
+/** The visible mount on PATH (the last one mounted there), if any. */
+export function mountOn(mounts: readonly MountEntry[], path: string): MountEntry | undefined {
+  return mountsAt(mounts, path).at(-1);
+}
+
+/** Is the repository with this UUID mounted at /var/ovs/mount/<UUID>? (false under --root) */
+export async function isRepositoryMounted(ctx: Context, uuid: string, mounts?: readonly MountEntry[]): Promise<boolean> {
+  return mountOn(mounts ?? (await readMounts(ctx)), mountPointOf(uuid)) !== undefined;
+}
+
+/** The kernel file system type to mount a repository type with. */
+export function fsTypeOf(type: RepositoryType): string {
+  return type;
+}
+
+export function mountArgv(type: RepositoryType, options: string, source: string, dir: string): string[] {
+  return ['mount', '-t', fsTypeOf(type), '-o', options, '--', source, dir];
+}
+
+export function umountArgv(dir: string): string[] {
+  return ['umount', '--', dir];
+}
+
+/** The last non-blank line a program printed, for a one-line error. */
+export function lastLine(text: string): string {
+  return text.split('\n').map((l) => l.trim()).filter(Boolean).at(-1) ?? '';
+}
+
+function mountHint(type: RepositoryType, said: string): string {
+  if (/cluster service|o2cb|heartbeat/i.test(said)) return 'bring the O2CB cluster online first: `ovs cluster-configure`, then `ovs services start`';
+  if (/unknown filesystem type/i.test(said) && type === 'nfs') return 'install the NFS client (nfs-utils on Oracle VM Server, nfs-common on Debian)';
+  if (/access denied|permission denied|not permitted/i.test(said)) return type === 'nfs' ? "check that the NFS server exports this directory to this server (read-write, no_root_squash)" : 'run ovs as root';
+  if (/no such file|does not exist|can't find|special device/i.test(said)) return 'check the source: the NFS export or device must exist';
+  return `try the same mount by hand to see more: mount -t ${type} SOURCE DIR`;
+}
+
+export interface MountOutcome {
+  /** Not run: a dry run, or offline under --root (left to the service at boot). */
+  planned: boolean;
+}
+
+/** mount; a failure is exit 69 with the program's own last line and a hint. */
+export async function mountRepository(ctx: Context, type: RepositoryType, options: string, source: string, dir: string): Promise<MountOutcome> {
+  // Under --root the mount is recorded, not run: it shows what the service runs at boot.
+  const argv = mountArgv(type, options, source, ctx.offline ? dir : await ctx.hostPath(dir));
+  const r = await ctx.changes.run(argv);
+  if (r.planned) return { planned: true };
+  if (r.exitCode !== 0) {
+    const said = lastLine(`${r.stdout}\n${r.stderr}`) || `exit ${r.exitCode}`;
+    throw new OvsError(EXIT.UNAVAILABLE, `mount failed: ${said}`, { while: `mounting ${source} on ${dir}`, hint: mountHint(type, said) });
+  }
+  return { planned: false };
+}
+
+/** umount; "target is busy" is exit 75 (stop what uses it, then retry), anything else 69. */
+export async function unmountRepository(ctx: Context, dir: string): Promise<MountOutcome> {
+  const r = await ctx.changes.run(umountArgv(await ctx.hostPath(dir)));
+  if (r.planned) return { planned: true };
+  if (r.exitCode !== 0) {
+    const said = lastLine(`${r.stdout}\n${r.stderr}`) || `exit ${r.exitCode}`;
+    if (/busy/i.test(said)) {
+      throw new OvsError(EXIT.TEMPFAIL, `${dir} is busy: ${said}`, { while: `unmounting ${dir}`, hint: `stop what uses it (\`fuser -vm ${dir}\` lists the processes), then run the command again` });
+    }
+    throw new OvsError(EXIT.UNAVAILABLE, `umount failed: ${said}`, { while: `unmounting ${dir}` });
+  }
+  return { planned: false };
+}

@@ -1,0 +1,66 @@
+/**
+ * The registry of this server's repositories, /etc/ovs/repositories (ours, SPEC §2.3), and
+ * the mount options of /etc/ovs/repositories.options (ours, §2.4): read through ctx.fs (so
+ * --root sees the image and --dry-run the plan), parsed by the format modules, written back
+ * through ctx.changes. A file that does not parse is exit 72, naming the line.
+ */
+import type { Context } from '../command.js';
+import { EXIT, OvsError } from '../errors.js';
+import { readOptional } from '../files.js';
+import { FormatError } from '../formats/format-error.js';
+import { parseRepositoryOptions, type RepositoryOptions } from '../formats/repositories-options.js';
+import {
+  parseRepositories,
+  repositoryEntries,
+  serializeRepositories,
+  type RepositoriesDocument,
+  type RepositoryEntry,
+} from '../formats/repositories.js';
+import { REPOSITORIES_FILE, REPOSITORY_OPTIONS_FILE } from './layout.js';
+
+export interface Registry {
+  doc: RepositoriesDocument;
+  entries: RepositoryEntry[];
+  /** The file did not exist (an empty registry). */
+  missing: boolean;
+}
+
+function unreadable(path: string, e: FormatError): OvsError {
+  return new OvsError(EXIT.OSFILE, `${path}${e.line === undefined ? '' : ` line ${e.line}`}: ${e.reason}`, {
+    while: `reading ${path}`,
+    hint: `correct${e.line === undefined ? '' : ` line ${e.line} of`} ${path} (format: ovs-repositories(5)), then run the command again`,
+  });
+}
+
+export async function readRegistry(ctx: Context): Promise<Registry> {
+  const text = await readOptional(ctx.fs, REPOSITORIES_FILE);
+  try {
+    const doc = parseRepositories(text ?? '');
+    return { doc, entries: repositoryEntries(doc), missing: text === undefined };
+  } catch (e) {
+    throw e instanceof FormatError ? unreadable(REPOSITORIES_FILE, e) : e;
+  }
+}
+
+/** Write the registry (mode 0644; /etc/ovs created when missing). False when unchanged. */
+export async function writeRegistry(ctx: Context, doc: RepositoriesDocument): Promise<boolean> {
+  await ctx.changes.mkdir('/etc/ovs', 0o755);
+  return ctx.changes.writeFile(REPOSITORIES_FILE, serializeRepositories(doc), { mode: 0o644 });
+}
+
+/** The mount options in force: the file's, or the defaults when it does not exist. */
+export async function readRepositoryOptions(ctx: Context): Promise<RepositoryOptions> {
+  const text = await readOptional(ctx.fs, REPOSITORY_OPTIONS_FILE);
+  try {
+    const options = parseRepositoryOptions(text);
+    for (const key of options.unknownKeys) ctx.report.warn(`${REPOSITORY_OPTIONS_FILE}: ${key} is not an ovs setting; ignored`);
+    return options;
+  } catch (e) {
+    throw e instanceof FormatError ? unreadable(REPOSITORY_OPTIONS_FILE, e) : e;
+  }
+}
+
+/** Cluster root first, then the others in file order: the order the service mounts them. */
+export function mountOrder(entries: readonly RepositoryEntry[]): RepositoryEntry[] {
+  return [...entries.filter((e) => e.role === 'C'), ...entries.filter((e) => e.role !== 'C')];
+}

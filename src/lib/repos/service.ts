@@ -1,0 +1,148 @@
+/**
+ * The ovsrepositories service (SPEC §3.2; reconstruction §11): `start` mounts every entry of
+ * /etc/ovs/repositories, cluster root first, and sets /OVS; `stop` unmounts them in reverse;
+ * `status` lists each with its mount state; `reload` unmounts what is no longer registered
+ * and mounts what is new. It runs after o2cb and ocfs2 (OCFS2 repositories need the cluster)
+ * and before ovs-agent (which needs the repositories). One repository failing does not stop
+ * the others; the command then exits 69 and says which.
+ */
+import type { Context } from '../command.js';
+import { OvsError } from '../errors.js';
+import type { MountEntry } from '../formats/proc-mounts.js';
+import { mountOptionsFor } from '../formats/repositories-options.js';
+import type { RepositoryEntry } from '../formats/repositories.js';
+import { initSystem, serviceEnabled, serviceInstalled } from '../services/index.js';
+import { attachRepository } from './attach.js';
+import { detachRepository } from './detach.js';
+import { mountPointOf, uuidOfMountPoint } from './layout.js';
+import { ovsLinkState } from './links.js';
+import { mountOn, readMounts } from './mounts.js';
+import { checkO2cbOnline } from './preflight.js';
+import { mountOrder, readRegistry, readRepositoryOptions } from './registry.js';
+import { Undo } from './undo.js';
+
+export const SERVICE_NAME = 'ovsrepositories';
+
+export type Outcome = 'mounted' | 'already mounted' | 'planned' | 'unmounted' | 'not mounted' | 'failed';
+
+export interface RepoOutcome {
+  uuid: string;
+  type: string;
+  role: string;
+  source: string;
+  outcome: Outcome;
+  error?: string;
+  hint?: string;
+}
+
+export interface RepoStatus {
+  uuid: string;
+  type: string;
+  role: string;
+  source: string;
+  description: string;
+  mountPoint: string;
+  /** undefined under --root: the image has no live mounts to ask. */
+  mounted?: boolean;
+}
+
+type Row = Pick<RepoOutcome, 'uuid' | 'type' | 'role' | 'source'>;
+
+function row(e: Row, outcome: Outcome, err?: OvsError): RepoOutcome {
+  const r: RepoOutcome = { uuid: e.uuid, type: e.type, role: e.role, source: e.source, outcome };
+  if (err) Object.assign(r, { error: err.text }, err.hint ? { hint: err.hint } : {});
+  return r;
+}
+
+/** Run one repository's step; an expected failure becomes its row, not the end of the run. */
+async function guarded(e: Row, fn: () => Promise<Outcome>): Promise<RepoOutcome> {
+  try {
+    return row(e, await fn());
+  } catch (err) {
+    if (!(err instanceof OvsError)) throw err;
+    return row(e, 'failed', err);
+  }
+}
+
+/** A mount this run made, so the repositories after it see it (the root, for their links). */
+const made = (mp: string): MountEntry => ({ line: 0, source: '', target: mp, fstype: '', options: '' });
+
+export async function startRepositories(ctx: Context): Promise<RepoOutcome[]> {
+  const { entries } = await readRegistry(ctx);
+  const options = await readRepositoryOptions(ctx);
+  const mounts = [...(await readMounts(ctx))];
+  const out: RepoOutcome[] = [];
+  for (const entry of mountOrder(entries)) {
+    out.push(
+      await guarded(entry, async () => {
+        if (entry.type === 'ocfs2' && !mountOn(mounts, mountPointOf(entry.uuid))) await checkO2cbOnline(ctx);
+        const undo = new Undo();
+        try {
+          const req = { entry, origin: 'registry' as const, options: mountOptionsFor(options, entry.type), entries, mounts };
+          const res = await attachRepository(ctx, req, undo);
+          if (res.mount === 'mounted' || res.mount === 'planned') mounts.push(made(res.mountPoint));
+          return res.mount === 'left to the service' ? 'planned' : res.mount;
+        } catch (err) {
+          await undo.unwind(ctx);
+          throw err;
+        }
+      }),
+    );
+  }
+  return out;
+}
+
+export async function stopRepositories(ctx: Context): Promise<RepoOutcome[]> {
+  const { entries } = await readRegistry(ctx);
+  const mounts = await readMounts(ctx);
+  const out: RepoOutcome[] = [];
+  for (const entry of mountOrder(entries).reverse()) {
+    out.push(await guarded(entry, async () => (await detachRepository(ctx, entry, mounts)).unmount));
+  }
+  return out;
+}
+
+/** Mounts under /var/ovs/mount/<UUID> whose UUID is no longer registered. */
+export function strayMounts(mounts: readonly MountEntry[], entries: readonly RepositoryEntry[]): { uuid: string; source: string; type: string }[] {
+  const known = new Set(entries.map((e) => e.uuid));
+  const out: { uuid: string; source: string; type: string }[] = [];
+  for (const m of mounts) {
+    const uuid = uuidOfMountPoint(m.target);
+    if (uuid && !known.has(uuid) && !out.some((o) => o.uuid === uuid)) out.push({ uuid, source: m.source, type: m.fstype });
+  }
+  return out;
+}
+
+export async function reloadRepositories(ctx: Context): Promise<RepoOutcome[]> {
+  const { entries } = await readRegistry(ctx);
+  const mounts = await readMounts(ctx);
+  const out: RepoOutcome[] = [];
+  for (const stray of strayMounts(mounts, entries)) {
+    out.push(await guarded({ ...stray, role: '-' }, async () => (await detachRepository(ctx, stray, mounts)).unmount));
+  }
+  return [...out, ...(await startRepositories(ctx))];
+}
+
+export async function repositoriesStatus(ctx: Context): Promise<{ repositories: RepoStatus[]; ovsLink?: string }> {
+  const { entries } = await readRegistry(ctx);
+  const mounts = await readMounts(ctx);
+  const repositories = mountOrder(entries).map((e): RepoStatus => {
+    const s: RepoStatus = { uuid: e.uuid, type: e.type, role: e.role, source: e.source, description: e.description, mountPoint: mountPointOf(e.uuid) };
+    if (!ctx.offline) s.mounted = mountOn(mounts, s.mountPoint) !== undefined;
+    return s;
+  });
+  const link = await ovsLinkState(ctx);
+  return link.kind === 'link' ? { repositories, ovsLink: link.target } : { repositories };
+}
+
+/** A line for makerepo's output when nothing would mount the repositories at the next boot. */
+export async function serviceAtBootNote(ctx: Context): Promise<string | undefined> {
+  const init = await initSystem(ctx);
+  if (!(await serviceInstalled(ctx, SERVICE_NAME, init))) {
+    return `the ${SERVICE_NAME} service is not installed, so nothing mounts the repositories at boot: install contrib/ovsrepositories.init as /etc/init.d/${SERVICE_NAME} (or contrib/ovsrepositories.service)`;
+  }
+  if (!(await serviceEnabled(ctx, SERVICE_NAME, init))) {
+    return `the ${SERVICE_NAME} service is not enabled at boot: ${init === 'systemd' ? `systemctl enable ${SERVICE_NAME}` : `chkconfig ${SERVICE_NAME} on (update-rc.d ${SERVICE_NAME} defaults on Debian)`}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,147 @@
+/**
+ * A memory host with storage behind it, for the repository commands' tests: `mount` and
+ * `umount` doubles that move a storage's files onto and off the mount point (so what a
+ * command writes "on the storage" is still there after it is unmounted, and what another
+ * server wrote is seen when this one mounts) and keep /proc/mounts as the kernel would.
+ * Block devices are memory files that stat() reports as block devices; what is on them is
+ * answered by the shipped ocfs2-tools double (src/lib/ocfs2/double.ts: blkid, tunefs.ocfs2,
+ * debugfs.ocfs2 replaying the real tools' text, and mkfs.ocfs2/dd for the heartbeat file).
+ */
+import { posix } from 'node:path';
+import type { RunResult } from '../../src/lib/host.js';
+import { memoryHost, type MemoryHost, type MemoryHostOptions } from '../../src/lib/memory-host.js';
+import { foreignImage, ocfs2ToolsDouble, volumeImage } from '../../src/lib/ocfs2/double.js';
+
+export const STORAGE = '/.storage';
+export const storageDir = (source: string) => posix.join(STORAGE, encodeURIComponent(source));
+
+export interface DeviceDouble {
+  /** blkid's TYPE; undefined: no file system (blkid exit 2). */
+  type?: string;
+  /** OCFS2 volume UUID (32 upper-case hex digits). */
+  uuid?: string;
+  label?: string;
+}
+
+/** What the ocfs2-tools double reads on a device. */
+function deviceImage(d: DeviceDouble): string {
+  if (d.type === 'ocfs2') return volumeImage({ uuid: d.uuid ?? '', label: d.label ?? '', slots: 16, blockSize: 4096, clusterSize: 4096, clusters: 262144 });
+  return d.type ? foreignImage(d.type) : '';
+}
+
+export interface MountedDouble {
+  source: string;
+  target: string;
+  fstype: string;
+}
+
+export interface RepoHostOptions extends MemoryHostOptions {
+  /** What each storage holds, by source: path relative to its root -> content (null: a directory). */
+  storage?: Record<string, Record<string, string | null>>;
+  /** Block devices: created as files stat() reports as block devices. */
+  devices?: Record<string, DeviceDouble>;
+  /** mount answers this instead for a source (e.g. the real mount.ocfs2 failure). */
+  mountFails?: Record<string, Partial<RunResult>>;
+  /** Mount points umount refuses as busy. */
+  busy?: string[];
+  /** Mounted before the run (besides /). */
+  mounted?: MountedDouble[];
+  /** Register this O2CB cluster in configfs with this host as its local node. */
+  o2cbOnline?: string;
+  /** UUIDs the mkfs.ocfs2 double gives the heartbeat files it formats. */
+  uuids?: string[];
+}
+
+const ROOT_MOUNT = '/dev/vda1 / ext4 rw,relatime 0 0';
+
+export function procMountsLine(m: MountedDouble): string {
+  return `${m.source} ${m.target} ${m.fstype} rw,relatime 0 0`;
+}
+
+function readMounts(host: MemoryHost): string[] {
+  return host.readText('/proc/mounts').split('\n').filter(Boolean);
+}
+
+function writeMounts(host: MemoryHost, lines: string[]): void {
+  host.vol.writeFileSync('/proc/mounts', lines.map((l) => `${l}\n`).join(''));
+}
+
+function mountDouble(host: MemoryHost, o: RepoHostOptions, argv: string[]): Partial<RunResult> {
+  const [, , type = '', , , , source = '', target = ''] = argv;
+  const failure = o.mountFails?.[source];
+  if (failure) return { exitCode: 32, ...failure };
+  const dir = storageDir(source);
+  if (!host.exists(dir)) return { exitCode: 32, stderr: `mount: ${target}: special device ${source} does not exist.\n` };
+  if (readMounts(host).some((l) => l.split(' ')[0] === source)) return { exitCode: 32, stderr: `mount: ${target}: ${source} already mounted or mount point busy.\n` };
+  host.vol.rmdirSync(target); // a mount point must exist (the command made it) and be empty here
+  host.vol.renameSync(dir, target);
+  writeMounts(host, [...readMounts(host), procMountsLine({ source, target, fstype: type })]);
+  return { exitCode: 0 };
+}
+
+function umountDouble(host: MemoryHost, o: RepoHostOptions, argv: string[]): Partial<RunResult> {
+  const target = argv[2] ?? '';
+  if (o.busy?.includes(target)) return { exitCode: 32, stderr: `umount: ${target}: target is busy.\n` };
+  const lines = readMounts(host);
+  const at = lines.findLastIndex((l) => l.split(' ')[1] === target);
+  if (at < 0) return { exitCode: 32, stderr: `umount: ${target}: not mounted.\n` };
+  const source = (lines[at] ?? '').split(' ')[0] ?? '';
+  host.vol.renameSync(target, storageDir(source));
+  host.vol.mkdirSync(target);
+  writeMounts(host, lines.filter((_l, i) => i !== at));
+  return { exitCode: 0 };
+}
+
+function seedStorage(files: Record<string, string | Uint8Array | null>, o: RepoHostOptions): void {
+  for (const [source, content] of Object.entries(o.storage ?? {})) {
+    files[storageDir(source)] = null;
+    for (const [rel, text] of Object.entries(content)) files[posix.join(storageDir(source), rel)] = text;
+  }
+  for (const [path, d] of Object.entries(o.devices ?? {})) {
+    files[path] ??= deviceImage(d);
+    if (d.type) files[storageDir(path)] ??= null; // a formatted device mounts, empty
+  }
+  const mounted = o.mounted ?? [];
+  files['/run/lock'] ??= null; // there on every booted system (the run lock goes there)
+  files['/proc/mounts'] ??= [ROOT_MOUNT, ...mounted.map(procMountsLine)].map((l) => `${l}\n`).join('');
+  for (const m of mounted) files[m.target] ??= null;
+  if (o.o2cbOnline) {
+    files[`/sys/kernel/config/cluster/${o2cbNode(o.o2cbOnline)}/local`] = '1\n';
+    files[`/sys/kernel/config/cluster/${o2cbNode(o.o2cbOnline)}/num`] = '0\n';
+  }
+}
+
+const o2cbNode = (cluster: string) => `${cluster}/node/ovs1`;
+
+/** The memory host with the doubles above. */
+export function repoHost(o: RepoHostOptions = {}): MemoryHost {
+  const files: Record<string, string | Uint8Array | null> = { ...(o.files ?? {}) };
+  seedStorage(files, o);
+  const host = memoryHost({ ...o, files, blockDevices: [...(o.blockDevices ?? []), ...Object.keys(o.devices ?? {})] });
+  host.expect({ argv: ['mount', '-t', /./, '-o', /./, '--', /./, /./], times: Infinity, respond: (c) => mountDouble(host, o, c.argv) });
+  host.expect({ argv: ['umount', '--', /./], times: Infinity, respond: (c) => umountDouble(host, o, c.argv) });
+  for (const e of ocfs2ToolsDouble(o.uuids ? { uuids: o.uuids } : {})) host.expect(e);
+  return host;
+}
+
+/** The files on a storage as the test sees them now, wherever it is (mounted or not). */
+export function storageFiles(host: MemoryHost, source: string, mountPoint?: string): Record<string, string | null> {
+  const lines = host.readText('/proc/mounts').split('\n');
+  const mounted = lines.map((l) => l.split(' ')).find((f) => f[0] === source);
+  const base = mounted?.[1] ?? mountPoint ?? storageDir(source);
+  const out: Record<string, string | null> = {};
+  const walk = (dir: string) => {
+    for (const name of host.vol.readdirSync(dir) as string[]) {
+      const p = posix.join(dir, name);
+      const st = host.vol.lstatSync(p);
+      const rel = posix.relative(base, p);
+      if (st.isDirectory()) {
+        out[`${rel}/`] = null;
+        walk(p);
+      } else if (st.isSymbolicLink()) out[rel] = `-> ${String(host.vol.readlinkSync(p))}`;
+      else out[rel] = String(host.vol.readFileSync(p, 'utf8'));
+    }
+  };
+  walk(base);
+  return out;
+}
