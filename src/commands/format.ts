@@ -1,0 +1,181 @@
+/**
+ * `ovs format DEVICE`: the guide's last storage step, on iSCSI (step 9) and SAN (steps 1
+ * and 2): optionally one partition spanning the disk, then
+ * `mkfs.ocfs2 -L <label> -b 4K -C 4K -J size=64M -N 16 DEVICE` (SPEC §3.5). Every value is
+ * checked against mkfs.ocfs2's limits (src/lib/ocfs2/mkfs.ts) and the disk against what
+ * would make formatting a mistake — missing, not a block device, in use, holding data —
+ * before anything is written; then the new volume is read back from the device.
+ */
+import type { Command } from 'commander';
+import { inspectDevice, type BlockDevice } from '../lib/block/device.js';
+import { TABLE_OVERHEAD, makeOnePartition } from '../lib/block/partition.js';
+import { describeSignature, probeSignature } from '../lib/block/signature.js';
+import { partitionsOf, usersOf } from '../lib/block/usage.js';
+import { defineCommand, type Context } from '../lib/command.js';
+import { EXIT, OvsError } from '../lib/errors.js';
+import { exists } from '../lib/files.js';
+import { formatSize, mkfsArgv, parseCount, parseSize, validateGeometry, volumeSizeProblem, type MkfsGeometry } from '../lib/ocfs2/mkfs.js';
+import { reason } from '../lib/ocfs2/volume-file.js';
+import { readVolume, type VolumeInfo } from '../lib/ocfs2/volume.js';
+
+export interface FormatOptions {
+  device: string;
+  geometry: MkfsGeometry & { journalSize: number };
+  partition: boolean;
+  force: boolean;
+}
+
+export interface FormatResult {
+  device: string;
+  /** What was formatted: the device, or its new partition. */
+  target: string;
+  partitioned: boolean;
+  /** What --force overwrote. */
+  replaced: string | null;
+  label: string;
+  /** Read back from the device; null in a dry run. */
+  uuid: string | null;
+  slots: number;
+  blockSize: number;
+  clusterSize: number;
+  journalSize: number;
+  /** Bytes of the device formatted (before partitioning). */
+  size: number;
+  planned: boolean;
+}
+
+export const FORMAT_DEFAULTS = { label: 'ovs', slots: '16', blockSize: '4k', clusterSize: '4k', journalSize: '64M' } as const;
+
+const OCFS2_TOOLS = 'install ocfs2-tools (apt-get install ocfs2-tools, or yum install ocfs2-tools)';
+const UTIL_LINUX = 'install util-linux (apt-get install util-linux fdisk, or yum install util-linux)';
+
+function parseOptions(args: string[], flags: Record<string, unknown>): FormatOptions {
+  const device = args[0] ?? '';
+  if (!device.startsWith('/')) {
+    throw new OvsError(EXIT.DATAERR, `'${device}' is not a device path`, { while: 'reading DEVICE', hint: 'give the full path, e.g. /dev/sdb or /dev/mapper/ovs_data1' });
+  }
+  const geometry = {
+    label: String(flags.label),
+    slots: parseCount(String(flags.slots), '--slots'),
+    blockSize: parseSize(String(flags.blockSize), '--block-size'),
+    clusterSize: parseSize(String(flags.clusterSize), '--cluster-size'),
+    journalSize: parseSize(String(flags.journalSize), '--journal-size'),
+  };
+  validateGeometry(geometry);
+  return { device, geometry, partition: Boolean(flags.partition), force: Boolean(flags.force) };
+}
+
+async function preflight(ctx: Context, o: FormatOptions): Promise<void> {
+  const needed: [string, string][] = [
+    ['mkfs.ocfs2', OCFS2_TOOLS],
+    ['tunefs.ocfs2', OCFS2_TOOLS],
+    ['debugfs.ocfs2', OCFS2_TOOLS],
+    // Without it mkfs.ocfs2 1.8 formats, forks a duplicate of itself and exits 1 (real-tools §2.6).
+    ['/sbin/modprobe', 'install kmod (apt-get install kmod): without /sbin/modprobe mkfs.ocfs2 1.8 forks a duplicate of itself and fails'],
+    ['blkid', UTIL_LINUX],
+    ['blockdev', UTIL_LINUX],
+    ...(o.partition ? ([['sfdisk', UTIL_LINUX], ['partx', UTIL_LINUX]] as [string, string][]) : []),
+  ];
+  for (const [program, hint] of needed) {
+    if (!(await ctx.host.which(program))) throw new OvsError(EXIT.UNAVAILABLE, `${program} is not installed`, { while: 'checking the programs formatting needs', hint });
+  }
+}
+
+/** Refuse a disk that is in use (always) or holds data (unless --force); returns what --force overwrites. */
+async function checkDisk(ctx: Context, o: FormatOptions, dev: BlockDevice): Promise<string | undefined> {
+  const doing = `checking ${dev.path}`;
+  if (o.partition && (await exists(ctx.fs, `/sys/class/block/${dev.name.replace(/\//g, '!')}/partition`))) {
+    throw new OvsError(EXIT.DATAERR, `${dev.path} is a partition; --partition needs a whole disk`, { while: doing, hint: `format ${dev.path} without --partition, or name its disk` });
+  }
+  const partitions = await partitionsOf(ctx, dev);
+  const users = await usersOf(ctx, dev, partitions);
+  if (users.length > 0) {
+    throw new OvsError(EXIT.DATAERR, `${dev.path} is in use: ${users.join('; ')}`, { while: doing, hint: 'unmount it (or stop what holds it) first: ovs never formats a disk in use, --force or not' });
+  }
+  const sig = await probeSignature(ctx, dev.path);
+  const held = sig ? describeSignature(sig) : partitions.length > 0 ? `partitions (${partitions.join(', ')})` : undefined;
+  if (held && !o.force) {
+    throw new OvsError(EXIT.DATAERR, `${dev.path} holds ${held}`, { while: doing, hint: `if its data can go, add --force (everything on ${dev.path} is lost)` });
+  }
+  return held;
+}
+
+function checkSize(o: FormatOptions, dev: BlockDevice): number {
+  const size = o.partition ? dev.size - TABLE_OVERHEAD : dev.size;
+  const problem = volumeSizeProblem(Math.max(size, 0), o.geometry);
+  if (problem) throw new OvsError(EXIT.DATAERR, problem, { while: `checking the size of ${dev.path}`, hint: 'give fewer --slots or a smaller --journal-size, or a bigger disk' });
+  return size;
+}
+
+/** The new volume as the device now says: exactly what was asked, or 69. */
+async function readBack(ctx: Context, target: string, g: MkfsGeometry): Promise<VolumeInfo> {
+  const doing = `reading back the new volume on ${target}`;
+  const info = await readVolume(ctx, await ctx.hostPath(target));
+  if (!info) throw new OvsError(EXIT.UNAVAILABLE, 'mkfs.ocfs2 reported success but the device holds no OCFS2 volume', { while: doing });
+  const wrong: string[] = [];
+  if (info.label !== g.label) wrong.push(`label '${info.label}' instead of '${g.label}'`);
+  if (info.slots !== g.slots) wrong.push(`${info.slots} node slots instead of ${g.slots}`);
+  if (info.blockSize !== g.blockSize) wrong.push(`block size ${info.blockSize} instead of ${g.blockSize}`);
+  if (info.clusterSize !== g.clusterSize) wrong.push(`cluster size ${info.clusterSize} instead of ${g.clusterSize}`);
+  if (wrong.length) throw new OvsError(EXIT.UNAVAILABLE, `the new volume has ${wrong.join(', ')}`, { while: doing });
+  return info;
+}
+
+async function format(ctx: Context, o: FormatOptions): Promise<FormatResult> {
+  await preflight(ctx, o);
+  const dev = await inspectDevice(ctx, o.device);
+  const held = await checkDisk(ctx, o, dev);
+  checkSize(o, dev);
+  const what = `${dev.path} (${formatSize(Math.floor(dev.size / 2 ** 20) * 2 ** 20)})`;
+  await ctx.confirm(`${o.partition ? `partition ${what} and format its partition` : `format ${what}`} with OCFS2${held ? `, destroying ${held}` : ''}? Everything on it is lost.`);
+  const target = o.partition ? await makeOnePartition(ctx, dev) : { path: dev.path, planned: false };
+  ctx.report.step(`formatting ${target.path} (mkfs.ocfs2)`);
+  // -x: never stop at mkfs's own "Proceed (y/N)" (stdin is closed); the operator confirmed above.
+  const argv = mkfsArgv(await ctx.hostPath(target.path), o.geometry, { force: o.force, noPrompt: true });
+  const r = await ctx.changes.run(argv, { timeoutMs: 60 * 60_000 });
+  if (!r.planned && r.exitCode !== 0) {
+    throw new OvsError(EXIT.UNAVAILABLE, `mkfs.ocfs2 failed (exit ${r.exitCode}): ${reason(r)}`, { while: `formatting ${target.path}`, hint: 'run again with --verbose to see the command' });
+  }
+  const info = r.planned ? undefined : await readBack(ctx, target.path, o.geometry);
+  return {
+    device: dev.path,
+    target: target.path,
+    partitioned: o.partition,
+    replaced: held ?? null,
+    label: o.geometry.label,
+    uuid: info?.uuid ?? null,
+    slots: o.geometry.slots,
+    blockSize: o.geometry.blockSize,
+    clusterSize: o.geometry.clusterSize,
+    journalSize: o.geometry.journalSize,
+    size: dev.size,
+    planned: Boolean(r.planned),
+  };
+}
+
+function human(r: FormatResult): string[] {
+  const lines: string[] = [];
+  if (r.partitioned) lines.push(`${r.planned ? 'would partition' : 'partitioned'} ${r.device}: one partition, ${r.target}, spanning the disk`);
+  const geometry = `${r.slots} node slots, block size ${formatSize(r.blockSize)}, cluster size ${formatSize(r.clusterSize)}, journal ${formatSize(r.journalSize)}`;
+  lines.push(`${r.planned ? 'would format' : 'formatted'} ${r.target} with OCFS2: label '${r.label}'${r.uuid ? `, UUID ${r.uuid}` : ''}, ${geometry}`);
+  return lines;
+}
+
+export default defineCommand<FormatOptions, FormatResult>({
+  name: 'format',
+  summary: "Format a shared disk with OCFS2 using the guide's defaults (optionally one partition first)",
+  live: true,
+  define: (cmd: Command) =>
+    cmd
+      .argument('<device>', 'the shared disk or partition, e.g. /dev/sdb')
+      .option('--label <label>', 'volume label (at most 63 bytes)', FORMAT_DEFAULTS.label)
+      .option('--slots <n>', 'node slots: how many servers can mount it (1-255)', FORMAT_DEFAULTS.slots)
+      .option('--block-size <size>', 'block size: 512, 1k, 2k or 4k', FORMAT_DEFAULTS.blockSize)
+      .option('--cluster-size <size>', 'cluster size: 4k to 1M, a power of two', FORMAT_DEFAULTS.clusterSize)
+      .option('--journal-size <size>', 'journal size per node slot (at least 4M)', FORMAT_DEFAULTS.journalSize)
+      .option('--partition', 'first make one partition spanning the disk, and format that')
+      .option('--force', 'format even though the disk holds a file system or a partition table'),
+  options: (args, flags) => parseOptions(args, flags),
+  run: format,
+  human,
+});
