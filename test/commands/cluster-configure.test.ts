@@ -554,3 +554,32 @@ describe('cluster-configure --import (the receiving end of propagation)', () => 
     expect(r.host.serviceLog).toEqual([]);
   });
 });
+
+describe('cluster-configure: enabling o2cb at boot', () => {
+  it('a failing update-rc.d is a warning: o2cb is still started', async () => {
+    const fail = { argv: ['update-rc.d', 'o2cb', 'defaults'], result: { exitCode: 1, stderr: 'update-rc.d: synthetic failure\n' } };
+    const r = await runOvs(['--json', 'cluster-configure', '--node', 'ovs1'], host({ programs: [...DEFAULT_PROGRAMS, 'update-rc.d'], expect: [fail] }));
+    expect(r.exit).toBe(0);
+    expect(r.json.result).toMatchObject({ enabled: 'failed', o2cb: 'started' });
+    const human = await runOvs(['cluster-configure', '--node', 'ovs1'], host({ programs: [...DEFAULT_PROGRAMS, 'update-rc.d'], expect: [fail] }));
+    expect(human.stderr).toContain('warning: update-rc.d o2cb defaults exited 1: update-rc.d: synthetic failure; o2cb may not start at boot');
+    expect(human.stdout).toContain('at boot: failed');
+  });
+
+
+  it("under --root uses the image's chkconfig (Oracle VM), recorded as skipped (offline)", async () => {
+    const files = { '/img/etc/hostname': 'ovs1\n', '/img/etc/init.d/o2cb': '', '/img/sbin/chkconfig': '', '/img/etc/sysconfig': null };
+    const r = await runOvs(['--json', '--root', '/img', 'cluster-configure', '--node', 'ovs1=192.168.1.11'], { files, programs: [...DEFAULT_PROGRAMS, 'update-rc.d'] });
+    expect(r.exit).toBe(0);
+    const enable = r.json.changes.find((c: { service?: { action: string } }) => c.service?.action === 'enable');
+    expect(enable).toMatchObject({ argv: ['chkconfig', 'o2cb', 'on'], result: 'skipped (offline)' });
+    expect(r.json.result.enabled).toBe('skipped (offline)');
+  });
+
+  it('under --root an image already linked for boot is left alone', async () => {
+    const files = { '/img/etc/hostname': 'ovs1\n', '/img/etc/init.d/o2cb': '', '/img/etc/rc3.d/S24o2cb': '' };
+    const r = await runOvs(['--json', '--root', '/img', 'cluster-configure', '--node', 'ovs1=192.168.1.11'], { files });
+    expect(r.json.result.enabled).toBe('already');
+    expect(r.json.changes.some((c: { service?: { action: string } }) => c.service?.action === 'enable')).toBe(false);
+  });
+});

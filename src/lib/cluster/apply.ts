@@ -8,7 +8,7 @@ import { posix } from 'node:path';
 import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
 import { sha256Hex } from '../formats/bundle.js';
-import { enableService, initSystem, serviceInstalled, startInOrder, type ServiceStep } from '../services/index.js';
+import { enableService, initSystem, serviceInstalled, startInOrder, type InitSystem, type ServiceStep } from '../services/index.js';
 import { CLUSTER_CONF, type ConfigurePlan } from './configure.js';
 import { o2cbRegisteredClusters } from './o2cb.js';
 import { syncRunningCluster, type OnlineSync } from './online.js';
@@ -22,7 +22,8 @@ export interface WrittenFile {
 export interface ApplyResult {
   clusterConf: WrittenFile;
   o2cbSettings: WrittenFile;
-  enabled: 'enabled' | 'already' | 'skipped';
+  /** o2cb at boot: enabled now, already, planned (dry run), skipped (offline or no tool), failed. */
+  enabled: 'enabled' | 'already' | 'planned' | 'skipped (offline)' | 'skipped' | 'failed';
   /** started: o2cb was started now; online: it already ran (nodes registered instead). */
   o2cb: 'started' | 'online' | 'planned' | 'skipped (offline)';
   start?: ServiceStep;
@@ -53,14 +54,29 @@ export async function writeConfiguration(ctx: Context, path: string, text: strin
   return { path, changed, sha256: sha256Hex(text) };
 }
 
+/** Enabling at boot is reported, never fatal: the cluster can still be brought up now. */
+async function enableAtBoot(ctx: Context, init: InitSystem): Promise<ApplyResult['enabled']> {
+  const en = await enableService(ctx, 'o2cb', init);
+  if (en.skipped) {
+    ctx.report.warn(`cannot enable o2cb at boot: ${en.skipped}`);
+    return 'skipped';
+  }
+  if (!en.changed) return 'already';
+  if (en.result?.planned) return ctx.global.dryRun ? 'planned' : 'skipped (offline)';
+  if (en.result && en.result.exitCode !== 0) {
+    const said = (en.result.stderr.trim() || en.result.stdout.trim()).split('\n').pop() ?? '';
+    ctx.report.warn(`${(en.argv ?? []).join(' ')} exited ${en.result.exitCode}${said ? `: ${said}` : ''}; o2cb may not start at boot`);
+    return 'failed';
+  }
+  return 'enabled';
+}
+
 export async function applyConfiguration(ctx: Context, plan: ConfigurePlan): Promise<ApplyResult> {
   await preflight(ctx, plan);
   const clusterConf = await writeConfiguration(ctx, CLUSTER_CONF, plan.clusterConfText);
   const o2cbSettings = await writeConfiguration(ctx, plan.settingsPath, plan.settingsText);
   const init = await initSystem(ctx);
-  const en = await enableService(ctx, 'o2cb', init);
-  if (en.skipped) ctx.report.warn(`cannot enable o2cb at boot: ${en.skipped}`);
-  const enabled = en.skipped ? 'skipped' : en.changed ? 'enabled' : 'already';
+  const enabled = await enableAtBoot(ctx, init);
   const sync = await syncRunningCluster(ctx, plan.cluster, CLUSTER_CONF);
   for (const why of sync.reasons) ctx.report.warn(`${why}: restart o2cb when the cluster can go offline (ovs services restart)`);
   if (sync.online) return { clusterConf, o2cbSettings, enabled, o2cb: 'online', sync };

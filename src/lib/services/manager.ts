@@ -105,9 +105,17 @@ export interface EnableResult {
 
 /** The tool that links a SysV script into the boot runlevels on this system. */
 async function sysvEnableArgv(ctx: Context, name: string): Promise<string[] | undefined> {
-  if (await ctx.host.which('update-rc.d')) return ['update-rc.d', name, 'defaults']; // Debian
-  if (await ctx.host.which('chkconfig')) return ['chkconfig', name, 'on']; // RHEL, Oracle VM
+  // Under --root the image decides which tool its boot uses, not the machine running ovs.
+  const has = (program: string, dirs: string[]) =>
+    ctx.offline ? anyExists(ctx, dirs.map((d) => `${d}/${program}`)) : ctx.host.which(program).then(Boolean);
+  if (await has('update-rc.d', ['/usr/sbin', '/sbin'])) return ['update-rc.d', name, 'defaults']; // Debian
+  if (await has('chkconfig', ['/sbin', '/usr/sbin'])) return ['chkconfig', name, 'on']; // RHEL, Oracle VM
   return undefined;
+}
+
+async function anyExists(ctx: Context, paths: string[]): Promise<boolean> {
+  for (const p of paths) if (await exists(ctx.fs, p)) return true;
+  return false;
 }
 
 /** Start the service at boot (idempotent: nothing is run when it already is). */
