@@ -10,10 +10,11 @@
  * checks live in src/lib/checks/.
  */
 import { applyFstabMigration, planFstabMigration, type FstabMigrationResult } from '../lib/checks/alter-fstab.js';
-import { renderResults, renderSummary, runChecks, summarize, type CheckResult, type CheckSummary } from '../lib/checks/index.js';
+import { renderResults, renderSummary, runChecks, summarize, type CheckResult, type CheckRunOptions, type CheckSummary } from '../lib/checks/index.js';
+import { prepareMaster, renderMaster, type MasterResult } from '../lib/checks/master.js';
+import { renderFstabMigration } from '../lib/checks/report.js';
 import { defineCommand, type Context } from '../lib/command.js';
 import { EXIT } from '../lib/errors.js';
-import { renderFstabMigration } from '../lib/checks/report.js';
 import { compareAllNodes, type AllNodesReport } from '../lib/pool/all-nodes.js';
 import { definePoolOptions, parsePoolOptions, type PoolOptions } from '../lib/pool/options.js';
 import { propagate, type PropagationReport } from '../lib/pool/propagation.js';
@@ -30,6 +31,7 @@ export interface ClusterCheckOptions {
 
 export interface ClusterCheckResult {
   fstab?: FstabMigrationResult;
+  master?: MasterResult;
   propagation?: PropagationReport;
   allNodes?: AllNodesReport;
   checks: CheckResult[];
@@ -39,6 +41,11 @@ export interface ClusterCheckResult {
 async function alterFstab(ctx: Context): Promise<FstabMigrationResult> {
   const plan = await planFstabMigration(ctx);
   return applyFstabMigration(ctx, plan);
+}
+
+/** A dry run of --master planned the heartbeat file: the check reports the plan, not the absence. */
+function checkOptions(master: MasterResult | undefined): CheckRunOptions {
+  return master?.heartbeat.action === 'planned' && master.heartbeat.path ? { plannedHeartbeat: master.heartbeat.path } : {};
 }
 
 export default defineCommand<ClusterCheckOptions, ClusterCheckResult>({
@@ -53,14 +60,16 @@ export default defineCommand<ClusterCheckOptions, ClusterCheckResult>({
   options: (_args, flags, global) => ({ master: Boolean(flags.master), alterFstab: Boolean(flags.alterFstab), pool: parsePoolOptions(flags, global, Boolean(flags.master)) }),
   async run(ctx, o) {
     const fstab = o.alterFstab ? await alterFstab(ctx) : undefined;
+    const master = o.master ? await prepareMaster(ctx) : undefined;
     const propagation = o.pool.propagate ? await propagate(ctx, o.pool.settings) : undefined;
-    const checks = await runChecks(ctx, { master: o.master });
+    const checks = await runChecks(ctx, checkOptions(master));
     const allNodes = o.pool.allNodes ? await compareAllNodes(ctx, o.pool.settings) : undefined;
     checks.push(...(allNodes?.checks ?? []));
-    return { ...(fstab ? { fstab } : {}), ...(propagation ? { propagation } : {}), ...(allNodes ? { allNodes } : {}), checks, summary: summarize(checks) };
+    return { ...(fstab ? { fstab } : {}), ...(master ? { master } : {}), ...(propagation ? { propagation } : {}), ...(allNodes ? { allNodes } : {}), checks, summary: summarize(checks) };
   },
   human: (r) => [
     ...(r.fstab ? renderFstabMigration(r.fstab) : []),
+    ...(r.master ? renderMaster(r.master) : []),
     ...renderResults(r.checks),
     renderSummary(r.summary),
     ...(r.propagation ? ['', ...renderPropagation(r.propagation)] : []),

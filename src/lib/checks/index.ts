@@ -9,13 +9,15 @@ import type { CheckResult } from './check.js';
 import { clusterConfChecks } from './cluster-conf.js';
 import { gatherFacts, type Facts } from './facts.js';
 import { checkFstab } from './fstab.js';
+import { checkHeartbeat } from './heartbeat.js';
 import { checkHostnameAddress, checkHostnameFqdn, checkNames } from './names.js';
 import { o2cbChecks } from './o2cb.js';
 import { programChecks } from './programs.js';
+import { repositoryChecks } from './repositories.js';
 
 export interface CheckRunOptions {
-  /** Checks only the pool master needs (--master). */
-  master: boolean;
+  /** A dry run of --master planned to create this heartbeat file. */
+  plannedHeartbeat?: string;
 }
 
 type CheckGroup = (ctx: Context, f: Facts, o: CheckRunOptions) => CheckResult | CheckResult[] | Promise<CheckResult | CheckResult[]>;
@@ -26,7 +28,9 @@ export const CHECK_GROUPS: readonly CheckGroup[] = [
   (_ctx, f) => clusterConfChecks(f),
   (ctx, f) => checkNames(ctx, f),
   (ctx, f) => o2cbChecks(ctx, f),
+  (ctx, f) => repositoryChecks(ctx, f),
   (_ctx, f) => checkFstab(f),
+  (ctx, f, o) => checkHeartbeat(ctx, f, o.plannedHeartbeat ? { plannedBy: 'cluster-check --master' } : {}),
   (ctx, f) => programChecks(ctx, f),
 ];
 

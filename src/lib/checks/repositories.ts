@@ -1,0 +1,106 @@
+/**
+ * The storage layout HA needs (the guide, "Enabling HA for the Server Pool"; SPEC §2.6):
+ * /etc/ovs/repositories valid with exactly one cluster root, that root shared storage (an
+ * NFS export or an OCFS2 volume every server can mount), mounted at /var/ovs/mount/<UUID>,
+ * /OVS a link to it, and no local file system left mounted on /OVS itself (the guide's
+ * first special consideration: "you need to unmount it").
+ */
+import type { Context } from '../command.js';
+import { statOrUndefined } from '../files.js';
+import { isLoopback } from '../formats/hosts.js';
+import type { MountEntry } from '../formats/proc-mounts.js';
+import { ovsEntries } from '../formats/fstab.js';
+import { clusterRoot, parseSource, repositoryEntries, type RepositoryEntry } from '../formats/repositories.js';
+import { OVS_LINK, mountPointOf } from '../repos/layout.js';
+import { mountOn } from '../repos/mounts.js';
+import { fail, pass, skip, skipOffline, type CheckResult } from './check.js';
+import { REPOSITORIES, where, type Facts } from './facts.js';
+
+const MAKEREPO = 'ovs makerepo SOURCE C "cluster root" (SOURCE: fileserver.example.com:/OVS or /dev/sdb1)';
+
+/** The cluster root entry, or the check result that explains why there is none. */
+export function rootOf(f: Facts): RepositoryEntry | undefined {
+  return f.repositories.value ? clusterRoot(f.repositories.value) : undefined;
+}
+
+export function checkRepositoriesValid(f: Facts): CheckResult {
+  const id = 'repositories.valid';
+  const r = f.repositories;
+  if (r.missing) {
+    const inFstab = f.fstab.value ? ovsEntries(f.fstab.value).length > 0 : false;
+    return fail(id, `${REPOSITORIES} is missing`, inFstab ? 'ovs cluster-check --alter-fstab (moves the /OVS lines of /etc/fstab there)' : MAKEREPO);
+  }
+  if (r.error) return fail(id, `${REPOSITORIES}: ${r.error.message}`, `correct ${where(REPOSITORIES, r.error.line)} (format: ovs-repositories(5))`);
+  const n = r.value ? repositoryEntries(r.value).length : 0;
+  return pass(id, `${REPOSITORIES} lists ${n} repositor${n === 1 ? 'y' : 'ies'}`);
+}
+
+export function checkClusterRoot(f: Facts): CheckResult {
+  const id = 'repositories.cluster-root';
+  if (!f.repositories.value) return skip(id, 'skipped: see repositories.valid');
+  const root = rootOf(f);
+  if (!root) return fail(id, `${REPOSITORIES} has no cluster root (role C)`, MAKEREPO);
+  return pass(id, `the cluster root is ${root.uuid} (${root.type} ${root.source})`);
+}
+
+/** A cluster root every server can mount: not an export of this machine's loopback. */
+export function checkRootShared(f: Facts): CheckResult {
+  const id = 'repositories.root-shared';
+  const root = rootOf(f);
+  if (!root) return skip(id, 'skipped: no cluster root (see repositories.cluster-root)');
+  const src = parseSource(root.source);
+  if (src.kind === 'nfs' && (isLoopback(src.host) || /^localhost(\.|$)/i.test(src.host))) {
+    return fail(id, `the cluster root ${root.source} names this machine's loopback: the other servers cannot mount it`, `register it under the NFS server's real name: ovs offlinerepo -d ${root.uuid}, then ovs makerepo <server>:${src.export} C "cluster root"`);
+  }
+  return pass(id, `the cluster root is shared storage (${root.type === 'nfs' ? 'an NFS export' : 'an OCFS2 volume'})`);
+}
+
+export function checkRootMounted(ctx: Context, f: Facts): CheckResult {
+  const id = 'repositories.root-mounted';
+  const root = rootOf(f);
+  if (!root) return skip(id, 'skipped: no cluster root (see repositories.cluster-root)');
+  if (ctx.offline) return skipOffline(id, `the cluster root is mounted at boot by ovsrepositories`);
+  const at = mountPointOf(root.uuid);
+  const m = f.mounts?.value ? mountOn(f.mounts.value, at) : undefined;
+  if (!m) return fail(id, `the cluster root ${root.source} is not mounted at ${at}`, 'ovs repositories start (mounts every repository, the cluster root first, and points /OVS at it)');
+  return pass(id, `the cluster root is mounted at ${at} (${m.fstype} ${m.source})`);
+}
+
+export async function checkOvsLink(ctx: Context, f: Facts): Promise<CheckResult> {
+  const id = 'repositories.ovs-link';
+  const root = rootOf(f);
+  if (!root) return skip(id, 'skipped: no cluster root (see repositories.cluster-root)');
+  const want = mountPointOf(root.uuid);
+  const st = await statOrUndefined(ctx.fs, OVS_LINK, false);
+  if (st?.kind === 'symlink') {
+    const target = await ctx.fs.readlink(OVS_LINK);
+    if (target.replace(/\/+$/, '') === want) return pass(id, `${OVS_LINK} -> ${want}`);
+    return fail(id, `${OVS_LINK} points at ${target}, not at the cluster root ${want}`, 'ovs repositories start (points /OVS at the cluster root)');
+  }
+  if (!st) {
+    if (ctx.offline) return skipOffline(id, `${OVS_LINK} is set at boot by ovsrepositories`);
+    return fail(id, `${OVS_LINK} does not exist`, 'ovs repositories start (points /OVS at the cluster root)');
+  }
+  const entries = st.kind === 'dir' ? await ctx.fs.readdir(OVS_LINK) : ['?'];
+  const hint = entries.length === 0 ? `rmdir ${OVS_LINK}, then ovs repositories start` : `umount ${OVS_LINK} if it is mounted, move what it holds to shared storage (or out of the way), rmdir ${OVS_LINK}, then ovs repositories start`;
+  return fail(id, `${OVS_LINK} is a ${st.kind === 'dir' ? `directory${entries.length ? ' that is not empty' : ''}` : st.kind}, not a link to the cluster root ${want}`, hint);
+}
+
+function localMount(mounts: readonly MountEntry[]): MountEntry | undefined {
+  return mountOn(mounts, OVS_LINK);
+}
+
+/** The guide: "If the Oracle VM server has a local /OVS repository, you need to unmount it". */
+export function checkNoLocalOvs(ctx: Context, f: Facts): CheckResult {
+  const id = 'repositories.no-local-ovs';
+  if (ctx.offline) return skipOffline(id, `what is mounted on ${OVS_LINK}`);
+  if (f.mounts?.error || f.mounts?.missing) return fail(id, `cannot read /proc/mounts${f.mounts.error ? `: ${f.mounts.error.message}` : ''}`, 'mount proc on /proc (mount -t proc proc /proc)');
+  const m = localMount(f.mounts?.value ?? []);
+  if (!m) return pass(id, `nothing is mounted on ${OVS_LINK} itself`);
+  const what = m.fstype === 'nfs' || m.fstype === 'nfs4' ? `${m.source} (${m.fstype}) is mounted on ${OVS_LINK} itself, the 2.1 layout` : `a local ${m.fstype} file system (${m.source}) is mounted on ${OVS_LINK}`;
+  return fail(id, what, `umount ${OVS_LINK} (copy what the pool needs to shared storage first: Metalink note 756968.1), then ovs repositories start`);
+}
+
+export async function repositoryChecks(ctx: Context, f: Facts): Promise<CheckResult[]> {
+  return [checkRepositoriesValid(f), checkClusterRoot(f), checkRootShared(f), checkRootMounted(ctx, f), await checkOvsLink(ctx, f), checkNoLocalOvs(ctx, f)];
+}
