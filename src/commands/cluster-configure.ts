@@ -37,7 +37,8 @@ export type ConfigureResult = {
 };
 type Result = ConfigureResult | (ImportResult & { mode: 'import' });
 
-const collect = (v: string, prev: string[]) => [...prev, v];
+const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
+const list = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : []);
 
 const FLAG_OF: Record<string, string> = {
   node: '--node',
@@ -92,9 +93,9 @@ function removals(names: string[], adds: string[]): string[] {
 }
 
 function configureOptions(flags: Record<string, unknown>): ConfigureOptions {
-  const nodes = parseNodeArgs(flags.node as string[], '--node');
-  const add = parseNodeArgs(flags.addNode as string[], '--add-node');
-  if (nodes.length && (add.length || (flags.removeNode as string[]).length)) {
+  const nodes = parseNodeArgs(list(flags.node), '--node');
+  const add = parseNodeArgs(list(flags.addNode), '--add-node');
+  if (nodes.length && (add.length || list(flags.removeNode).length)) {
     throw usage('--node gives the whole node list; it cannot be combined with --add-node or --remove-node');
   }
   const timeouts: TimeoutOptions = {};
@@ -106,7 +107,7 @@ function configureOptions(flags: Record<string, unknown>): ConfigureOptions {
   return {
     nodes,
     add,
-    remove: removals(flags.removeNode as string[], add.map((a) => a.name)),
+    remove: removals(list(flags.removeNode), add.map((a) => a.name)),
     ...(name ? { clusterName: name } : {}),
     ...(p !== undefined ? { port: p } : {}),
     timeouts,
@@ -115,9 +116,9 @@ function configureOptions(flags: Record<string, unknown>): ConfigureOptions {
 
 function define(cmd: Command): void {
   cmd
-    .option('--node <spec>', 'a node NAME[=IPV4][:NUMBER]; repeat for each; the list becomes exactly these', collect, [])
-    .option('--add-node <spec>', 'add (or re-address) a node NAME[=IPV4][:NUMBER]; repeatable', collect, [])
-    .option('--remove-node <name>', 'remove a node; repeatable (the others keep their numbers)', collect, [])
+    .option('--node <spec>', 'a node NAME[=IPV4][:NUMBER]; repeat for each; the list becomes exactly these', collect)
+    .option('--add-node <spec>', 'add (or re-address) a node NAME[=IPV4][:NUMBER]; repeatable', collect)
+    .option('--remove-node <name>', 'remove a node; repeatable (the others keep their numbers)', collect)
     .option('--cluster-name <name>', 'the O2CB cluster name, 1-16 letters or digits (default: the current one, else ocfs2)')
     .option('--port <n>', 'the O2CB port of every node (default: kept, else 7777)')
     .option('--heartbeat-threshold <n>', 'O2CB_HEARTBEAT_THRESHOLD, >= 7 (default: kept, else 31)')
