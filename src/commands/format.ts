@@ -129,7 +129,6 @@ async function format(ctx: Context, o: FormatOptions): Promise<FormatResult> {
   const what = `${dev.path} (${formatSize(Math.floor(dev.size / 2 ** 20) * 2 ** 20)})`;
   await ctx.confirm(`${o.partition ? `partition ${what} and format its partition` : `format ${what}`} with OCFS2${held ? `, destroying ${held}` : ''}? Everything on it is lost.`);
   const target = o.partition ? await makeOnePartition(ctx, dev) : { path: dev.path, planned: false };
-  ctx.report.step(`formatting ${target.path} (mkfs.ocfs2)`);
   // -x: never stop at mkfs's own "Proceed (y/N)" (stdin is closed); the operator confirmed above.
   const argv = mkfsArgv(await ctx.hostPath(target.path), o.geometry, { force: o.force, noPrompt: true });
   const r = await ctx.changes.run(argv, { timeoutMs: 60 * 60_000 });
