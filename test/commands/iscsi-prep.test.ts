@@ -10,7 +10,7 @@ import { parseIscsiRecords } from '../../src/lib/formats/iscsiadm.js';
 import { keepValues, parseChoice } from '../../src/lib/iscsi/choice.js';
 import { parseDiscoveryPortal } from '../../src/lib/iscsi/portal.js';
 import { sessionLines } from '../../src/lib/iscsi/sessions.js';
-import { memoryHost, type MemoryHost, type MemoryHostOptions } from '../../src/lib/memory-host.js';
+import { memoryHost, type Expectation, type MemoryHost, type MemoryHostOptions } from '../../src/lib/memory-host.js';
 import { iscsiDouble, line, type FakeRecord, type IscsiDoubleOptions } from '../helpers/iscsi-double.js';
 import { runOvs } from '../helpers/run.js';
 
@@ -23,6 +23,8 @@ const SDB = ' 8     16   1048576 sdb';
 
 interface Setup extends Partial<IscsiDoubleOptions> {
   host?: MemoryHostOptions;
+  /** Answers that take precedence over the iscsiadm double (first match wins). */
+  before?: Expectation[];
 }
 
 function setup(s: Setup = {}): { host: MemoryHost; double: ReturnType<typeof iscsiDouble> } {
@@ -31,7 +33,7 @@ function setup(s: Setup = {}): { host: MemoryHost; double: ReturnType<typeof isc
     services: { iscsid: { running: true }, 'open-iscsi': {} },
     ...s.host,
     files: { '/proc/partitions': fixture('partitions-before.txt'), '/etc/debian_version': '12.11\n', ...s.host?.files },
-    expect: [...double.expectations, ...(s.host?.expect ?? [])],
+    expect: [...(s.before ?? []), ...double.expectations, ...(s.host?.expect ?? [])],
   });
   return { host, double };
 }
@@ -347,6 +349,72 @@ describe('iscsi-prep: logging in and the new disks', () => {
 
   it('sessionLines reads both the current and the older session listing', () => {
     expect(parseIscsiRecords(sessionLines(`tcp: [1] 127.0.0.1:3260,1 ${TGT}:target1 (non-flash)\ntcp [3] 10.15.85.19:3260,3 iqn.1992-08.com.netapp:sn.33615311\n`)).map((r) => r.tpgt)).toEqual([1, 3]);
+  });
+});
+
+describe('iscsi-prep: iscsiadm failing midway (replayed open-iscsi 2.1.8 exit codes)', () => {
+  const keep2 = ['--yes', 'iscsi-prep', '--portal', '127.0.0.1', '--keep', `${TGT}:target2`, '--no-login'];
+  const node = (n: number, ...rest: string[]) => ['iscsiadm', '-m', 'node', '-T', `${TGT}:target${n}`, '-p', '127.0.0.1:3260,1', ...rest];
+  const IDBM = { exitCode: 6, stderr: 'iscsiadm: Could not open /etc/iscsi/nodes: Permission denied\n' };
+
+  it('a record already gone when deleting it is not an error', async () => {
+    const { host } = setup({ before: [{ argv: node(1, '-o', 'delete'), result: { exitCode: 21, stderr: fixture('no-records.stderr') } }] });
+    const r = await runOvs(['--json', ...keep2], host);
+    expect(r.exit).toBe(0);
+    expect(r.json.result.deleted).toEqual([`127.0.0.1:3260,1 ${TGT}:target3`]);
+  });
+
+  it('a delete that fails otherwise is 69, with what was applied', async () => {
+    const { host } = setup({ before: [{ argv: node(1, '-o', 'delete'), result: IDBM }] });
+    const r = await runOvs(keep2, host);
+    expect(r.exit).toBe(69);
+    expect(r.stderr).toContain(`ovs: iscsi-prep: the iSCSI record database (/etc/iscsi) could not be read or written (iscsiadm exit 6) while deleting the node record 127.0.0.1:3260,1 ${TGT}:target1`);
+    expect(r.stderr).toContain('applied   run      iscsiadm -m discovery -t sendtargets -p 127.0.0.1:3260');
+  });
+
+  it('node.startup cannot be set: 69 (record vanished, or the database failed)', async () => {
+    const gone = await runOvs(keep2, setup({ before: [{ argv: node(2, '-o', 'update', '-n', 'node.startup', '-v', 'automatic'), result: { exitCode: 21 } }] }).host);
+    expect(gone.exit).toBe(69);
+    expect(gone.stderr).toContain(`the node record 127.0.0.1:3260,1 ${TGT}:target2 disappeared while setting node.startup to automatic`);
+    const failed = await runOvs(keep2, setup({ before: [{ argv: node(2, '-o', 'update', '-n', 'node.startup', '-v', 'automatic'), result: IDBM }] }).host);
+    expect(failed.exit).toBe(69);
+    expect(failed.stderr).toContain(`while setting node.startup to automatic on 127.0.0.1:3260,1 ${TGT}:target2`);
+  });
+
+  it('listing the node records or the sessions failing is 69', async () => {
+    const nodes = await runOvs(keep2, setup({ before: [{ argv: ['iscsiadm', '-m', 'node'], result: IDBM }] }).host);
+    expect(nodes.exit).toBe(69);
+    expect(nodes.stderr).toContain('(iscsiadm exit 6) while listing the iSCSI node records');
+    const sessions = await runOvs(keep2.filter((a) => a !== '--no-login'), setup({ before: [{ argv: ['iscsiadm', '-m', 'session'], result: { exitCode: 18, stderr: 'iscsiadm: Could not read session info\n' } }] }).host);
+    expect(sessions.exit).toBe(69);
+    expect(sessions.stderr).toContain('talking to iscsid failed (iscsiadm exit 18) while listing the iSCSI sessions');
+    expect(sessions.stderr).toContain('ovs: hint: restart the iSCSI service');
+  });
+
+  it('a login that finds its session already there (exit 15) is not an error and waits for nothing', async () => {
+    const { host } = setup({ before: [{ argv: node(2, '--login'), result: { exitCode: 15, stderr: 'iscsiadm: default: 1 session requested, but 1 already present.\n' } }] });
+    const r = await runOvs(keep2.filter((a) => a !== '--no-login'), host);
+    expect(r.exit).toBe(0);
+    expect(r.stdout).toContain('node.startup=automatic, already logged in');
+  });
+
+  it('targets that change between the probe and the discovery: 66, or the discovery failing after the probe', async () => {
+    const vanished = setup({ before: [{ argv: ['iscsiadm', '-m', 'discovery', '-t', 'sendtargets', '-p', '127.0.0.1:3260'], result: { exitCode: 0, stdout: `${line(tgt(1))}\n` } }] });
+    const r = await runOvs(keep2, vanished.host);
+    expect(r.exit).toBe(66);
+    expect(r.stderr).toContain(`the targets of 127.0.0.1:3260 changed during discovery: --keep ${TGT}:target2 no longer matches`);
+    const failing = setup({ before: [{ argv: ['iscsiadm', '-m', 'discovery', '-t', 'sendtargets', '-p', '127.0.0.1:3260'], result: { exitCode: 11, stderr: fixture('discovery-unreachable.stderr').replaceAll('127.0.0.9', '127.0.0.1') } }] });
+    const f = await runOvs(keep2, failing.host);
+    expect(f.exit).toBe(66);
+    expect(f.stderr).toContain('portal 127.0.0.1:3260 is unreachable');
+  });
+
+  it('a kept target whose disk does not show up is a warning when another one did', async () => {
+    const { host } = setup({ login: (r) => (r.iqn.endsWith('target1') ? { partition: SDB, session: 1 } : {}) });
+    const r = await runOvs(['--yes', 'iscsi-prep', '--portal', '127.0.0.1', '--keep', `${TGT}:target1`, '--keep', `${TGT}:target3`, '--wait', '1'], host);
+    expect(r.exit).toBe(0);
+    expect(r.stderr).toContain(`ovs: warning: no new block device from ${TGT}:target3 yet`);
+    expect(r.stdout).toContain(`  sdb  1048576 blocks  ${TGT}:target1`);
   });
 });
 
