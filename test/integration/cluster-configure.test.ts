@@ -3,7 +3,9 @@
  * cluster.conf read back by the real `o2cb --config-file=F list-cluster NAME --oneline`
  * (`--config-file` before the sub-command, or o2cb silently reads /etc/ocfs2). --root keeps
  * every write inside a scratch image, and o2cb only lists, so the machine's /etc/ocfs2 and
- * /etc/default/o2cb are never touched and no namespace is needed.
+ * /etc/default/o2cb are never touched. The one live run happens in private mount and UTS
+ * namespaces, with scratch directories over /etc/ocfs2, /etc/default and the rc.d links and
+ * tmpfs over /var/log, /var/lib and /run/lock (the real o2cb start mounts debugfs there).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 import { serializeBundle } from '../../src/lib/formats/bundle.js';
-import { scratchDir } from '../helpers/sandbox.js';
+import { inNamespaces, scratchDir } from '../helpers/sandbox.js';
 import { describeWithTools, findTool } from '../helpers/tools.js';
 
 interface Run {
@@ -166,5 +168,42 @@ describeWithTools(['o2cb'], 'cluster-configure against the real o2cb (ocfs2-tool
     expect(() => readFileSync(join(root, 'etc/ocfs2/cluster.conf'))).toThrow();
     // A loaded CI machine inflates both sides unevenly; a lookup per node or a quadratic step would be far beyond this.
     expect(ratio).toBeLessThan(3);
+  });
+
+  it('live, in a namespace: writes both files, enables o2cb with the real update-rc.d, and the real o2cb start fails on configfs (69)', () => {
+    const dir = join(scratch.path, 'live');
+    mkdirSync(join(dir, 'ocfs2'), { recursive: true });
+    const debian = new URL('../fixtures/o2cb/debian-default-o2cb', import.meta.url).pathname;
+    mkdirSync(join(dir, 'default'));
+    const setup = [
+      'set -e',
+      'hostname ovs1.example.com',
+      'mount --bind "$1/ocfs2" /etc/ocfs2',
+      // A directory, not the file: ovs renames its new file over the old one (a bind-mounted file cannot be renamed over).
+      'cp -a /etc/default/. "$1/default/"',
+      'cp "$2" "$1/default/o2cb"',
+      'mount --bind "$1/default" /etc/default',
+      'shift 2',
+      'for d in /var/log /var/lib /run/lock /etc/rc0.d /etc/rc1.d /etc/rc2.d /etc/rc3.d /etc/rc4.d /etc/rc5.d /etc/rc6.d /etc/rcS.d; do mount -t tmpfs tmpfs "$d"; done',
+      '"$@" > "$OUT" || echo "exit=$?" >> "$OUT.exit"',
+      'ls /etc/rc2.d > "$OUT.rc2"',
+    ].join('\n');
+    const out = join(dir, 'out');
+    const r = inNamespaces(['bash', '-c', setup, 'setup', dir, debian, process.execPath, 'bin/ovs', '--json', 'cluster-configure', '--node', 'ovs1.example.com=192.168.1.11', '--node', 'ovs2.example.com=192.168.1.12'], { uts: true, env: { OUT: out } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(readFileSync(`${out}.exit`, 'utf8')).toBe('exit=69\n');
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    expect(doc.error.message).toBe('o2cb failed to start (exit 1: Unable to load filesystem "configfs") (running: none; not started: none) while starting the cluster services in order');
+    expect(doc.changes.map((c: { kind: string; path?: string; argv?: string[]; result: string }) => `${c.result} ${c.kind} ${c.path ?? c.argv?.join(' ')}`)).toEqual([
+      'applied write /etc/ocfs2/cluster.conf',
+      'applied write /etc/default/o2cb',
+      'applied service update-rc.d o2cb defaults',
+      'failed service service o2cb start',
+    ]);
+    expect(readFileSync(`${out}.rc2`, 'utf8')).toMatch(/^S\d\do2cb$/m);
+    const listed = run([findTool('o2cb') ?? 'o2cb', `--config-file=${join(dir, 'ocfs2/cluster.conf')}`, 'list-cluster', 'ocfs2', '--oneline']);
+    expect(listed.stdout).toBe('node: 0 ovs1.example.com 192.168.1.11:7777 ocfs2\nnode: 1 ovs2.example.com 192.168.1.12:7777 ocfs2\ncluster: 2 local ocfs2\n');
+    const original = readFileSync(debian, 'utf8');
+    expect(readFileSync(join(dir, 'default/o2cb'), 'utf8')).toBe(`${original.replace('O2CB_ENABLED=false', 'O2CB_ENABLED=true')}# O2CB_STACK: The name of the cluster stack backing O2CB.\nO2CB_STACK=o2cb\n\n`);
   });
 });
