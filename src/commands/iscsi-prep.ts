@@ -9,18 +9,18 @@ import type { Command } from 'commander';
 import { defineCommand, type Context } from '../lib/command.js';
 import { EXIT, OvsError } from '../lib/errors.js';
 import { FormatError } from '../lib/formats/format-error.js';
-import { parseKeepPattern, selectTargets, type IscsiRecord, type TargetSelection } from '../lib/formats/iscsiadm.js';
+import { formatPortal, parseKeepPattern, selectTargets, type IscsiRecord, type TargetSelection } from '../lib/formats/iscsiadm.js';
 import type { Partition } from '../lib/formats/proc-partitions.js';
-import { shown, type NodeRef } from '../lib/iscsi/adm.js';
+import { iscsiadm, recordKey, shown, type NodeRef } from '../lib/iscsi/adm.js';
 import { chooseTargets } from '../lib/iscsi/choice.js';
 import { readPartitions, waitForDevices, type NewDevice } from '../lib/iscsi/devices.js';
 import { discoverTargets, probeTargets } from '../lib/iscsi/discovery.js';
 import { deleteNodeRecord, listNodeRecords, makeAutomatic } from '../lib/iscsi/node-records.js';
 import { parseDiscoveryPortal, type DiscoveryPortal } from '../lib/iscsi/portal.js';
+import { seconds } from '../lib/iscsi/seconds.js';
 import { ensureServiceRunning, findIscsiServices, requireInitiator, type IscsiServices, type ServiceOutcome } from '../lib/iscsi/service.js';
 import { listSessions, login, type LoginOutcome } from '../lib/iscsi/sessions.js';
 import { restartService } from '../lib/services/index.js';
-import { seconds } from '../lib/iscsi/seconds.js';
 
 export interface PrepOptions {
   portal: DiscoveryPortal;
@@ -130,9 +130,9 @@ async function logIn(ctx: Context, o: PrepOptions, services: IscsiServices, kept
     for (const r of kept) outcome.set(r, 'skipped');
     return outcome;
   }
-  const logged = new Set((await listSessions(ctx)).map((s) => shown(s).toLowerCase()));
-  const needed = kept.filter((r) => !logged.has(shown(r).toLowerCase()));
-  for (const r of kept) if (!needed.includes(r)) outcome.set(r, 'already logged in');
+  const logged = new Set((await listSessions(ctx)).map(recordKey));
+  const needed = kept.filter((r) => !logged.has(recordKey(r)));
+  for (const r of kept) if (logged.has(recordKey(r))) outcome.set(r, 'already logged in');
   if (needed.length === 0) return outcome;
   if (!o.restartService) {
     for (const r of needed) outcome.set(r, await login(ctx, r));
@@ -146,12 +146,12 @@ async function logIn(ctx: Context, o: PrepOptions, services: IscsiServices, kept
   if (res.exitCode !== 0) {
     throw new OvsError(EXIT.UNAVAILABLE, `the iSCSI service ${services.restart} failed to restart (exit ${res.exitCode})`, { while: 'logging in to the kept targets', hint: `see: service ${services.restart} status` });
   }
-  const now = new Set((await listSessions(ctx)).map((s) => shown(s).toLowerCase()));
-  const missing = needed.filter((r) => !now.has(shown(r).toLowerCase()));
+  const now = new Set((await listSessions(ctx)).map(recordKey));
+  const missing = needed.filter((r) => !now.has(recordKey(r)));
   if (missing.length > 0) {
     throw new OvsError(EXIT.UNAVAILABLE, `the iSCSI service ${services.restart} restarted but did not log in to ${missing.map(shown).join(', ')}`, {
       while: 'logging in to the kept targets',
-      hint: `log in by hand to see why: iscsiadm -m node -T ${missing[0]?.iqn} -p ${missing[0] ? shown(missing[0]).split(' ')[0] : ''} --login`,
+      hint: `log in by hand to see why: ${missing[0] ? iscsiadm.login(missing[0]).join(' ') : 'iscsiadm -m node --login'}`,
     });
   }
   for (const r of needed) outcome.set(r, 'logged in');
@@ -193,7 +193,7 @@ async function prepare(ctx: Context, o: PrepOptions): Promise<PrepResult> {
     portal: o.portal.text,
     service,
     discovered: records.discovered?.map(shown) ?? null,
-    kept: kept.map((r) => ({ record: shown(r), iqn: r.iqn, portal: shown(r).split(' ')[0] ?? '', startupSet: startupSet.get(r) ?? false, login: logins.get(r) ?? 'skipped' })),
+    kept: kept.map((r) => ({ record: shown(r), iqn: r.iqn, portal: formatPortal(r), startupSet: startupSet.get(r) ?? false, login: logins.get(r) ?? 'skipped' })),
     deleted,
     devices,
     keep: records.keep,
