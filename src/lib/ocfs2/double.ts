@@ -149,10 +149,13 @@ export function ocfs2ToolsDouble(opts: Ocfs2DoubleOptions = {}): Expectation[] {
       },
     },
     {
-      argv: ['dd', 'if=/dev/zero', /^of=/, 'bs=1M', /^count=\d+$/, 'iflag=count_bytes', 'conv=excl,fsync', 'status=none'],
+      argv: ['dd', 'if=/dev/zero', /^of=/, 'bs=1M', /^count=\d+$/, 'iflag=count_bytes', /^conv=(excl,fsync|notrunc)$/, 'status=none'],
       times: Infinity,
       respond: ({ argv }, host) => {
-        host.vol.writeFileSync((argv[2] as string).slice(3), Buffer.alloc(STAND_IN));
+        const path = (argv[2] as string).slice(3);
+        const create = argv[6] === 'conv=excl,fsync';
+        if (create === host.exists(path)) return { exitCode: 1, stderr: `dd: failed to open '${path}': ${create ? 'File exists' : 'No such file or directory'}\n` };
+        if (create) host.vol.writeFileSync(path, Buffer.alloc(STAND_IN));
         return { exitCode: 0 };
       },
     },

@@ -141,9 +141,9 @@ const REQUIRED = [
 ] as const;
 
 async function preflightPrograms(ctx: Context): Promise<void> {
-  for (const [program, hint] of REQUIRED) {
-    if (!(await ctx.host.which(program))) throw new OvsError(EXIT.UNAVAILABLE, `${program} is not installed`, { while: 'checking the programs the heartbeat file needs', hint });
-  }
+  const found = await Promise.all(REQUIRED.map(([program]) => ctx.host.which(program)));
+  const missing = REQUIRED.find((_, i) => !found[i]);
+  if (missing) throw new OvsError(EXIT.UNAVAILABLE, `${missing[0]} is not installed`, { while: 'checking the programs the heartbeat file needs', hint: missing[1] });
 }
 
 async function preflightDirectory(ctx: Context, systemPath: string, size: number, replacing: boolean): Promise<void> {

@@ -195,3 +195,12 @@ export function volumeSizeProblem(volumeBytes: number, g: MkfsGeometry): string 
   for (let i = 0; i < 64 && needed(next, g) > next; i++) next = Math.ceil(needed(next, g) / MiB) * MiB;
   return `${formatSize(volumeBytes)} is too small for ${per}: at this size mkfs.ocfs2 makes ${formatSize(journalBytes(volumeBytes, g))} journals; use ${formatSize(min)} or at least ${formatSize(next)}`;
 }
+
+/**
+ * How much of the start of a new volume mkfs.ocfs2 writes: the journals and system files it
+ * lays out from the beginning (134 of 135 MiB of its writes for the heartbeat), rounded up to
+ * MiB and never more than the volume. An estimate used only to choose how a file is filled.
+ */
+export function mkfsWrittenPrefix(volumeBytes: number, g: MkfsGeometry): number {
+  return Math.min(volumeBytes, Math.ceil(needed(volumeBytes, g) / MiB) * MiB);
+}

@@ -14,7 +14,7 @@ import type { Context } from '../command.js';
 import { EXIT, OvsError, type ExitCode } from '../errors.js';
 import { statOrUndefined } from '../files.js';
 import type { RunResult } from '../host.js';
-import { type MkfsGeometry, mkfsArgv } from './mkfs.js';
+import { type MkfsGeometry, mkfsArgv, mkfsWrittenPrefix } from './mkfs.js';
 import { debugfsStatsArgv, readVolume, tunefsQueryArgv } from './volume.js';
 
 export interface VolumeFileResult {
@@ -41,16 +41,33 @@ function duplicateForkBug(r: RunResult): boolean {
   return /mkfs\.ocfs2 successful[^]*Overwriting existing ocfs2 partition/.test(r.stdout);
 }
 
-async function zeroFill(ctx: Context, tmp: string, machineTmp: string, size: number): Promise<'fallocate' | 'dd'> {
+function ddZeros(machineTmp: string, bytes: number, conv: string): string[] {
+  return ['dd', 'if=/dev/zero', `of=${machineTmp}`, 'bs=1M', `count=${bytes}`, 'iflag=count_bytes', `conv=${conv}`, 'status=none'];
+}
+
+/**
+ * Allocate every byte of the file, then write zeros over the part mkfs.ocfs2 is about to
+ * write. Why both: mkfs writes with O_DIRECT, and on ext4 each direct write into
+ * fallocated (unwritten) space must convert extents in the journal, which stalls badly
+ * when the file system is busy (3.5 s instead of 0.5 s measured on a loaded machine).
+ * Written zeros over mkfs's part avoid that; fallocate covers the rest without writing it,
+ * which is what makes this faster than the guide's full dd (SPEC §5).
+ */
+async function zeroFill(ctx: Context, tmp: string, machineTmp: string, size: number, g: MkfsGeometry): Promise<'fallocate' | 'dd'> {
   const doing = `allocating ${size} bytes for ${tmp}`;
   if (await ctx.host.which('fallocate')) {
     const r = await ctx.changes.run(['fallocate', '-l', String(size), '--', machineTmp], { live: false, creates: tmp });
-    if (r.exitCode === 0) return 'fallocate';
+    if (r.exitCode === 0) {
+      const w = await ctx.changes.run(ddZeros(machineTmp, mkfsWrittenPrefix(size, g), 'notrunc'), { live: false });
+      if (w.exitCode !== 0) throw new OvsError(exitFor(reason(w)), `writing zeros failed: ${reason(w)}`, { while: doing });
+      return 'fallocate';
+    }
     if (!/not supported/i.test(r.stderr)) throw new OvsError(exitFor(reason(r)), `fallocate failed: ${reason(r)}`, { while: doing });
     await ctx.changes.remove(tmp, { backup: false }); // it may have left an empty file
   }
-  const dd = ['dd', 'if=/dev/zero', `of=${machineTmp}`, 'bs=1M', `count=${size}`, 'iflag=count_bytes', 'conv=excl,fsync', 'status=none'];
-  const r = await ctx.changes.run(dd, { live: false, creates: tmp });
+  // No fallocate here (NFS before 4.2): zeros all the way, as the guide does, fsynced so
+  // a full disk shows now and not in the middle of heartbeating.
+  const r = await ctx.changes.run(ddZeros(machineTmp, size, 'excl,fsync'), { live: false, creates: tmp });
   if (r.exitCode !== 0) throw new OvsError(exitFor(reason(r)), `writing zeros failed: ${reason(r)}`, { while: doing });
   return 'dd';
 }
@@ -96,7 +113,7 @@ export async function createVolumeFile(ctx: Context, systemPath: string, size: n
   const machineTmp = posix.join(posix.dirname(await ctx.hostPath(systemPath)), posix.basename(tmp));
   const verification = [tunefsQueryArgv(machineTmp), debugfsStatsArgv(machineTmp)];
   try {
-    const zeroFillWith = await zeroFill(ctx, tmp, machineTmp, size);
+    const zeroFillWith = await zeroFill(ctx, tmp, machineTmp, size, g);
     const ran = await format(ctx, tmp, machineTmp, g);
     const uuid = ran ? await verify(ctx, tmp, machineTmp, size, g) : undefined;
     await ctx.changes.rename(tmp, systemPath, { backup: false });

@@ -33,6 +33,13 @@ export function debugfsStatsArgv(machinePath: string): string[] {
   return ['debugfs.ocfs2', '-R', 'stats', '--', machinePath];
 }
 
+/**
+ * debugfs.ocfs2 pipes its output through `sh -c "$PAGER"` (`more` by default) even when
+ * stdout is not a terminal: a shell, two more processes, and a hang with PAGER=less.
+ * `__none__` is its own word for "no pager".
+ */
+export const DEBUGFS_ENV = { PAGER: '__none__' } as const;
+
 /** tunefs.ocfs2's answer when the target holds no OCFS2 (zeros, ext4, too short to hold a superblock). */
 const NOT_OCFS2 = /Bad magic number in superblock|I\/O error on channel/;
 const NO_SUCH_FILE = /Device name specified was not found|No such file or directory/;
@@ -73,7 +80,7 @@ function toolMissing(tool: string): OvsError {
 export async function readVolume(ctx: Context, machinePath: string): Promise<VolumeInfo | undefined> {
   const doing = `reading the OCFS2 volume on ${machinePath}`;
   // Both probes at once: verification sits on hb-create's critical path.
-  const [q, s] = await Promise.all([ctx.probe(tunefsQueryArgv(machinePath)), ctx.probe(debugfsStatsArgv(machinePath))]);
+  const [q, s] = await Promise.all([ctx.probe(tunefsQueryArgv(machinePath)), ctx.probe(debugfsStatsArgv(machinePath), { env: { ...DEBUGFS_ENV } })]);
   if (q.notFound) throw toolMissing('tunefs.ocfs2');
   // Its exit status is no guide: a missing target is reported with exit 0 (1.8.7).
   if (NO_SUCH_FILE.test(q.stderr)) throw new OvsError(EXIT.NOINPUT, `${machinePath} does not exist`, { while: doing });
