@@ -204,3 +204,32 @@ describe('cluster-check --master', () => {
     expect(r.stdout).toContain("master: the heartbeat file was not created: offline: the NFS cluster root is mounted at boot; run ovs cluster-check --master on the running master");
   });
 });
+
+describe('cluster-check: an empty /OVS directory (the old fstab mount point)', () => {
+  const withEmptyOvs = (): ServerFixture => {
+    const s = healthyServer();
+    delete s.links['/OVS'];
+    s.files['/OVS'] = null;
+    return s;
+  };
+
+  it('live: FAIL, ovsrepositories replaces it with the link', async () => {
+    const r = await runOvs(['--json', 'cluster-check'], liveHost(withEmptyOvs()));
+    expect(r.exit).toBe(1);
+    expect((r.json.result.checks as CheckResult[]).find((c) => c.id === 'repositories.ovs-link')).toEqual({
+      id: 'repositories.ovs-link',
+      status: 'FAIL',
+      message: `/OVS is an empty directory, not a link to the cluster root ${MOUNT_POINT}`,
+      hint: 'ovs repositories start (replaces the empty directory with the link to the cluster root)',
+    });
+  });
+
+  it('under --root: skipped, the service replaces it at boot', async () => {
+    const r = await runOvs(['--root', '/img', '--json', 'cluster-check'], imageHost(withEmptyOvs()));
+    expect(r.exit).toBe(0);
+    expect((r.json.result.checks as CheckResult[]).find((c) => c.id === 'repositories.ovs-link')).toMatchObject({
+      status: 'SKIP',
+      message: 'skipped (offline): the empty /OVS directory is replaced by the link at boot',
+    });
+  });
+});

@@ -17,17 +17,11 @@ import { commentOutEntries, ovsEntries, parseFstab, type FstabDocument, type Fst
 import { parseOvsRepo, OVSREPO_FILE } from '../formats/ovsrepo.js';
 import { mountsAt, parseProcMounts } from '../formats/proc-mounts.js';
 import { mountOptionsFor, parseRepositoryOptions } from '../formats/repositories-options.js';
-import {
-  findBySource,
-  normalizeUuid,
-  parseRepositories,
-  serializeRepositories,
-  upsertEntry,
-  type RepositoriesDocument,
-  type RepositoryRole,
-  type RepositoryType,
-} from '../formats/repositories.js';
+import { findBySource, normalizeUuid, serializeRepositories, upsertEntry, type RepositoriesDocument, type RepositoryRole, type RepositoryType } from '../formats/repositories.js';
 import { readVolume } from '../ocfs2/volume.js';
+import { newUuid } from '../repos/identity.js';
+import { REPOSITORY_OPTIONS_FILE } from '../repos/layout.js';
+import { readRegistry, writeRegistry } from '../repos/registry.js';
 import { FSTAB, PROC_MOUNTS, REPOSITORIES } from './facts.js';
 import { isOvsRoot, repositoryShapeOf } from './fstab-move.js';
 
@@ -50,7 +44,7 @@ export interface FstabMove {
 export interface FstabMigrationPlan {
   moves: FstabMove[];
   /** undefined when the repositories file needs no change (every source already listed). */
-  repositoriesText?: string;
+  repositories?: RepositoriesDocument;
   fstabText?: string;
 }
 
@@ -70,12 +64,11 @@ function unreadable(path: string, e: FormatError): OvsError {
   });
 }
 
-async function parsed<T>(ctx: Context, path: string, parse: (text: string) => T): Promise<{ text: string | undefined; value: T }> {
-  const text = await readOptional(ctx.fs, path);
+async function readFstab(ctx: Context): Promise<FstabDocument> {
   try {
-    return { text, value: parse(text ?? '') };
+    return parseFstab((await readOptional(ctx.fs, FSTAB)) ?? '');
   } catch (e) {
-    throw e instanceof FormatError ? unreadable(path, e) : e;
+    throw e instanceof FormatError ? unreadable(FSTAB, e) : e;
   }
 }
 
@@ -135,7 +128,7 @@ async function identityOf(ctx: Context, doc: RepositoriesDocument, entry: FstabE
   if (named) return { uuid: named, from: 'mount-point' };
   const volume = type === 'ocfs2' ? await ocfs2VolumeUuid(ctx, source) : undefined;
   if (volume) return { uuid: volume, from: 'ocfs2-volume' };
-  return { uuid: ctx.host.randomHex(16).toUpperCase(), from: 'new' };
+  return { uuid: newUuid(ctx), from: 'new' };
 }
 
 function notesFor(entry: FstabEntry, move: Omit<FstabMove, 'notes'>, optionsFor: (t: RepositoryType) => string | undefined): string[] {
@@ -155,7 +148,7 @@ function notesFor(entry: FstabEntry, move: Omit<FstabMove, 'notes'>, optionsFor:
 
 async function optionsLookup(ctx: Context): Promise<(t: RepositoryType) => string | undefined> {
   try {
-    const options = parseRepositoryOptions(await readOptional(ctx.fs, '/etc/ovs/repositories.options'));
+    const options = parseRepositoryOptions(await readOptional(ctx.fs, REPOSITORY_OPTIONS_FILE));
     return (t) => mountOptionsFor(options, t);
   } catch (e) {
     if (e instanceof FormatError) return () => undefined; // cluster-check reports that file on its own
@@ -177,13 +170,13 @@ function upsert(doc: RepositoriesDocument, move: Omit<FstabMove, 'notes'>): Repo
 
 /** Read and validate everything; nothing is changed. An empty plan when no line is under /OVS. */
 export async function planFstabMigration(ctx: Context): Promise<FstabMigrationPlan> {
-  const fstab = await parsed<FstabDocument>(ctx, FSTAB, parseFstab);
-  const entries = ovsEntries(fstab.value);
+  const fstab = await readFstab(ctx);
+  const entries = ovsEntries(fstab);
   if (entries.length === 0) return { moves: [] };
   refuseTwoRoots(entries);
-  const repos = await parsed(ctx, REPOSITORIES, parseRepositories);
+  const registry = await readRegistry(ctx);
   const optionsFor = await optionsLookup(ctx);
-  let doc = repos.value;
+  let doc = registry.doc;
   const moves: FstabMove[] = [];
   for (const entry of entries) {
     const shape = repositoryShapeOf(entry);
@@ -193,12 +186,8 @@ export async function planFstabMigration(ctx: Context): Promise<FstabMigrationPl
     if (!listed) doc = upsert(doc, base);
     moves.push({ ...base, notes: notesFor(entry, base, optionsFor) });
   }
-  const repositoriesText = serializeRepositories(doc);
-  return {
-    moves,
-    ...(repositoriesText !== (repos.text ?? '') ? { repositoriesText } : {}),
-    fstabText: commentOutEntries(fstab.value, entries.map((e) => e.line)),
-  };
+  const changed = serializeRepositories(doc) !== serializeRepositories(registry.doc);
+  return { moves, ...(changed ? { repositories: doc } : {}), fstabText: commentOutEntries(fstab, entries.map((e) => e.line)) };
 }
 
 /** The backup changes.ts made of the fstab this run replaced (its run directory ends in our pid). */
@@ -216,10 +205,7 @@ export async function applyFstabMigration(ctx: Context, plan: FstabMigrationPlan
   const result: FstabMigrationResult = { moves: plan.moves, dryRun: ctx.changes.dryRun };
   if (plan.moves.length === 0 || plan.fstabText === undefined) return result;
   const original = (await readOptional(ctx.fs, FSTAB)) ?? '';
-  if (plan.repositoriesText !== undefined) {
-    await ctx.changes.mkdir(posix.dirname(REPOSITORIES));
-    await ctx.changes.writeFile(REPOSITORIES, plan.repositoriesText);
-  }
+  if (plan.repositories) await writeRegistry(ctx, plan.repositories);
   await ctx.changes.writeFile(FSTAB, plan.fstabText);
   const backup = ctx.changes.dryRun ? undefined : await findBackup(ctx, original);
   return backup ? { ...result, backup } : result;

@@ -16,11 +16,14 @@ import { parseO2cbSettings } from '../formats/o2cb-settings.js';
 import { parseProcMounts, type MountEntry } from '../formats/proc-mounts.js';
 import { parseRepositories, type RepositoriesDocument } from '../formats/repositories.js';
 import { readHostsFile, thisHostname } from '../resolve.js';
+import { CLUSTER_CONF } from '../cluster/configure.js';
+import { REPOSITORIES_FILE as REPOSITORIES } from '../repos/layout.js';
+import { PROC_MOUNTS } from '../repos/mounts.js';
 
-export const CLUSTER_CONF = '/etc/ocfs2/cluster.conf';
-export const REPOSITORIES = '/etc/ovs/repositories';
+export { CLUSTER_CONF } from '../cluster/configure.js';
+export { REPOSITORIES_FILE as REPOSITORIES } from '../repos/layout.js';
+export { PROC_MOUNTS } from '../repos/mounts.js';
 export const FSTAB = '/etc/fstab';
-export const PROC_MOUNTS = '/proc/mounts';
 
 /** A system file: its text and what it parsed to, or why it could not be used. */
 export interface Loaded<T> {

@@ -6,12 +6,12 @@
  * first special consideration: "you need to unmount it").
  */
 import type { Context } from '../command.js';
-import { statOrUndefined } from '../files.js';
 import { isLoopback } from '../formats/hosts.js';
 import type { MountEntry } from '../formats/proc-mounts.js';
 import { ovsEntries } from '../formats/fstab.js';
 import { clusterRoot, parseSource, repositoryEntries, type RepositoryEntry } from '../formats/repositories.js';
 import { OVS_LINK, mountPointOf } from '../repos/layout.js';
+import { ovsLinkState } from '../repos/links.js';
 import { mountOn } from '../repos/mounts.js';
 import { fail, pass, skip, skipOffline, type CheckResult } from './check.js';
 import { REPOSITORIES, where, type Facts } from './facts.js';
@@ -52,7 +52,9 @@ export function checkRootShared(f: Facts): CheckResult {
   if (src.kind === 'nfs' && (isLoopback(src.host) || /^localhost(\.|$)/i.test(src.host))) {
     return fail(id, `the cluster root ${root.source} names this machine's loopback: the other servers cannot mount it`, `register it under the NFS server's real name: ovs offlinerepo -d ${root.uuid}, then ovs makerepo <server>:${src.export} C "cluster root"`);
   }
-  return pass(id, `the cluster root is shared storage (${root.type === 'nfs' ? 'an NFS export' : 'an OCFS2 volume'})`);
+  if (root.type === 'nfs') return pass(id, `the cluster root is shared storage (the NFS export ${root.source})`);
+  // Whether a device is a LUN every server sees cannot be told from one server: say what it takes.
+  return pass(id, `the cluster root is an OCFS2 volume (${root.source}): shared when every pool server reaches that device`);
 }
 
 export function checkRootMounted(ctx: Context, f: Facts): CheckResult {
@@ -66,24 +68,32 @@ export function checkRootMounted(ctx: Context, f: Facts): CheckResult {
   return pass(id, `the cluster root is mounted at ${at} (${m.fstype} ${m.source})`);
 }
 
+const LINK_FIX = 'ovs repositories start (points /OVS at the cluster root)';
+
 export async function checkOvsLink(ctx: Context, f: Facts): Promise<CheckResult> {
   const id = 'repositories.ovs-link';
   const root = rootOf(f);
   if (!root) return skip(id, 'skipped: no cluster root (see repositories.cluster-root)');
   const want = mountPointOf(root.uuid);
-  const st = await statOrUndefined(ctx.fs, OVS_LINK, false);
-  if (st?.kind === 'symlink') {
-    const target = await ctx.fs.readlink(OVS_LINK);
-    if (target.replace(/\/+$/, '') === want) return pass(id, `${OVS_LINK} -> ${want}`);
-    return fail(id, `${OVS_LINK} points at ${target}, not at the cluster root ${want}`, 'ovs repositories start (points /OVS at the cluster root)');
+  const state = await ovsLinkState(ctx);
+  switch (state.kind) {
+    case 'link':
+      if (state.target.replace(/\/+$/, '') === want) return pass(id, `${OVS_LINK} -> ${want}`);
+      return fail(id, `${OVS_LINK} points at ${state.target}, not at the cluster root ${want}`, LINK_FIX);
+    case 'absent':
+      // ovsrepositories sets the link when it mounts the cluster root at boot.
+      if (ctx.offline) return skipOffline(id, `${OVS_LINK} is set at boot by ovsrepositories`);
+      return fail(id, `${OVS_LINK} does not exist`, LINK_FIX);
+    case 'dir':
+      // An empty directory (the old fstab mount point) is replaced by the link; a full one never is.
+      if (state.entries === 0) {
+        if (ctx.offline) return skipOffline(id, `the empty ${OVS_LINK} directory is replaced by the link at boot`);
+        return fail(id, `${OVS_LINK} is an empty directory, not a link to the cluster root ${want}`, 'ovs repositories start (replaces the empty directory with the link to the cluster root)');
+      }
+      return fail(id, `${OVS_LINK} is a directory with ${state.entries} entr${state.entries === 1 ? 'y' : 'ies'}, not a link to the cluster root ${want}`, `umount ${OVS_LINK} if it is mounted, move it aside (mv ${OVS_LINK} ${OVS_LINK}.local), then ${LINK_FIX}; copy back what the pool needs`);
+    default:
+      return fail(id, `${OVS_LINK} is neither a directory nor a symbolic link`, `move it aside (mv ${OVS_LINK} ${OVS_LINK}.old), then ${LINK_FIX}`);
   }
-  if (!st) {
-    if (ctx.offline) return skipOffline(id, `${OVS_LINK} is set at boot by ovsrepositories`);
-    return fail(id, `${OVS_LINK} does not exist`, 'ovs repositories start (points /OVS at the cluster root)');
-  }
-  const entries = st.kind === 'dir' ? await ctx.fs.readdir(OVS_LINK) : ['?'];
-  const hint = entries.length === 0 ? `rmdir ${OVS_LINK}, then ovs repositories start` : `umount ${OVS_LINK} if it is mounted, move what it holds to shared storage (or out of the way), rmdir ${OVS_LINK}, then ovs repositories start`;
-  return fail(id, `${OVS_LINK} is a ${st.kind === 'dir' ? `directory${entries.length ? ' that is not empty' : ''}` : st.kind}, not a link to the cluster root ${want}`, hint);
 }
 
 function localMount(mounts: readonly MountEntry[]): MountEntry | undefined {
