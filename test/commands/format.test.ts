@@ -158,7 +158,7 @@ describe('format: the guide\'s step 9 (replayed mkfs.ocfs2 1.8.7 output)', () =>
   });
 });
 
-describe('format: the disk', () => {
+describe('format: the disk (replayed blkid and ocfs2-tools 1.8.7 output)', () => {
   it('a missing device is 66; a regular file or a relative path is 65', async () => {
     const missing = await runOvs(['--yes', 'format', '/dev/sdz'], setup());
     expect(missing.exit).toBe(66);
@@ -229,7 +229,7 @@ describe('format: the disk', () => {
   });
 });
 
-describe('format --partition', () => {
+describe('format --partition (replayed mkfs.ocfs2 1.8.7 output)', () => {
   const sfdisk = (o: { fail?: boolean; creates?: string } = {}): Expectation[] => [
     { argv: ['sfdisk', '--quiet', '--wipe', 'always', '--wipe-partitions', 'always', '--', /^\/dev\//], result: o.fail ? { exitCode: 1, stderr: 'sfdisk: cannot open /dev/sdb: Device or resource busy\n' } : { exitCode: 0 } },
     { argv: ['partx', '--update', '--', /^\/dev\//], respond: (_c, host) => ((o.creates ? host.vol.writeFileSync(o.creates, '') : undefined), { exitCode: 0 }) },
@@ -283,7 +283,7 @@ describe('format --partition', () => {
   });
 });
 
-describe('format: confirmation, preflight, --root', () => {
+describe('format: confirmation, preflight, --root (replayed mkfs.ocfs2 1.8.7 output)', () => {
   it('without --yes and without a terminal: 64, nothing written', async () => {
     const host = setup();
     const r = await runOvs(['format', '/dev/sdb'], host);

@@ -121,7 +121,7 @@ describe('iscsi-prep: the guide\'s EMC example (replayed open-iscsi 2.1.8 output
   });
 });
 
-describe('iscsi-prep: choosing the targets', () => {
+describe('iscsi-prep: choosing the targets (replayed open-iscsi 2.1.8 output)', () => {
   it('without --keep and without a terminal: exit 64, the discovered records listed, no record written', async () => {
     const { host, double } = setup();
     const r = await runOvs(['iscsi-prep', '--portal', '127.0.0.1'], host);
@@ -188,7 +188,7 @@ describe('iscsi-prep: choosing the targets', () => {
   });
 });
 
-describe('iscsi-prep: the portal', () => {
+describe('iscsi-prep: the portal (replayed open-iscsi 2.1.8 output)', () => {
   it('an unreachable portal is 66 with the reason (replayed open-iscsi 2.1.8 output)', async () => {
     const { host } = setup();
     const r = await runOvs(['iscsi-prep', '--portal', '127.0.0.9', '--keep', 'iqn.x:y'], host);
@@ -242,7 +242,7 @@ describe('iscsi-prep: the portal', () => {
   });
 });
 
-describe('iscsi-prep: preflight and the iSCSI service', () => {
+describe('iscsi-prep: preflight and the iSCSI service (replayed open-iscsi 2.1.8 output)', () => {
   it.each([
     ['/etc/debian_version', 'apt-get install open-iscsi'],
     ['/etc/redhat-release', 'yum install iscsi-initiator-utils'],
@@ -280,7 +280,7 @@ describe('iscsi-prep: preflight and the iSCSI service', () => {
   });
 });
 
-describe('iscsi-prep: logging in and the new disks', () => {
+describe('iscsi-prep: logging in and the new disks (replayed open-iscsi 2.1.8 output; login success text from its source)', () => {
   it('the login failure seen on this machine is 69, said plainly (replayed open-iscsi 2.1.8 output)', async () => {
     const { host, double } = setup({ login: 'no-iscsid' });
     const r = await runOvs(['--yes', 'iscsi-prep', '--portal', '127.0.0.1', '--keep', `${TGT}:target1`], host);
@@ -418,7 +418,7 @@ describe('iscsi-prep: iscsiadm failing midway (replayed open-iscsi 2.1.8 exit co
   });
 });
 
-describe('iscsi-prep: options, dry run, --root', () => {
+describe('iscsi-prep: options, dry run, --root (replayed open-iscsi 2.1.8 output)', () => {
   it.each([
     [[], 64, '--portal is required'],
     [['--portal', '10.1.1.999'], 65, "portal '10.1.1.999' is not HOST[:PORT] while reading --portal"],
