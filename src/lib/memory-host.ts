@@ -4,6 +4,7 @@
  * part of the library API (SPEC §1.4): a CI pipeline runs the commands an operator runs and
  * then inspects the files, the commands that would have run and the service actions.
  */
+import { createHash } from 'node:crypto';
 import { Volume } from 'memfs';
 import { posix } from 'node:path';
 import type { FileKind, FileStat, Host, HostFs, RunOptions, RunResult, WriteOptions } from './host.js';
@@ -29,6 +30,9 @@ export interface FakeService {
   running?: boolean; // default false
   /** `start` fails with this answer (the service stays stopped). */
   failStart?: Partial<RunResult>;
+  /** What a successful start / stop does to the machine (e.g. o2cb bringing its cluster online). */
+  onStart?: (host: MemoryHost) => void;
+  onStop?: (host: MemoryHost) => void;
 }
 
 export interface MemoryHostOptions {
@@ -40,6 +44,11 @@ export interface MemoryHostOptions {
   /** Programs `which()` finds (base names). Default: DEFAULT_PROGRAMS. */
   programs?: readonly string[];
   expect?: readonly Expectation[];
+  /**
+   * Answers commands no expectation matched (a simulated tool set); returning undefined
+   * still refuses the command. Service actions go to the fake services first.
+   */
+  fallback?: (call: ProgramCall, host: MemoryHost) => Partial<RunResult> | undefined | Promise<Partial<RunResult> | undefined>;
   services?: Record<string, FakeService>;
   now?: Date | string;
   env?: Record<string, string>;
@@ -170,16 +179,18 @@ function serviceCall(argv: readonly string[]): { name: string; verb: string } | 
   return undefined;
 }
 
-function answerService(svc: FakeService | undefined, name: string, verb: string): Partial<RunResult> {
+function answerService(host: MemoryHost, svc: FakeService | undefined, name: string, verb: string): Partial<RunResult> {
   if (!svc || svc.installed === false) return { exitCode: 1, stderr: `${name}: unrecognized service\n` };
   switch (verb) {
     case 'start':
     case 'restart':
       if (svc.failStart) return { exitCode: 1, ...svc.failStart };
       svc.running = true;
+      svc.onStart?.(host);
       return { exitCode: 0 };
     case 'stop':
       svc.running = false;
+      svc.onStop?.(host);
       return { exitCode: 0 };
     case 'status':
     case 'is-active':
@@ -234,9 +245,13 @@ export function memoryHost(opts: MemoryHostOptions = {}): MemoryHost {
         answer = slot.e.respond ? await slot.e.respond(call, host) : (slot.e.result ?? {});
       } else {
         const svc = serviceCall(argv);
-        if (!svc) throw new UnexpectedCommandError(argv);
-        host.serviceLog.push(`${svc.verb} ${svc.name}`);
-        answer = answerService(services[svc.name], svc.name, svc.verb);
+        if (svc) {
+          host.serviceLog.push(`${svc.verb} ${svc.name}`);
+          answer = answerService(host, services[svc.name], svc.name, svc.verb);
+        } else {
+          answer = await opts.fallback?.(call, host);
+          if (!answer) throw new UnexpectedCommandError(argv);
+        }
       }
       return { exitCode: 0, stdout: '', stderr: '', ...answer };
     },
@@ -253,8 +268,8 @@ export function memoryHost(opts: MemoryHostOptions = {}): MemoryHost {
     sleep: async () => {},
     randomHex: (() => {
       let n = 0;
-      // Deterministic "random" values keep CI plans reproducible.
-      return (bytes: number) => (++n).toString(16).padStart(bytes * 2, '0').slice(-bytes * 2);
+      // Deterministic "random" values keep CI plans reproducible (and look like the real ones).
+      return (bytes: number) => createHash('sha256').update(`ovs-memory-host-${++n}`).digest('hex').slice(0, bytes * 2).padEnd(bytes * 2, '0');
     })(),
     stdout: { write: (t) => void (out += t), isTTY: Boolean(opts.tty) },
     stderr: { write: (t) => void (err += t), isTTY: Boolean(opts.tty) },
