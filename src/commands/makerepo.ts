@@ -53,16 +53,13 @@ export interface MakerepoResult extends Omit<AttachResult, 'notes'> {
   notes: string[];
 }
 
-function valueError(e: unknown, what: string, hint: string): never {
-  if (e instanceof FormatError) throw new OvsError(EXIT.DATAERR, e.reason, { while: `reading ${what}`, hint });
-  throw e;
-}
-
+/** A value the operator gave, checked by the format module: its complaint is exit 65. */
 function parse<T>(what: string, hint: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    return valueError(e, what, hint);
+    if (e instanceof FormatError) throw new OvsError(EXIT.DATAERR, e.reason, { while: `reading ${what}`, hint });
+    throw e;
   }
 }
 

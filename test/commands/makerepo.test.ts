@@ -8,11 +8,13 @@
 import { describe, expect, it } from 'vitest';
 import { volumeImage } from '../../src/lib/ocfs2/double.js';
 import { repoHost, storageDir, storageFiles, type RepoHostOptions } from '../helpers/repo-doubles.js';
+import { memoryHost } from '../../src/lib/memory-host.js';
 import { runOvs } from '../helpers/run.js';
 
 const VOL = '60D0985974CA425AAF5D01A1F161CC8B';
 const POOL = 'F4135C096045458195057412169071E5';
-const NEW = '00000000000000000000000000000001'; // the memory host's first "random" 16 bytes
+// The memory host's first "random" 16 bytes: makerepo's new uuid when nothing else decides it.
+const NEW = memoryHost().randomHex(16).toUpperCase();
 const NFS = 'fileserver.example.com:/OVS';
 const HEADER = [
   '# Oracle VM repositories, maintained by `ovs makerepo` / `ovs offlinerepo`.',

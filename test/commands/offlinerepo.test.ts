@@ -7,11 +7,13 @@
 import { describe, expect, it } from 'vitest';
 import { volumeImage } from '../../src/lib/ocfs2/double.js';
 import { repoHost, storageFiles, type RepoHostOptions } from '../helpers/repo-doubles.js';
+import { memoryHost } from '../../src/lib/memory-host.js';
 import { runOvs } from '../helpers/run.js';
 
 const POOL = 'F4135C096045458195057412169071E5';
 const NFS = 'fileserver.example.com:/OVS';
-const DATA = '00000000000000000000000000000001'; // the memory host's first "random" uuid
+// The memory host's first "random" 16 bytes: makerepo's new uuid when nothing else decides it.
+const DATA = memoryHost().randomHex(16).toUpperCase();
 const mp = (uuid: string) => `/var/ovs/mount/${uuid}`;
 const CARD = [
   `OVS_REPO_UUID=${POOL}`,
