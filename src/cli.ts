@@ -167,7 +167,7 @@ async function execute(sel: Selected, g: GlobalOptions, host: Host, argv: readon
     report.stop();
     const exit = def.exitCode?.(result) ?? EXIT.OK;
     if (g.json) {
-      host.stdout.write(`${JSON.stringify({ ok: exit === EXIT.OK, command: def.name, dryRun: g.dryRun, root: g.root, exit, result, changes: ctx.changes.applied })}\n`);
+      host.stdout.write(`${JSON.stringify({ ok: exit === EXIT.OK, command: def.name, dryRun: g.dryRun, root: g.root, exit, result, changes: ctx.changes.applied, warnings: report.warnings })}\n`);
     } else {
       const lines = def.human(result, ctx);
       if (g.dryRun) lines.push(...renderPlan(ctx.changes.applied));
@@ -176,19 +176,19 @@ async function execute(sel: Selected, g: GlobalOptions, host: Host, argv: readon
     return exit;
   } catch (err) {
     report.stop();
-    return reportFailure(err, def.name, g, host, ctx);
+    return reportFailure(err, def.name, g, host, ctx, report.warnings);
   } finally {
     await release?.();
   }
 }
 
-function reportFailure(err: unknown, command: string, g: GlobalOptions, host: Host, ctx?: Context): number {
+function reportFailure(err: unknown, command: string, g: GlobalOptions, host: Host, ctx?: Context, warnings: string[] = []): number {
   const exit = exitCodeOf(err);
   const applied = ctx?.changes.applied ?? [];
   const e = err instanceof OvsError ? err : undefined;
   const message = e ? e.text : `internal error: ${(err as Error)?.message ?? String(err)}`;
   if (g.json) {
-    host.stdout.write(`${JSON.stringify({ ok: false, command, dryRun: g.dryRun, root: g.root, exit, error: { exit, message, hint: e?.hint ?? null }, changes: applied })}\n`);
+    host.stdout.write(`${JSON.stringify({ ok: false, command, dryRun: g.dryRun, root: g.root, exit, error: { exit, message, hint: e?.hint ?? null }, changes: applied, warnings })}\n`);
     return exit;
   }
   host.stderr.write(`ovs: ${command}: ${message}\n`);

@@ -87,6 +87,8 @@ const ERRNO_EXIT: Record<string, ExitCode> = {
   EEXIST: EXIT.CANTCREAT,
   EISDIR: EXIT.CANTCREAT,
   ELOOP: EXIT.CANTCREAT,
+  EBUSY: EXIT.TEMPFAIL, // a bind-mounted file, a mount point in use: retry once it is free
+  EXDEV: EXIT.CANTCREAT,
 };
 
 const ERRNO_WORDS: Record<string, string> = {
@@ -101,6 +103,8 @@ const ERRNO_WORDS: Record<string, string> = {
   EEXIST: 'file exists',
   EISDIR: 'is a directory',
   ELOOP: 'too many levels of symbolic links',
+  EBUSY: 'device or resource busy',
+  EXDEV: 'not on the same file system',
 };
 
 /**

@@ -35,6 +35,8 @@ export interface Reporter {
   /** Shown with --verbose only (commands run, decisions taken). */
   debug(text: string): void;
   readonly color: Paint;
+  /** Every warning given so far (with --json they go into the document, not on stderr). */
+  readonly warnings: string[];
   stop(): void;
 }
 
@@ -56,11 +58,13 @@ export async function createReporter(host: Host, opts: { verbosity: Verbosity; j
     spinner = ora({ stream: host.stderr.stream, color: 'cyan', isEnabled: opts.color }) as unknown as Spinner;
   }
   const line = (text: string) => host.stderr.write(`${text}\n`);
+  const warnings: string[] = [];
   const pause = () => {
     if (spinner?.isSpinning) spinner.stop();
   };
   return {
     color,
+    warnings,
     step(text) {
       if (!progress) return;
       if (spinner) spinner.start(text);
@@ -72,6 +76,8 @@ export async function createReporter(host: Host, opts: { verbosity: Verbosity; j
       else line(`ovs: ${text}`);
     },
     warn(text) {
+      warnings.push(text);
+      if (opts.json) return;
       pause();
       line(`${color.yellow('ovs: warning:')} ${text}`);
     },
@@ -87,5 +93,5 @@ export async function createReporter(host: Host, opts: { verbosity: Verbosity; j
 /** A reporter that prints nothing (library callers that only want results). */
 export function silentReporter(): Reporter {
   const nop = () => {};
-  return { step: nop, done: nop, warn: nop, debug: nop, stop: nop, color: NO_PAINT };
+  return { step: nop, done: nop, warn: nop, debug: nop, stop: nop, color: NO_PAINT, warnings: [] };
 }

@@ -159,3 +159,13 @@ describe('running a command', () => {
     expect(r.host.exists('/img/var/log/ovs/journal.log')).toBe(true);
   });
 });
+
+describe('--json and warnings', () => {
+  it('puts warnings into the document instead of on stderr', async () => {
+    const lock = JSON.stringify({ pid: 777, command: 'ovs x', started: 'then' });
+    const r = await runOvs(['--json', 'probe-changes', 'new'], { ...applies, files: { ...files, '/run/lock/ovs.lock': lock } });
+    expect(r.exit).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.json.warnings).toEqual(['taking over a stale lock /run/lock/ovs.lock held by pid 777 (ovs x), started then, which is no longer running']);
+  });
+});

@@ -158,3 +158,12 @@ describe('dry run and offline', () => {
     expect(host.calls.map((x) => x.argv[0])).toEqual(['mkfs.ocfs2']);
   });
 });
+
+describe('errno mapping', () => {
+  it('a busy target (a bind-mounted file) is exit 75, retry later', async () => {
+    const host = memoryHost({ files: { '/etc/hosts': 'a\n' } });
+    const busy: HostFs = { ...host.fs, rename: async () => { throw Object.assign(new Error('busy'), { code: 'EBUSY' }); } };
+    const err = await changes(host, { fs: busy }).writeFile('/etc/hosts', 'b\n').catch((e) => e);
+    expect([err.exit, err.text]).toEqual([EXIT.TEMPFAIL, '/etc/hosts: device or resource busy while writing /etc/hosts']);
+  });
+});
