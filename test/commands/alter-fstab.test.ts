@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OVS_FSTAB_MARKER } from '../../src/lib/formats/fstab.js';
-import { DEFAULT_PROGRAMS, type MemoryHostOptions } from '../../src/lib/memory-host.js';
+import { DEFAULT_PROGRAMS, memoryHost, type MemoryHostOptions } from '../../src/lib/memory-host.js';
 import { ocfs2ToolsDouble, volumeImage } from '../../src/lib/ocfs2/double.js';
 import { runOvs } from '../helpers/run.js';
 
@@ -29,6 +29,10 @@ function server(fstab: string | undefined, extra: MemoryHostOptions['files'] = {
   };
 }
 
+/** The uuids the memory host hands out first (its random values are deterministic). */
+const fresh = memoryHost();
+const NEW = [1, 2, 3].map(() => fresh.randomHex(16).toUpperCase());
+
 const marked = (line: string): string => `# ${OVS_FSTAB_MARKER} ${line}`;
 
 function backupsOf(files: Record<string, string | null>): string[] {
@@ -48,13 +52,13 @@ describe('cluster-check --alter-fstab: corpora', () => {
     expect(after).toHaveLength(before.length);
     before.forEach((line, i) => expect(after[i]).toBe(line.startsWith('/dev/sda3') ? marked(line) : line));
     expect(repositoriesLines(r.host.readText('/etc/ovs/repositories'))).toEqual([
-      '00000000000000000000000000000001  ocfs2  C     /dev/sda3                      cluster root (moved from /etc/fstab)',
+      `${NEW[0]}  ocfs2  C     /dev/sda3                      cluster root (moved from /etc/fstab)`,
     ]);
     const files = r.host.vol.toJSON() as Record<string, string | null>;
     const [backup, ...more] = backupsOf(files);
     expect(more).toEqual([]);
     expect(files[backup as string]).toBe(original);
-    expect(r.stdout).toContain('moved /etc/fstab line 8 (/OVS) to /etc/ovs/repositories: as the cluster root 00000000000000000000000000000001 (ocfs2 /dev/sda3)');
+    expect(r.stdout).toContain(`moved /etc/fstab line 8 (/OVS) to /etc/ovs/repositories: as the cluster root ${NEW[0]} (ocfs2 /dev/sda3)`);
     expect(r.stdout).toContain(`the previous /etc/fstab is saved as ${backup}`);
     expect(r.stdout).toMatch(/^PASS  fstab\.no-ovs +\/etc\/fstab mounts nothing on \/OVS$/m);
   });
@@ -62,7 +66,7 @@ describe('cluster-check --alter-fstab: corpora', () => {
   it('moves the 2.1.1 NFS /OVS line, with a note that its mount options are not carried over', async () => {
     const r = await runOvs(['cluster-check', '--alter-fstab'], server(corpus('ovm21-nfs-root.fstab')));
     expect(repositoriesLines(r.host.readText('/etc/ovs/repositories'))).toEqual([
-      '00000000000000000000000000000001  nfs    C     fileserver.example.com:/OVS    cluster root (moved from /etc/fstab)',
+      `${NEW[0]}  nfs    C     fileserver.example.com:/OVS    cluster root (moved from /etc/fstab)`,
     ]);
     expect(r.stdout).toContain('note: its mount options "rw,bg,hard,intr,tcp,nfsvers=3,timeo=600" are not carried over: "rw,hard,tcp,nfsvers=3,timeo=600" from /etc/ovs/repositories.options applies');
   });
@@ -74,12 +78,12 @@ describe('cluster-check --alter-fstab: corpora', () => {
     const after = r.host.readText('/etc/fstab').split('\n');
     original.split('\n').forEach((line, i) => expect(after[i]).toBe(ours.has(i + 1) ? marked(line) : line));
     expect(repositoriesLines(r.host.readText('/etc/ovs/repositories'))).toEqual([
-      '00000000000000000000000000000001  ocfs2  C     /dev/sdb1                      cluster root (moved from /etc/fstab)',
+      `${NEW[0]}  ocfs2  C     /dev/sdb1                      cluster root (moved from /etc/fstab)`,
       '60D0985974CA425AAF5D01A1F161CC8B  ocfs2  S     /dev/sdc1                      moved from /etc/fstab (/OVS/60D0985974CA425AAF5D01A1F161CC8B)',
-      '00000000000000000000000000000002  nfs    S     nas.example.com:/export/iso    moved from /etc/fstab (/OVS/iso images)',
-      '00000000000000000000000000000003  ext3   L     /dev/disk/by-label/local\\x20vms moved from /etc/fstab (/OVS/local)',
+      `${NEW[1]}  nfs    S     nas.example.com:/export/iso    moved from /etc/fstab (/OVS/iso images)`,
+      `${NEW[2]}  ext3   L     /dev/disk/by-label/local\\x20vms moved from /etc/fstab (/OVS/local)`,
     ]);
-    expect(r.stdout).toContain('note: it will be reachable as /OVS/00000000000000000000000000000002 instead of /OVS/iso images');
+    expect(r.stdout).toContain(`note: it will be reachable as /OVS/${NEW[1]} instead of /OVS/iso images`);
     expect(r.stdout).not.toContain('reachable as /OVS/60D0985974CA425AAF5D01A1F161CC8B');
   });
 
@@ -88,7 +92,7 @@ describe('cluster-check --alter-fstab: corpora', () => {
     const r = await runOvs(['cluster-check', '--alter-fstab'], server(original));
     const [a, b, c] = original.split('\n');
     expect(r.host.readText('/etc/fstab')).toBe(`${a}\n${b}\n${marked(c as string)}`);
-    expect(repositoriesLines(r.host.readText('/etc/ovs/repositories'))[0]).toMatch(/^0{31}1  nfs    C     fileserver:\/pool_one /);
+    expect(repositoriesLines(r.host.readText('/etc/ovs/repositories'))[0]).toMatch(new RegExp(`^${NEW[0]}  nfs    C     fileserver:/pool_one `));
   });
 
   it('changes nothing when /OVS is not in fstab (no write, no backup, no repositories file)', async () => {
@@ -140,12 +144,12 @@ describe('cluster-check --alter-fstab: corpora', () => {
 
   it('falls back to a new uuid when the device cannot be read (replayed ocfs2-tools 1.8.7 output)', async () => {
     const r = await runOvs(['cluster-check', '--alter-fstab'], { ...server(corpus('ovm21-local-ocfs2.fstab')), programs: DEFAULT_PROGRAMS, expect: ocfs2ToolsDouble() });
-    expect(repositoriesLines(r.host.readText('/etc/ovs/repositories'))[0]).toMatch(/^0{31}1  ocfs2  C     \/dev\/sda3 /);
+    expect(repositoriesLines(r.host.readText('/etc/ovs/repositories'))[0]).toMatch(new RegExp(`^${NEW[0]}  ocfs2  C     /dev/sda3 `));
   });
 
   it('turns a local ext3 /OVS into a local repository (role L), with a note', async () => {
     const r = await runOvs(['cluster-check', '--alter-fstab'], server('/dev/sda3 /OVS ext3 defaults 1 2\n'));
-    expect(repositoriesLines(r.host.readText('/etc/ovs/repositories'))[0]).toMatch(/^0{31}1  ext3   L     \/dev\/sda3 /);
+    expect(repositoriesLines(r.host.readText('/etc/ovs/repositories'))[0]).toMatch(new RegExp(`^${NEW[0]}  ext3   L     /dev/sda3 `));
     expect(r.stdout).toContain('note: a local ext3 file system cannot be the cluster root: it becomes a local repository (role L)');
   });
 

@@ -233,3 +233,41 @@ describe('cluster-check: an empty /OVS directory (the old fstab mount point)', (
     });
   });
 });
+
+describe('cluster-check: /etc/hosts lines the resolver ignores', () => {
+  it('is a WARN naming the line', async () => {
+    const s = healthyServer();
+    s.files['/etc/hosts'] = `${s.files['/etc/hosts'] as string}192.168.100.300 ovs3.example.com ovs3\n`;
+    const r = await runOvs(['cluster-check'], liveHost(s));
+    expect(r.exit).toBe(0);
+    expect(r.stdout).toMatch(/^WARN  hostname\.hosts-file +\/etc\/hosts line 4 is ignored: "192\.168\.100\.300" is not an IPv4 or IPv6 address; the resolver ignores this line$/m);
+    expect(r.stdout).toMatch(/^ {6}note: correct or remove \/etc\/hosts line 4$/m);
+  });
+});
+
+describe('cluster-check --alter-fstab --json', () => {
+  it('result.fstab lists each move and the backup; result.checks follow', async () => {
+    const s = healthyServer();
+    s.files['/etc/fstab'] = `${s.files['/etc/fstab'] as string}/dev/sdc1 /OVS/local ext3 defaults 1 2\n`;
+    const r = await runOvs(['--json', 'cluster-check', '--alter-fstab'], liveHost(s));
+    expect(r.exit).toBe(0);
+    expect(r.json.result.fstab).toEqual({
+      dryRun: false,
+      backup: expect.stringMatching(/^\/var\/lib\/ovs\/backups\/[^/]+\/etc\/fstab$/),
+      moves: [
+        {
+          line: 8,
+          mountPoint: '/OVS/local',
+          uuid: expect.stringMatching(/^[0-9A-F]{32}$/),
+          uuidFrom: 'new',
+          type: 'ext3',
+          role: 'L',
+          source: '/dev/sdc1',
+          description: 'moved from /etc/fstab (/OVS/local)',
+          notes: [expect.stringMatching(/^it will be reachable as \/OVS\/[0-9A-F]{32} instead of \/OVS\/local$/)],
+        },
+      ],
+    });
+    expect(r.json.changes.map((c: { kind: string; path: string }) => `${c.kind} ${c.path}`)).toEqual(['write /etc/ovs/repositories', 'write /etc/fstab']);
+  });
+});

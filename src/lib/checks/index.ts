@@ -10,7 +10,7 @@ import { clusterConfChecks } from './cluster-conf.js';
 import { gatherFacts, type Facts } from './facts.js';
 import { checkFstab } from './fstab.js';
 import { checkHeartbeat } from './heartbeat.js';
-import { checkHostnameAddress, checkHostnameFqdn, checkNames } from './names.js';
+import { checkHostnameAddress, checkHostnameFqdn, checkHostsFile, checkNames } from './names.js';
 import { o2cbChecks } from './o2cb.js';
 import { programChecks } from './programs.js';
 import { repositoryChecks } from './repositories.js';
@@ -25,6 +25,7 @@ type CheckGroup = (ctx: Context, f: Facts, o: CheckRunOptions) => CheckResult | 
 export const CHECK_GROUPS: readonly CheckGroup[] = [
   (_ctx, f) => checkHostnameFqdn(f),
   (ctx, f) => checkHostnameAddress(ctx, f),
+  (_ctx, f) => checkHostsFile(f),
   (_ctx, f) => clusterConfChecks(f),
   (ctx, f) => checkNames(ctx, f),
   (ctx, f) => o2cbChecks(ctx, f),

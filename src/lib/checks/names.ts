@@ -82,6 +82,15 @@ export async function checkNodeName(ctx: Context, f: Facts, node: ClusterNode): 
   return pass(id, `'${node.name}' resolves to ${address} (${answeredBy(r)}), as in ${CLUSTER_CONF}`);
 }
 
+/** Lines glibc skips (a bad address, an address without a name): what the operator wrote is not what the resolver reads. */
+export function checkHostsFile(f: Facts): CheckResult {
+  const id = 'hostname.hosts-file';
+  const [first, ...rest] = f.hosts.skipped;
+  if (!first) return pass(id, `every line of ${HOSTS_FILE} is one the resolver reads`);
+  const more = rest.length ? ` (and line${rest.length > 1 ? 's' : ''} ${rest.map((l) => l.line).join(', ')})` : '';
+  return warn(id, `${HOSTS_FILE} line ${first.line} is ignored: ${first.reason}${more}`, `correct or remove ${HOSTS_FILE} line ${first.line}`);
+}
+
 export async function checkNames(ctx: Context, f: Facts): Promise<CheckResult[]> {
   if (!f.cluster) return [skip('names.resolve', 'skipped: no usable cluster in cluster.conf (see cluster-conf.valid)')];
   return Promise.all(f.cluster.nodes.map((n) => checkNodeName(ctx, f, n)));
