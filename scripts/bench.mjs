@@ -2,34 +2,9 @@
 // one run (interleaved, medians), never as absolute times. Needs `npm run build` first.
 // Each scripts/bench/*.mjs module default-exports an async function returning
 // { name, target, ratio, detail }; this file adds the startup and parser measurements.
-import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-
-const RUNS = Number(process.env.BENCH_RUNS ?? 15);
-
-export function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-/** Wall time of one run of argv, in ms. */
-export function timeOnce(argv, opts = {}) {
-  const t0 = performance.now();
-  const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], ...opts });
-  const ms = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return ms;
-}
-
-/** Interleave the candidates run by run so load drifts hit all of them alike. */
-export function interleaved(candidates, runs = RUNS) {
-  const times = candidates.map(() => []);
-  for (let i = 0; i < runs; i++) candidates.forEach((c, j) => times[j].push(c()));
-  return times.map(median);
-}
+import { interleaved, RUNS, timeOnce } from './bench-lib.mjs';
 
 function startup() {
   const node = process.execPath;

@@ -97,12 +97,12 @@ function notLoaded(entry: CommandEntry): never {
 
 function globalOptions(flags: Record<string, unknown>, host: Host): GlobalOptions {
   const rootArg = (flags.root as string | undefined) ?? host.env.OVS_ROOT ?? '/';
-  if (!rootArg.startsWith('/')) throw new OvsError(EXIT.USAGE, `--root needs an absolute path, not '${rootArg}'`, { hint: `--root ${posix.join('/', rootArg)} ?` });
+  if (rootArg === '') throw new OvsError(EXIT.USAGE, '--root needs a directory', { hint: 'e.g. --root /mnt/sysimage' });
   if (flags.quiet && flags.verbose) throw new OvsError(EXIT.USAGE, '--quiet and --verbose cannot be used together');
   const lockTimeout = Number(flags.lockTimeout);
   if (!Number.isFinite(lockTimeout) || lockTimeout < 0) throw new OvsError(EXIT.USAGE, `--lock-timeout takes seconds (a number >= 0), not '${String(flags.lockTimeout)}'`);
   return {
-    root: posix.normalize(rootArg).replace(/(.)\/$/, '$1'),
+    root: posix.resolve(host.cwd(), rootArg),
     dryRun: Boolean(flags.dryRun),
     json: Boolean(flags.json),
     yes: Boolean(flags.yes),

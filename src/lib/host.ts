@@ -90,6 +90,8 @@ export interface Host {
   /** The absolute path of a program on this machine, or undefined. */
   which(program: string): Promise<string | undefined>;
   env: Readonly<Record<string, string | undefined>>;
+  /** The working directory (a relative --root is taken from it). */
+  cwd(): string;
   now(): Date;
   /** The live kernel hostname. */
   hostname(): Promise<string>;
@@ -260,6 +262,7 @@ export function realHost(): Host {
     run: runReal,
     which: whichReal,
     env: process.env,
+    cwd: () => process.cwd(),
     now: () => new Date(),
     hostname: async () => osHostname(),
     resolveDns: async (name) => {

@@ -52,6 +52,8 @@ export interface MemoryHostOptions {
   services?: Record<string, FakeService>;
   now?: Date | string;
   env?: Record<string, string>;
+  /** The working directory (default `/`). */
+  cwd?: string;
   stdin?: string;
   tty?: boolean;
   /** Answers to interactive prompts, in order. */
@@ -260,6 +262,7 @@ export function memoryHost(opts: MemoryHostOptions = {}): MemoryHost {
       return programs.has(base) ? (program.includes('/') ? program : `/usr/sbin/${base}`) : undefined;
     },
     env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', ...opts.env },
+    cwd: () => opts.cwd ?? '/',
     now: () => new Date(fixed),
     hostname: async () => opts.hostname ?? 'ovs1.example.com',
     resolveDns: async (name) => opts.dns?.[name] ?? opts.dns?.[name.toLowerCase()] ?? [],

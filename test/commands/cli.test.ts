@@ -54,7 +54,7 @@ describe('global behaviour (SPEC §1)', () => {
   });
 
   it.each([
-    [['--root', 'relative/dir', 'probe-changes', 'x'], 64, "--root needs an absolute path, not 'relative/dir'"],
+    [['--root', '', 'probe-changes', 'x'], 64, '--root needs a directory'],
     [['--quiet', '--verbose', 'probe-changes', 'x'], 64, '--quiet and --verbose cannot be used together'],
     [['--lock-timeout', 'soon', 'probe-changes', 'x'], 64, "--lock-timeout takes seconds (a number >= 0), not 'soon'"],
     [['--root', '/no/such/image', 'probe-changes', 'x'], 66, '--root /no/such/image: no such directory'],
@@ -63,6 +63,12 @@ describe('global behaviour (SPEC §1)', () => {
     expect(r.exit).toBe(exit);
     expect(r.stderr).toContain(message);
     expect(r.host.readText('/etc/probe/probe.conf')).toBe('old\n');
+  });
+
+  it('a relative --root is taken from the working directory', async () => {
+    const r = await runOvs(['--root', 'img', 'probe-changes', 'new'], { files: { '/work/img/etc/probe/probe.conf': 'old\n', '/work/img/var': null }, cwd: '/work' });
+    expect(r.exit, r.stderr).toBe(0);
+    expect(r.host.readText('/work/img/etc/probe/probe.conf')).toBe('new\n');
   });
 
   it('OVS_ROOT is the default for --root', async () => {

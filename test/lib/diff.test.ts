@@ -36,10 +36,10 @@ describe('unified diff for the plan', () => {
       fc.property(text, text, (a, b) => {
         const mine = ours(a, b);
         const theirs = gnuDiff(a, b);
-        // Hunk boundaries may differ where several shortest scripts exist; the changed line counts may not.
+        // Where several shortest edit scripts exist, hunks may be cut differently; the
+        // number of removed and added lines is the same for every shortest script.
         const count = (s: string, c: string) => s.split('\n').filter((l) => l.startsWith(c)).length;
         expect([count(mine, '-'), count(mine, '+')]).toEqual([count(theirs, '-'), count(theirs, '+')]);
-        expect(mine.split('\n').filter((l) => l.startsWith('@@')).length).toBe(theirs.split('\n').filter((l) => l.startsWith('@@')).length);
       }),
       { numRuns: 60 },
     );
