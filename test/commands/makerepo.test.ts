@@ -387,4 +387,15 @@ describe('makerepo under --root and --dry-run', () => {
     expect(argvs(host).some((a) => a.startsWith('mount'))).toBe(false);
     expect(snapshot(host)).toBe(before);
   });
+
+  it('--dry-run of an NFS cluster root plans the heartbeat file too', async () => {
+    const host = server({ storage: { [NFS]: {} } });
+    const before = snapshot(host);
+    const r = await runOvs(['--dry-run', 'makerepo', NFS, 'C', 'Cluster Root'], host);
+    expect(r.exit).toBe(0);
+    expect(r.stdout).toContain(`  heartbeat:   ${mp(NEW)}/.server_pool_hb (planned)\n`);
+    expect(r.stdout).toMatch(/^ {2}run {6}mkfs\.ocfs2 -L server_pool_hb -N 16 -b 2k -C 4k --force -x --nodiscard -- \S+server_pool_hb\S*\.tmp$/m);
+    expect(host.calls).toEqual([]);
+    expect(snapshot(host)).toBe(before);
+  });
 });

@@ -44,7 +44,7 @@ export interface AttachResult {
   mountPoint: string;
   mount: MountState;
   identity: IdentityState;
-  heartbeat?: 'created' | 'present';
+  heartbeat?: 'created' | 'present' | 'planned';
   notes: string[];
 }
 
@@ -103,7 +103,7 @@ async function setUpRoot(ctx: Context, req: AttachRequest, res: AttachResult, un
   }
   if (req.entry.type !== 'nfs') return;
   const hb = await ensureHeartbeatFile(ctx, heartbeatPathOf(res.uuid));
-  res.heartbeat = hb.created || hb.replaced ? 'created' : 'present';
+  res.heartbeat = hb.planned ? 'planned' : hb.created ? 'created' : 'present';
   if (hb.created) undo.push(`remove ${hb.path}`, () => ctx.changes.remove(hb.path));
 }
 
