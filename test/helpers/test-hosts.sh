@@ -152,18 +152,24 @@ add_link() { # the current host's veth: "hK" on the switch's bridge, "eth0" in t
   ip -n "$HNS" link set eth0 up
 }
 
-start_sshd() { # (re)start the current host's sshd; it writes its pid file after listen()
-  local old i
+launch_sshd() { # (re)start the current host's sshd; it writes its pid file after listen()
+  local old
   old=$(read_pid "$HD/sshd.pid")
   if pid_alive "$old"; then kill_pids "$old"; fi
   rm -f "$HD/sshd.pid"
   nsenter_host /usr/sbin/sshd -f "$HD/sshd_config" -E "$HD/sshd.log"
-  for i in $(seq 100); do
+}
+
+wait_sshd() {
+  local i
+  for i in $(seq 200); do
     [ -s "$HD/sshd.pid" ] && return 0
     sleep 0.05
   done
   die "sshd of $HN did not start; see $HD/sshd.log"
 }
+
+start_sshd() { launch_sshd; wait_sshd; }
 
 # The first process of each host's mount+UTS namespace. $1 name, $2 host dir.
 HOLDER_SCRIPT='
@@ -184,6 +190,8 @@ exec sleep infinity
 
 write_host_files() { # per-host configuration, written before the host starts
   local hosts_block=$1 node
+  # every host starts clean (only its host key is kept from an earlier run, to save time)
+  rm -rf "$HD/etc" "$HD/var" "$HD/etc-ocfs2" "$HD/bin"
   mkdir -p "$HD/etc/upper/ssh/ssh_config.d" "$HD/etc/upper/ocfs2" "$HD/etc/wd" "$HD/var/upper" "$HD/var/wd" "$HD/etc-ocfs2" "$HD/bin"
   [ -f "$HD/ssh_host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -C "$HN" -f "$HD/ssh_host_ed25519_key"
   cp "$D/id_ed25519.pub" "$HD/authorized_keys"
@@ -282,7 +290,8 @@ cmd_up() {
     [ -s "$HD/mntns" ] || die "$HN did not start"
   done
   write_known_hosts
-  for k in $(seq "$N"); do set_host "$k"; start_sshd; done
+  for k in $(seq "$N"); do set_host "$k"; launch_sshd; done
+  for k in $(seq "$N"); do set_host "$k"; wait_sshd; done
   {
     printf '['
     for k in $(seq "$N"); do

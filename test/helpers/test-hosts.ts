@@ -9,7 +9,7 @@
  * cut short, and the next start() clears what a killed run left behind.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const TEST_HOSTS_SCRIPT = join(import.meta.dirname, 'test-hosts.sh');
@@ -38,7 +38,7 @@ export interface StartOptions {
   /** Namespace prefix (at most 8 lower-case letters/digits), unique per test file. */
   prefix: string;
   statedir: string;
-  /** Repository whose built bin/ovs the hosts run as `ovs`. */
+  /** Where the hosts' `ovs` comes from: a directory with bin/ovs and dist/ (snapshotBuild). */
   repo: string;
   subnet?: string;
 }
@@ -75,12 +75,23 @@ export class TestPool {
     return found;
   }
 
-  /** Run argv inside a host (its network, mount and UTS namespaces), in the repository. */
+  /**
+   * Run argv inside a host (its network, mount and UTS namespaces), in the current directory:
+   * what `test-hosts.sh exec` does, without a bash start-up per call.
+   */
   exec(h: number | string, argv: string[], opts: { input?: string; timeoutMs?: number } = {}): ExecResult {
-    return script(['exec', '-d', this.statedir, '-h', this.host(h).name, '--', ...argv], opts);
+    const holder = readFileSync(join(this.host(h).dir, 'holder.pid'), 'utf8').trim();
+    const t0 = performance.now();
+    const r = spawnSync('nsenter', ['-t', holder, '-n', '-m', '-u', `--wd=${process.cwd()}`, '--', ...argv], {
+      input: opts.input ?? '',
+      encoding: 'utf8',
+      timeout: opts.timeoutMs ?? 120_000,
+    });
+    if (r.error) throw r.error;
+    return { exitCode: r.status ?? 128, stdout: r.stdout, stderr: r.stderr, ms: performance.now() - t0 };
   }
 
-  /** This repository's built ovs, run inside a host. */
+  /** The built ovs (the snapshot), run inside a host. */
   ovs(h: number | string, args: string[], opts: { input?: string; timeoutMs?: number } = {}): ExecResult {
     return this.exec(h, [process.execPath, join(this.repo, 'bin/ovs'), ...args], opts);
   }
@@ -119,6 +130,19 @@ export class TestPool {
     process.removeListener('exit', this.onExit);
     script(['down', '-d', this.statedir]);
   }
+}
+
+/**
+ * A private copy of the built ovs (bin/, dist/, package.json) for the hosts to run. dist/
+ * loads its chunks lazily, so a process started from the checkout can fail with
+ * ERR_MODULE_NOT_FOUND when someone rebuilds while it runs; a copy never changes under it.
+ */
+export function snapshotBuild(repo: string, dest: string): string {
+  if (!existsSync(join(repo, 'dist', 'bin.js'))) throw new Error('dist/ is missing: run npm run build first (npm test does)');
+  rmSync(dest, { recursive: true, force: true });
+  mkdirSync(dest, { recursive: true });
+  for (const f of ['bin', 'dist', 'package.json']) cpSync(join(repo, f), join(dest, f), { recursive: true });
+  return dest;
 }
 
 /** Bring up N hosts (after clearing anything a killed earlier run left in the same statedir). */

@@ -5,10 +5,10 @@
  * repository's built ovs (`npm run build` first). The master is vmserver1, run inside its
  * host; vmserver2..4 make the pool of three-then-four, all ten serve the failure cases.
  */
-import { existsSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHosts, TEST_HOSTS_TOOLS, type TestPool } from '../helpers/test-hosts.js';
+import { snapshotBuild, startTestHosts, TEST_HOSTS_TOOLS, type TestPool } from '../helpers/test-hosts.js';
 import { describeWithTools } from '../helpers/tools.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
@@ -33,11 +33,14 @@ describeWithTools(TEST_HOSTS_TOOLS, 'propagation over real OpenSSH (test hosts i
   const propagate = (extra: string[] = []) => master(['cluster-check', '--master', '--propagate'], extra);
   const rows = (json: any) => (json.result.propagation.members as any[]).map((m) => [m.node, m.result]);
   const member = (json: any, node: string) => (json.result.propagation.members as any[]).find((m) => m.node === node);
-  const setMasterConf = (hosts: number[], port?: number) => pool.writeFile(1, CONF_PATH, clusterConf(hosts, port));
+  /** The master's cluster.conf, written from outside (its /etc/ocfs2 is a plain bind-mounted directory). */
+  const setMasterConf = (hosts: number[], port?: number) => writeFileSync(join(pool.host(1).dir, 'etc-ocfs2', 'cluster.conf'), clusterConf(hosts, port));
+  const poolChecks = (json: any) => (json.result.checks as any[]).filter((c) => c.id.startsWith('pool.')).map((c) => [c.id, c.status]);
 
   beforeAll(() => {
-    if (!existsSync(join(REPO, 'dist', 'bin.js'))) throw new Error('dist/ is missing: run npm run build first (npm test does)');
-    pool = startTestHosts({ n: 10, prefix: 'ovsprop', statedir: join(REPO, '.scratch', 'test-hosts-propagate'), repo: REPO });
+    const statedir = join(REPO, '.scratch', 'test-hosts-propagate');
+    const ovs = snapshotBuild(REPO, join(REPO, '.scratch', 'test-hosts-propagate-ovs'));
+    pool = startTestHosts({ n: 10, prefix: 'ovsprop', statedir, repo: ovs });
     pool.writeFile(1, '/etc/default/o2cb', `O2CB_ENABLED=true\nO2CB_STACK=o2cb\nO2CB_BOOTCLUSTER=${CLUSTER}\nO2CB_IDLE_TIMEOUT_MS=30000\n`);
   });
   afterAll(() => pool?.stop());
@@ -92,20 +95,23 @@ describeWithTools(TEST_HOSTS_TOOLS, 'propagation over real OpenSSH (test hosts i
       setMasterConf([1, 2, 3, 4]);
     });
 
-    it('--all-nodes reports the member whose configuration differs, over ssh', () => {
+    it('--all-nodes reports the member whose configuration differs; with --propagate, after the copy all agree', () => {
       pool.writeFile(3, CONF_PATH, `${clusterConf([1, 2, 3, 4])}# edited by hand on vmserver3\n`);
       const r = master(['cluster-check', '--all-nodes']);
-      const pool_ = (r.json.result.checks as any[]).filter((c) => c.id.startsWith('pool.')).map((c) => [c.id, c.status]);
-      expect(pool_).toEqual([
+      expect(poolChecks(r.json)).toEqual([
         ['pool.same-config:vmserver2', 'PASS'],
         ['pool.same-config:vmserver3', 'FAIL'],
         ['pool.same-config:vmserver4', 'PASS'],
       ]);
       expect(r.exitCode).toBe(1);
       expect(pool.readFile(3, CONF_PATH)).toContain('# edited by hand'); // read-only
-      propagate();
-      const again = master(['cluster-check', '--all-nodes']);
-      expect((again.json.result.checks as any[]).filter((c) => c.id.startsWith('pool.')).every((c) => c.status === 'PASS')).toBe(true);
+      const both = master(['cluster-check', '--master', '--propagate', '--all-nodes']);
+      expect(rows(both.json)).toEqual([
+        ['vmserver2', 'unchanged'],
+        ['vmserver3', 'updated'],
+        ['vmserver4', 'unchanged'],
+      ]);
+      expect(poolChecks(both.json).map((c) => c[1])).toEqual(['PASS', 'PASS', 'PASS']);
     });
 
     it('unknown host keys fail strict checking; --accept-new-host-keys records them (--ssh-option reaches ssh)', () => {
