@@ -220,6 +220,18 @@ describe('makerepo: the guide\'s NFS cluster root (fileserver.example.com:/OVS C
     expect(argvs(host).at(-1)).toBe(`umount -- ${mp(POOL)}`);
   });
 
+  it('mkfs.ocfs2 missing for the heartbeat file: exit 69, the mount and everything made taken back', async () => {
+    const host = server({ storage: { [NFS]: {} }, programs: ['mount', 'umount', 'blkid', 'tunefs.ocfs2', 'debugfs.ocfs2', 'modprobe', 'service'] });
+    const r = await runOvs(['makerepo', NFS, 'C', 'Cluster Root'], host);
+    expect(r.exit).toBe(69);
+    expect(r.stderr).toContain('ovs: makerepo: mkfs.ocfs2 is not installed');
+    expect(argvs(host)).toEqual([`mount -t nfs -o rw,hard,tcp,nfsvers=3,timeo=600 -- ${NFS} ${mp(NEW)}`, `umount -- ${mp(NEW)}`]);
+    expect(storageFiles(host, NFS)).toEqual({});
+    expect(host.exists('/var/ovs')).toBe(false);
+    expect(host.exists('/OVS')).toBe(false);
+    expect(host.exists('/etc/ovs/repositories')).toBe(false);
+  });
+
   it('uses NFS_MOUNT_OPTIONS from /etc/ovs/repositories.options', async () => {
     const host = server({ storage: { [NFS]: { '.ovsrepo': CARD(POOL), '.server_pool_hb': volumeImage() } }, files: { '/etc/ovs/repositories.options': 'NFS_MOUNT_OPTIONS=rw,hard,tcp,nfsvers=3,timeo=900,retrans=5\n' } });
     const r = await runOvs(['makerepo', NFS, 'C', 'Cluster Root'], host);
