@@ -271,3 +271,16 @@ describe('cluster-check --alter-fstab --json', () => {
     expect(r.json.changes.map((c: { kind: string; path: string }) => `${c.kind} ${c.path}`)).toEqual(['write /etc/ovs/repositories', 'write /etc/fstab']);
   });
 });
+
+describe('cluster-check --master: a cluster root that is not shared', () => {
+  it('gets no heartbeat file: the root-shared check says why', async () => {
+    const s = healthyServer();
+    delete s.live.files[HEARTBEAT];
+    s.files['/etc/ovs/repositories'] = `${ROOT_UUID}  nfs    C     localhost:/OVS                 cluster root\n`;
+    const r = await runOvs(['cluster-check', '--master'], liveHost(s));
+    expect(r.exit).toBe(1);
+    expect(r.stdout).toContain('master: the heartbeat file was not created: the cluster root is not shared storage (see repositories.root-shared)');
+    expect(r.stdout).toMatch(/^FAIL  repositories\.root-shared /m);
+    expect(r.host.calls.filter((c) => c.argv[0] === 'mkfs.ocfs2')).toEqual([]);
+  });
+});

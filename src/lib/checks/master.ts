@@ -11,6 +11,7 @@ import { ensureHeartbeatFile, inspectHeartbeat, HEARTBEAT_DEFAULTS } from '../oc
 import { isThisHost } from '../resolve.js';
 import { gatherFacts, type Facts } from './facts.js';
 import { heartbeatTarget } from './heartbeat.js';
+import { checkRootShared } from './repositories.js';
 
 export type MasterAction = 'created' | 'planned' | 'present' | 'not-needed' | 'not-created';
 
@@ -33,6 +34,7 @@ type Precondition = { path: string } | MasterResult;
 
 async function precondition(ctx: Context, f: Facts): Promise<Precondition> {
   if (!thisHostIsNode(f)) return { heartbeat: { action: 'not-created', reason: 'this host is not a node of cluster.conf (see cluster-conf.this-host)' } };
+  if (checkRootShared(f).status === 'FAIL') return { heartbeat: { action: 'not-created', reason: 'the cluster root is not shared storage (see repositories.root-shared)' } };
   const target = await heartbeatTarget(ctx, f);
   if ('result' in target && target.result.status === 'PASS') return { heartbeat: { action: 'not-needed', reason: target.result.message } };
   // An image's NFS cluster root is mounted at boot: never create 300 MiB inside the image.
