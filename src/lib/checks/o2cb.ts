@@ -67,13 +67,17 @@ const RUNNING: [O2cbKey, string][] = [
   ['O2CB_RECONNECT_DELAY_MS', 'reconnect_delay_ms'],
 ];
 
-async function runningDifferences(ctx: Context, cluster: string, values: Record<O2cbKey, string>): Promise<string[]> {
-  const out: string[] = [];
+/** The running cluster's values that differ from the file's; `compared` is false when none could be read (not online). */
+async function runningDifferences(ctx: Context, cluster: string, values: Record<O2cbKey, string>): Promise<{ compared: boolean; differences: string[] }> {
+  const differences: string[] = [];
+  let compared = false;
   for (const [key, file] of RUNNING) {
     const running = (await readOptional(ctx.fs, `${CONFIGFS}/cluster/${cluster}/${file}`))?.trim();
-    if (running !== undefined && running !== '' && running !== values[key]) out.push(`${key} is ${values[key]} in the file but ${running} in the running cluster`);
+    if (running === undefined || running === '') continue;
+    compared = true;
+    if (running !== values[key]) differences.push(`${key} is ${values[key]} in the file but ${running} in the running cluster`);
   }
-  return out;
+  return { compared, differences };
 }
 
 export async function checkTimeouts(ctx: Context, f: Facts): Promise<CheckResult> {
@@ -86,12 +90,13 @@ export async function checkTimeouts(ctx: Context, f: Facts): Promise<CheckResult
     return fail(id, `O2CB_IDLE_TIMEOUT_MS=${v.O2CB_IDLE_TIMEOUT_MS} is not above O2CB_KEEPALIVE_DELAY_MS=${v.O2CB_KEEPALIVE_DELAY_MS}`, setKey(f, 'O2CB_IDLE_TIMEOUT_MS', O2CB_DEFAULTS.O2CB_IDLE_TIMEOUT_MS));
   }
   if (ctx.offline || !f.cluster || !(await configfsPresent(ctx))) return pass(id, summary);
-  const [first, ...rest] = await runningDifferences(ctx, f.cluster.name, v);
+  const { compared, differences } = await runningDifferences(ctx, f.cluster.name, v);
+  const [first, ...rest] = differences;
   if (first) {
     const more = rest.length ? ` (and ${rest.length} more)` : '';
-    return fail(id, `${first}${more}: the pool's members may disagree on when a node is dead`, 'make the file hold the pool\'s values (the same on every server), then restart o2cb on this server: ovs services restart');
+    return fail(id, `${first}${more}: the pool's members may disagree on when a node is dead`, "make the file hold the pool's values (the same on every server), then restart o2cb on this server: ovs services restart");
   }
-  return pass(id, `${summary}; the running cluster uses the same`);
+  return pass(id, compared ? `${summary}; the running cluster uses the same` : summary);
 }
 
 export async function checkRunning(ctx: Context, f: Facts): Promise<CheckResult> {
