@@ -77,6 +77,7 @@ describe('hb-create: making the heartbeat file (replayed ocfs2-tools 1.8.7 outpu
     expect(r.exit).toBe(0);
     expect(argvs(r).map((a) => a[0])).toEqual(['fallocate', 'dd', 'mkfs.ocfs2', 'tunefs.ocfs2', 'debugfs.ocfs2']);
     expect(argvs(r)[1]).toContain('conv=excl,fsync');
+    expect(argvs(r)[1]).toContain(`count=${300 * MiB}`);
     expect(ovsDir(r)).toEqual(['.server_pool_hb']);
   });
 

@@ -153,9 +153,9 @@ export function ocfs2ToolsDouble(opts: Ocfs2DoubleOptions = {}): Expectation[] {
       times: Infinity,
       respond: ({ argv }, host) => {
         const path = (argv[2] as string).slice(3);
-        const create = argv[6] === 'conv=excl,fsync';
-        if (create === host.exists(path)) return { exitCode: 1, stderr: `dd: failed to open '${path}': ${create ? 'File exists' : 'No such file or directory'}\n` };
-        if (create) host.vol.writeFileSync(path, Buffer.alloc(STAND_IN));
+        // conv=excl refuses an existing file; conv=notrunc writes into it, or creates it.
+        if (argv[6] === 'conv=excl,fsync' && host.exists(path)) return { exitCode: 1, stderr: `dd: failed to open '${path}': File exists\n` };
+        if (!host.exists(path)) host.vol.writeFileSync(path, Buffer.alloc(STAND_IN));
         return { exitCode: 0 };
       },
     },
