@@ -219,6 +219,17 @@ describe('propagation on the memory host', () => {
     expect(r.exit).toBe(1);
   });
 
+  it('a member whose ovs fails for another reason (lock held: 75) is worded as a failure, not a refusal', async () => {
+    const host = pool({
+      expect: [
+        { argv: importArgv('ovs2.example.com'), result: rejection('another ovs run holds /run/lock/ovs.lock: pid 77 (ovs services start), started 2026-11-25T12:00:00Z while waiting for the lock', 75) },
+        { argv: importArgv('ovs3.example.com'), respond: (c) => answer(c) },
+      ],
+    });
+    const r = await runOvs(propagateArgs, host);
+    expect(byNode(r.json, 'ovs2.example.com')).toMatchObject({ failure: 'remote-failed', reason: expect.stringMatching(/^remote ovs failed \(exit 75\): another ovs run holds/) });
+  });
+
   it('a member holding other bytes after the import fails (the sha256 it answers is checked)', async () => {
     const host = pool({
       expect: [

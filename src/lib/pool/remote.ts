@@ -122,7 +122,12 @@ async function refusal(ctx: Context, s: RemoteSettings, member: PoolMember, r: R
       const answered = await remoteHostname(ctx, s, member);
       if (answered !== undefined && !isThisHost(member.name, answered)) return mismatch(member, answered);
     }
-    return { kind: 'remote-rejected', reason: `remote ovs rejected the bundle: ${doc.message}`, ...(doc.hint ? { hint: `on ${member.name}: ${doc.hint}` } : {}) };
+    const hint = doc.hint ? { hint: `on ${member.name}: ${doc.hint}` } : {};
+    const exit = doc.exit ?? r.exitCode;
+    // A bundle it would not take (65, 78) is a refusal; a lock held (75) or a write that
+    // failed (73, 74, 77) is the member failing, and is worded so.
+    if (exit === 65 || exit === 78) return { kind: 'remote-rejected', reason: `remote ovs rejected the bundle: ${doc.message}`, ...hint };
+    return { kind: 'remote-failed', reason: `remote ovs failed (exit ${exit}): ${doc.message}`, ...hint };
   }
   const last = lastLine(r.stderr);
   if (r.exitCode === 127 || r.exitCode === 126) {
