@@ -159,7 +159,8 @@ async function execute(sel: Selected, g: GlobalOptions, host: Host, argv: readon
     }
     const options = await def.options(sel.args, sel.flags, g);
     ctx = makeContext(host, g, def, report, argv);
-    if (def.lock !== false && !g.dryRun) {
+    const wantsLock = typeof def.lock === 'function' ? def.lock(options) : def.lock !== false;
+    if (wantsLock && !g.dryRun) {
       const system = g.root === '/' ? host.fs : new RootedFs(host.fs, g.root);
       release = await acquireLock(system, host, { command: `ovs ${argv.join(' ')}`.slice(0, 200), timeoutSeconds: g.lockTimeout, report });
     }

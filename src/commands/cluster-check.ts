@@ -51,6 +51,8 @@ function checkOptions(master: MasterResult | undefined): CheckRunOptions {
 export default defineCommand<ClusterCheckOptions, ClusterCheckResult>({
   name: 'cluster-check',
   summary: 'Check every HA prerequisite of the pool (--alter-fstab moves /OVS out of fstab)',
+  // A plain check reads only: it runs beside another ovs run instead of waiting for its lock.
+  lock: (o) => o.master || o.alterFstab || o.pool.propagate,
   define: (cmd) =>
     definePoolOptions(
       cmd

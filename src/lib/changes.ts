@@ -95,6 +95,16 @@ export class Changes {
     return this.o.dryRun;
   }
 
+  /** This run's id (`20261125T120000Z-4242`): names its backup directory and journal lines. */
+  get runId(): string {
+    return this.o.runId;
+  }
+
+  /** Where this run keeps (or would keep) the previous content of a system path. */
+  backupPathOf(path: string): string {
+    return posix.join(BACKUP_DIR, this.o.runId, path);
+  }
+
   /** Write a file; false when it already held exactly this content. */
   async writeFile(path: string, content: string | Uint8Array, opts: { mode?: number } = {}): Promise<boolean> {
     const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);

@@ -47,8 +47,11 @@ export interface CommandDef<O = unknown, R = unknown> {
   summary: string;
   /** Needs the live machine: refused under --root with exit 64. */
   live?: boolean;
-  /** Takes the run lock (default true). Read-only commands say false. */
-  lock?: boolean;
+  /**
+   * Takes the run lock (default true). Read-only commands say false; a command that only
+   * changes things with some options decides from its parsed options.
+   */
+  lock?: boolean | ((options: O) => boolean);
   /** Declare arguments and options on the commander command. */
   define(cmd: Commander): void;
   /** Turn commander's args/flags into typed options; throw OvsError(64|65) on bad input. */

@@ -9,9 +9,8 @@
  */
 import { posix } from 'node:path';
 import type { Context } from '../command.js';
-import { BACKUP_DIR } from '../changes.js';
 import { EXIT, OvsError } from '../errors.js';
-import { readOptional, statOrUndefined } from '../files.js';
+import { readOptional } from '../files.js';
 import { FormatError } from '../formats/format-error.js';
 import { commentOutEntries, ovsEntries, parseFstab, type FstabDocument, type FstabEntry } from '../formats/fstab.js';
 import { parseOvsRepo, OVSREPO_FILE } from '../formats/ovsrepo.js';
@@ -190,23 +189,10 @@ export async function planFstabMigration(ctx: Context): Promise<FstabMigrationPl
   return { moves, ...(changed ? { repositories: doc } : {}), fstabText: commentOutEntries(fstab, entries.map((e) => e.line)) };
 }
 
-/** The backup changes.ts made of the fstab this run replaced (its run directory ends in our pid). */
-async function findBackup(ctx: Context, original: string): Promise<string | undefined> {
-  if (!(await statOrUndefined(ctx.fs, BACKUP_DIR))) return undefined;
-  const runs = (await ctx.fs.readdir(BACKUP_DIR)).filter((d) => d.endsWith(`-${ctx.host.pid}`)).sort().reverse();
-  for (const run of runs) {
-    const path = posix.join(BACKUP_DIR, run, FSTAB);
-    if ((await readOptional(ctx.fs, path)) === original) return path;
-  }
-  return undefined;
-}
-
 export async function applyFstabMigration(ctx: Context, plan: FstabMigrationPlan): Promise<FstabMigrationResult> {
   const result: FstabMigrationResult = { moves: plan.moves, dryRun: ctx.changes.dryRun };
   if (plan.moves.length === 0 || plan.fstabText === undefined) return result;
-  const original = (await readOptional(ctx.fs, FSTAB)) ?? '';
   if (plan.repositories) await writeRegistry(ctx, plan.repositories);
-  await ctx.changes.writeFile(FSTAB, plan.fstabText);
-  const backup = ctx.changes.dryRun ? undefined : await findBackup(ctx, original);
-  return backup ? { ...result, backup } : result;
+  const wrote = await ctx.changes.writeFile(FSTAB, plan.fstabText);
+  return wrote && !ctx.changes.dryRun ? { ...result, backup: ctx.changes.backupPathOf(FSTAB) } : result;
 }
