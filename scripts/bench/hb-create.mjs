@@ -1,7 +1,8 @@
 // SPEC §5: `ovs hb-create` (300 MiB) against the pipeline it replaces,
 //   dd if=/dev/zero of=F bs=1M count=300 && mkfs.ocfs2 -L server_pool_hb -N 16 -b 2k -C 4k --force F
 // side by side on the same disk (both under .scratch/), interleaved with alternating order,
-// `sync` (untimed) before every run so no run pays for the previous one's writeback.
+// `sync` and a one-second pause (untimed) before every run so no run pays for the previous
+// one's writeback.
 // ovs runs the built CLI (`npm run build` first) under --root so its lock and journal stay
 // in the scratch directory. Ratio = median(ovs) / median(pipeline); target <= 1.05.
 import { spawnSync } from 'node:child_process';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 const RUNS = Math.max(5, Number(process.env.BENCH_HB_RUNS ?? 7));
+const SETTLE_MS = Number(process.env.BENCH_HB_SETTLE_MS ?? 1000);
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -23,7 +25,10 @@ function run(argv) {
 }
 
 function timed(steps) {
+  // Settle (untimed): the previous run's 300 MiB in writeback and the discard of the file it
+  // deleted would otherwise land on whichever run comes next.
   spawnSync('sync');
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SETTLE_MS);
   const t0 = performance.now();
   for (const argv of steps) run(argv);
   return performance.now() - t0;
