@@ -5,6 +5,7 @@
 //   one    cluster.conf with vmserver1 + vmserver2             (1 member)
 //   c8     vmserver1 .. vmserver17, --concurrency 8 (default)  (16 members)
 //   c16    the same, --concurrency 16
+//   c1     the same, --concurrency 1 (what the concurrency buys; not part of the ratio)
 // Every run gives every node a new port, so each member really imports and writes. Times
 // are the wall time of the whole `ovs cluster-check --master --propagate` (what the operator
 // waits for); the propagation phase alone is in the detail.
@@ -111,16 +112,18 @@ export default async function bench() {
     must(sh(['exec', '-d', STATEDIR, '-h', 'vmserver1', '--', 'sh', '-c', 'cat >/etc/default/o2cb'], 'O2CB_ENABLED=true\nO2CB_STACK=o2cb\nO2CB_BOOTCLUSTER=ovsbench\n'), 'writing the O2CB settings');
     once(16, 16); // warm-up: first logins, first node start-ups, page cache
     once(1, 8);
-    const t = { one: [], c8: [], c16: [] };
+    const t = { one: [], c8: [], c16: [], c1: [] };
     for (let i = 0; i < RUNS; i++) {
       t.one.push(once(1, 8));
       t.c8.push(once(16, 8));
       t.c16.push(once(16, 16));
+      if (i < 2) t.c1.push(once(16, 1));
     }
     const m = (xs, k) => median(xs.map((x) => x[k]));
     const [one, c8, c16] = [m(t.one, 'ms'), m(t.c8, 'ms'), m(t.c16, 'ms')];
     const detail =
       `1 member ${one.toFixed(0)} ms, 16 members ${c8.toFixed(0)} ms at concurrency 8 / ${c16.toFixed(0)} ms at 16 ` +
+      `(one at a time: ${m(t.c1, 'ms').toFixed(0)} ms) ` +
       `(propagation phase ${m(t.one, 'phase')} / ${m(t.c8, 'phase')} / ${m(t.c16, 'phase')} ms; machine CPU busy ` +
       `${m(t.one, 'cpu').toFixed(1)} / ${m(t.c8, 'cpu').toFixed(1)} / ${m(t.c16, 'cpu').toFixed(1)} s, of which the master and its ssh ` +
       `${m(t.one, 'master').toFixed(2)} / ${m(t.c8, 'master').toFixed(2)} / ${m(t.c16, 'master').toFixed(2)} s; median of ${RUNS}; ` +
