@@ -247,7 +247,9 @@ cmd_up() {
   case $SUBNET in 10.254.[0-9]|10.254.[0-9][0-9]|10.254.[0-9][0-9][0-9]) ;; *) die "-s must be 10.254.X" ;; esac
   case $PREFIX in ''|*[!a-z0-9]*) die "-p PREFIX: lower-case letters and digits" ;; esac
   [ "${#PREFIX}" -le 8 ] || die "-p PREFIX: at most 8 characters"
-  [ -e "/run/netns/$PREFIX-sw" ] && die "namespace $PREFIX-sw exists (another instance? use -p)"
+  for c in sw $(seq -f 'vmserver%g' "$N"); do
+    [ -e "/run/netns/$PREFIX-$c" ] && die "namespace $PREFIX-$c exists (another instance? use -p)"
+  done
   [ -z "$REPO" ] || [ -f "$REPO/bin/ovs" ] || die "--ovs-repo $REPO: no bin/ovs there"
   t0=$(date +%s%N)
   mkdir -p "$D/hosts"
