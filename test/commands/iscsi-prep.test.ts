@@ -177,14 +177,12 @@ describe('iscsi-prep: choosing the targets (replayed open-iscsi 2.1.8 output)', 
     expect(keepValues(recs, [recs[0]!, recs[1]!])).toEqual(['iqn.a:x']);
   });
 
-  it('1 000 discovered records: choosing and planning stay linear (well under a second)', async () => {
+  it('1 000 discovered records: one kept, 999 deletions planned (speed of the parser: npm run bench)', async () => {
     const many: FakeRecord[] = Array.from({ length: 1000 }, (_, i) => ({ address: `10.9.${i >> 8}.${i & 255}`, port: 3260, tpgt: 1, iqn: `iqn.2026-01.com.example:lun${i}` }));
     const { host } = setup({ portals: { '10.9.0.1:3260': many } });
-    const t0 = performance.now();
     const r = await runOvs(['--dry-run', '--json', 'iscsi-prep', '--portal', '10.9.0.1', '--keep', 'iqn.2026-01.com.example:lun999'], host);
     expect(r.exit).toBe(0);
     expect(r.json.result.deleted).toHaveLength(999);
-    expect(performance.now() - t0).toBeLessThan(1500);
   });
 });
 

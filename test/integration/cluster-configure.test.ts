@@ -146,28 +146,12 @@ describeWithTools(['o2cb'], 'cluster-configure against the real o2cb (ocfs2-tool
     expect(o2cbList(member).length).toBe(4);
   });
 
-  it('the 255-node dry run under --root: measured against `node -e 0`', () => {
+  it('the 255-node dry run under --root plans every node and writes nothing (its speed: npm run bench)', () => {
     const root = image();
-    const args = ['--dry-run', 'cluster-configure', ...nodeArgs(255)];
-    const time = (argv: string[]) => {
-      const t0 = performance.now();
-      const r = run(argv);
-      expect(r.status, r.stderr).toBe(0);
-      return performance.now() - t0;
-    };
-    const base: number[] = [];
-    const ours: number[] = [];
-    for (let i = 0; i < 7; i++) {
-      base.push(time([process.execPath, '-e', '0']));
-      ours.push(time([process.execPath, 'bin/ovs', '--root', root, ...args]));
-    }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
-    const ratio = median(ours) / median(base);
-    console.log(`cluster-configure --dry-run, 255 nodes: ${median(ours).toFixed(1)} ms; node -e 0: ${median(base).toFixed(1)} ms; ratio ${ratio.toFixed(2)} (SPEC target 1.5)`);
-    // Nothing was written by the dry run.
+    const r = run([process.execPath, 'bin/ovs', '--root', root, '--dry-run', 'cluster-configure', ...nodeArgs(255)]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('node_count = 255');
     expect(() => readFileSync(join(root, 'etc/ocfs2/cluster.conf'))).toThrow();
-    // A loaded CI machine inflates both sides unevenly; a lookup per node or a quadratic step would be far beyond this.
-    expect(ratio).toBeLessThan(3);
   });
 
   it('live, in a namespace: writes both files, enables o2cb with the real update-rc.d, and the real o2cb start fails on configfs (69)', () => {
