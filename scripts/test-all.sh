@@ -10,6 +10,6 @@ elif [ "${CI:-}" = true ]; then
   echo "test-all: CI needs root for the integration tests" >&2
   exit 1
 fi
-npx tsc -p tsconfig.json --noEmit
+npm run typecheck
 node scripts/build.mjs
 npx vitest run --reporter=default "$@"

@@ -37,7 +37,7 @@ export interface MountedDouble {
 
 export interface RepoHostOptions extends MemoryHostOptions {
   /** What each storage holds, by source: path relative to its root -> content (null: a directory). */
-  storage?: Record<string, Record<string, string | null>>;
+  storage?: Record<string, Record<string, string | Uint8Array | null>>;
   /** Block devices: created as files stat() reports as block devices. */
   devices?: Record<string, DeviceDouble>;
   /** mount answers this instead for a source (e.g. the real mount.ocfs2 failure). */
