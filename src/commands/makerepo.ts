@@ -12,6 +12,7 @@ import { defineCommand, type Context } from '../lib/command.js';
 import { EXIT, OvsError } from '../lib/errors.js';
 import { FormatError } from '../lib/formats/format-error.js';
 import { mountOptionsFor } from '../lib/formats/repositories-options.js';
+import { preflightPrograms } from '../lib/ocfs2/heartbeat.js';
 import {
   checkDescription,
   findBySource,
@@ -97,6 +98,8 @@ async function prepare(ctx: Context, o: Options) {
   if (!registered && !o.uuid && storage.volumeUuid) checkUuidFree(registry.entries, storage.volumeUuid, o.source, 'its OCFS2 volume uuid is');
   if (o.role === 'C') await checkOvsFree(ctx, mounts);
   if (storage.type === 'ocfs2' && !ctx.offline) await checkO2cbOnline(ctx);
+  // An NFS cluster root gets a heartbeat file: its programs are checked before the mount.
+  if (o.role === 'C' && storage.type === 'nfs' && !ctx.offline) await preflightPrograms(ctx);
   const candidate = candidateUuid({ registered: registered?.uuid, requested: o.uuid, volume: storage.volumeUuid }, () => newUuid(ctx));
   const entry = { uuid: candidate.uuid, type: storage.type, role: o.role, source: o.source, description: o.description };
   // The registry's own rules (one root, unique uuid and source), before anything changes.

@@ -274,7 +274,9 @@ export class Changes {
 
   private async record(change: Change, message: string): Promise<void> {
     this.applied.push(change);
-    if (change.result === 'failed') this.o.report.warn(message);
+    // A program's failure is its caller's to judge (a fallback, or an error that says why):
+    // here it is only a --verbose line, so it is never reported twice.
+    if (change.result === 'failed') this.o.report.debug(message);
     else this.o.report.done(this.o.dryRun ? planned(message) : message);
     if (this.o.dryRun) return;
     const line = JSON.stringify({

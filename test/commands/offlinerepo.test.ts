@@ -130,7 +130,7 @@ describe('offlinerepo', () => {
     const host = await server({ busy: [mp(POOL)] });
     const r = await runOvs(['offlinerepo', '-d', POOL], host);
     expect(r.exit).toBe(75);
-    expect(r.stderr).toContain(`ovs: warning: umount -- ${mp(POOL)} failed (exit 32)\n`);
+    expect(r.stderr).not.toContain('ovs: warning: umount'); // reported once, as the error below
     expect(r.stderr.split('\n').find((l) => l.startsWith('ovs: offlinerepo:'))).toBe(`ovs: offlinerepo: ${mp(POOL)} is busy: umount: ${mp(POOL)}: target is busy. while unmounting ${mp(POOL)}`);
     expect(r.stderr).toContain(`ovs: hint: stop what uses it (\`fuser -vm ${mp(POOL)}\` lists the processes), then run the command again`);
     expect(String(host.vol.readlinkSync('/OVS'))).toBe(mp(POOL));

@@ -140,7 +140,8 @@ const REQUIRED = [
   ['/sbin/modprobe', 'install kmod (apt-get install kmod): without /sbin/modprobe mkfs.ocfs2 1.8 forks a duplicate of itself and fails'],
 ] as const;
 
-async function preflightPrograms(ctx: Context): Promise<void> {
+/** The programs a heartbeat file needs are all installed (69 naming the package otherwise). */
+export async function preflightPrograms(ctx: Context): Promise<void> {
   const found = await Promise.all(REQUIRED.map(([program]) => ctx.host.which(program)));
   const missing = REQUIRED.find((_, i) => !found[i]);
   if (missing) throw new OvsError(EXIT.UNAVAILABLE, `${missing[0]} is not installed`, { while: 'checking the programs the heartbeat file needs', hint: missing[1] });
