@@ -12,7 +12,7 @@ import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
 import { readMasterConfig } from './master-config.js';
 import { poolMembers } from './member.js';
-import { eachMember, preflight, summarizeOutcomes, type PoolSettings, type PropagationReport } from './propagation.js';
+import { eachMember, poolReport, preflight, type PoolSettings, type PropagationReport } from './propagation.js';
 import { callMember, type MemberOutcome } from './remote.js';
 
 export const ALL_NODES_CHECK = 'pool.same-config';
@@ -40,15 +40,7 @@ export async function compareAllNodes(ctx: Context, s: PoolSettings): Promise<Al
     o.result === 'updated' ? 'differs' : 'same configuration',
   );
   return {
-    cluster: master.cluster.name,
-    from: master.hostname,
-    clusterConfSha256: master.clusterConfSha256,
-    o2cbSettingsPath: master.o2cbSettingsPath,
-    remoteOvs: s.remoteOvs,
-    concurrency: s.concurrency,
-    members: outcomes,
-    ...summarizeOutcomes(outcomes),
-    durationMs: ctx.host.now().getTime() - started,
+    ...poolReport(master, s, outcomes, ctx.host.now().getTime() - started),
     checks: outcomes.length ? outcomes.map((m) => checkOf(m, master.hostname)) : [skip(ALL_NODES_CHECK, `no node other than ${master.hostname} in cluster.conf`)],
   };
 }

@@ -52,6 +52,21 @@ export function summarizeOutcomes(members: readonly MemberOutcome[]): Pick<Propa
   return { updated: count('updated'), unchanged: count('unchanged'), failed: count('failed') };
 }
 
+/** What propagation and --all-nodes both report: who sent what to whom, and how it went. */
+export function poolReport(master: MasterConfig, s: PoolSettings, outcomes: MemberOutcome[], durationMs: number) {
+  return {
+    cluster: master.cluster.name,
+    from: master.hostname,
+    clusterConfSha256: master.clusterConfSha256,
+    o2cbSettingsPath: master.o2cbSettingsPath,
+    remoteOvs: s.remoteOvs,
+    concurrency: s.concurrency,
+    members: outcomes,
+    ...summarizeOutcomes(outcomes),
+    durationMs,
+  };
+}
+
 /** Talk to every member, `concurrency` at a time. */
 export async function eachMember(
   ctx: Context,
@@ -93,16 +108,5 @@ export async function propagate(ctx: Context, s: PoolSettings): Promise<Propagat
   const dry = ctx.global.dryRun;
   const label = (o: MemberOutcome) => (dry && o.result === 'updated' ? 'would update' : o.result);
   const outcomes = await eachMember(ctx, s, members, dry ? 'planning for' : 'propagating to', (m) => sendTo(ctx, s, master, m), label);
-  return {
-    cluster: master.cluster.name,
-    from: master.hostname,
-    clusterConfSha256: master.clusterConfSha256,
-    o2cbSettingsPath: master.o2cbSettingsPath,
-    remoteOvs: s.remoteOvs,
-    concurrency: s.concurrency,
-    dryRun: ctx.global.dryRun,
-    members: outcomes,
-    ...summarizeOutcomes(outcomes),
-    durationMs: ctx.host.now().getTime() - started,
-  };
+  return { ...poolReport(master, s, outcomes, ctx.host.now().getTime() - started), dryRun: ctx.global.dryRun };
 }
