@@ -7,8 +7,6 @@
  */
 import * as fsp from 'node:fs/promises';
 import { constants as fsConstants } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import { constants as osConstants, hostname as osHostname } from 'node:os';
 import { delimiter, join } from 'node:path';
 
@@ -179,9 +177,10 @@ const realFs: HostFs = {
  * child_process rather than execa: execa cost 60 ms to load and 8 ms more per program,
  * which alone broke the SPEC §5 target for hb-create (five programs on the critical path).
  */
-function runReal(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+async function runReal(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   const [file, ...args] = argv;
   if (!file) throw new Error('run: empty argument vector');
+  const { spawn } = await import('node:child_process'); // not on the --help / --version path
   const env = { ...process.env, ...opts.env };
   env.PATH = programPath(env);
   return new Promise((resolve) => {
@@ -302,7 +301,8 @@ export function realHost(): Host {
       }
     },
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-    randomHex: (n) => randomBytes(n).toString('hex'),
+    // Web Crypto's global: no module to load at start-up for the few ids a run makes.
+    randomHex: (n) => Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(n))).toString('hex'),
     stdout: { write: pipeSafe(process.stdout), isTTY: Boolean(process.stdout.isTTY) },
     stderr: { write: pipeSafe(process.stderr), isTTY: Boolean(process.stderr.isTTY), stream: process.stderr },
     stdin: stdinOf(),
