@@ -3,7 +3,7 @@
 // in chunks of their own that only the code paths using them load. Built aside and swapped
 // in with renames, so a test running bin/ovs never sees a half-written dist/.
 import { build } from 'esbuild';
-import { renameSync, rmSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 
 const out = `dist.tmp-${process.pid}`;
 await build({
@@ -24,6 +24,14 @@ await build({
   banner: { js: "import { createRequire as __ovsRequire } from 'node:module'; const require = __ovsRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+// The top-level help, exactly as the parser prints it, for bin.js's fast `ovs --help`.
+const { main } = await import(new URL(`../${out}/index.js`, import.meta.url).href);
+let help = '';
+const capture = { write: (t) => (help += t), isTTY: false };
+const exit = await main(['--help'], { ...(await import(new URL(`../${out}/index.js`, import.meta.url).href)).realHost(), stdout: capture, stderr: capture });
+if (exit !== 0) throw new Error(`ovs --help exited ${exit} during the build`);
+writeFileSync(`${out}/help.txt`, help);
+
 const old = `dist.old-${process.pid}`;
 try {
   renameSync('dist', old);

@@ -25,6 +25,8 @@ interface Selected {
   flags: Record<string, unknown>;
 }
 
+export const HELP_WIDTH = 80;
+
 /** Global options that take a value: their value is not the command word. */
 const VALUED_GLOBALS = new Set(['--root', '--lock-timeout']);
 
@@ -66,6 +68,10 @@ function buildProgram(host: Host, sink: { errors: string[]; json: boolean }, def
   const output = (name: string) => ({
     writeOut: (s: string) => host.stdout.write(s),
     writeErr: (s: string) => host.stderr.write(s),
+    // Help is laid out for 80 columns everywhere, so it reads the same in a terminal, a log
+    // and the copy the build keeps for a fast `ovs --help` (see bin.ts).
+    getOutHelpWidth: () => HELP_WIDTH,
+    getErrHelpWidth: () => HELP_WIDTH,
     outputError: (s: string, write: (t: string) => void) => {
       const msg = s.trim().replace(/^error: /, '');
       sink.errors.push(msg);

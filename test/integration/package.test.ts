@@ -34,6 +34,16 @@ describeWithTools(['npm', 'man', 'groff'], 'packaging and man pages', () => {
     for (const f of ['package/bin/ovs', 'package/dist/bin.js', 'package/dist/index.js', 'package/man/ovs.8']) expect(files).toContain(f);
   }, 180_000);
 
+  it("the build's copy of the top-level help (bin.js's fast path) is exactly what the parser prints", async () => {
+    const { main } = await import('../../src/cli.js');
+    const { memoryHost } = await import('../../src/lib/memory-host.js');
+    const host = memoryHost();
+    expect(await main(['--help'], host)).toBe(0);
+    const built = readFileSync('dist/help.txt', 'utf8');
+    expect(built).toBe(host.out);
+    for (const argv of [['--help'], ['-h'], ['help']]) expect(run([process.execPath, 'bin/ovs', ...argv]).stdout).toBe(built);
+  });
+
   it('every man page renders with no warning', () => {
     const pages = readdirSync('man').filter((f) => /\.[0-9]$/.test(f));
     expect(pages.length).toBeGreaterThan(0);
