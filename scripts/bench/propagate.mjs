@@ -135,6 +135,7 @@ export default async function bench() {
   } finally {
     process.removeListener('exit', down);
     down();
+    for (const d of [STATEDIR, OVS]) rmSync(d, { recursive: true, force: true });
   }
 }
 

@@ -128,7 +128,9 @@ export class TestPool {
     if (this.stopped) return;
     this.stopped = true;
     process.removeListener('exit', this.onExit);
-    script(['down', '-d', this.statedir]);
+    const down = script(['down', '-d', this.statedir]);
+    // Once every process is gone, nothing of the pool is left behind (keys, overlays).
+    if (down.exitCode === 0) rmSync(this.statedir, { recursive: true, force: true });
   }
 }
 

@@ -5,7 +5,7 @@
  * repository's built ovs (`npm run build` first). The master is vmserver1, run inside its
  * host; vmserver2..4 make the pool of three-then-four, all ten serve the failure cases.
  */
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotBuild, startTestHosts, TEST_HOSTS_TOOLS, type TestPool } from '../helpers/test-hosts.js';
@@ -43,7 +43,10 @@ describeWithTools(TEST_HOSTS_TOOLS, 'propagation over real OpenSSH (test hosts i
     pool = startTestHosts({ n: 10, prefix: 'ovsprop', statedir, repo: ovs });
     pool.writeFile(1, '/etc/default/o2cb', `O2CB_ENABLED=true\nO2CB_STACK=o2cb\nO2CB_BOOTCLUSTER=${CLUSTER}\nO2CB_IDLE_TIMEOUT_MS=30000\n`);
   });
-  afterAll(() => pool?.stop());
+  afterAll(() => {
+    pool?.stop();
+    rmSync(join(REPO, '.scratch', 'test-hosts-propagate-ovs'), { recursive: true, force: true });
+  });
 
   describe('a pool of three, then four', () => {
     it('propagates from the master: every host holds a cluster.conf byte-identical to the master’s', () => {
