@@ -20,6 +20,7 @@ export { VERSION } from './version.js';
 // check a cluster.conf in CI before it reaches a server.
 import * as bundle from './lib/formats/bundle.js';
 import * as clusterConf from './lib/formats/cluster-conf.js';
+import * as clusterNodes from './lib/formats/cluster-nodes.js';
 import * as fstab from './lib/formats/fstab.js';
 import * as hosts from './lib/formats/hosts.js';
 import * as iscsiadm from './lib/formats/iscsiadm.js';
@@ -30,4 +31,4 @@ import * as procPartitions from './lib/formats/proc-partitions.js';
 import * as repositories from './lib/formats/repositories.js';
 import * as repositoryOptions from './lib/formats/repositories-options.js';
 export { FormatError } from './lib/formats/format-error.js';
-export const formats = { bundle, clusterConf, fstab, hosts, iscsiadm, o2cbSettings, ovsrepo, procMounts, procPartitions, repositories, repositoryOptions };
+export const formats = { bundle, clusterConf, clusterNodes, fstab, hosts, iscsiadm, o2cbSettings, ovsrepo, procMounts, procPartitions, repositories, repositoryOptions };

@@ -4,12 +4,12 @@
 import { performance } from 'node:perf_hooks';
 import { formats } from '../../dist/index.js';
 
-const { clusterConf, fstab, iscsiadm } = formats;
+const { clusterConf, clusterNodes, fstab, iscsiadm } = formats;
 
 function clusterConf255() {
-  const cluster = clusterConf.newCluster('ocfs2');
+  const cluster = clusterNodes.newCluster('ocfs2');
   const specs = Array.from({ length: 255 }, (_, i) => ({ name: `ovs${i}.example.com`, ipAddress: `10.0.${i >> 8}.${(i & 255) + 1}`.replace('.256', '.255') }));
-  return clusterConf.serializeClusterConf({ clusters: [clusterConf.addNodes(cluster, specs)] });
+  return clusterConf.serializeClusterConf({ clusters: [clusterNodes.addNodes(cluster, specs)] });
 }
 
 function fstab10k() {

@@ -3,20 +3,8 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import {
-  addNodes,
-  assertValidCluster,
-  type Cluster,
-  type ClusterConfFile,
-  findNode,
-  newCluster,
-  parseClusterConf,
-  putCluster,
-  removeNodes,
-  serializeClusterConf,
-  setNodes,
-  validateCluster,
-} from '../../src/lib/formats/cluster-conf.js';
+import { assertValidCluster, type Cluster, type ClusterConfFile, parseClusterConf, serializeClusterConf, validateCluster } from '../../src/lib/formats/cluster-conf.js';
+import { addNodes, findNode, newCluster, putCluster, removeNodes, setNodes } from '../../src/lib/formats/cluster-nodes.js';
 import { FormatError } from '../../src/lib/formats/format-error.js';
 
 const fixture = (path: string): string => readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8');

@@ -10,16 +10,8 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
-import {
-  addNodes,
-  assertValidCluster,
-  type Cluster,
-  type ClusterConfFile,
-  newCluster,
-  parseClusterConf,
-  serializeClusterConf,
-  validateCluster,
-} from '../../src/lib/formats/cluster-conf.js';
+import { assertValidCluster, type Cluster, type ClusterConfFile, parseClusterConf, serializeClusterConf, validateCluster } from '../../src/lib/formats/cluster-conf.js';
+import { addNodes, newCluster } from '../../src/lib/formats/cluster-nodes.js';
 import { FormatError } from '../../src/lib/formats/format-error.js';
 import { scratchDir } from '../helpers/sandbox.js';
 import { describeWithTools, findTool } from '../helpers/tools.js';

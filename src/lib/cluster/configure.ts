@@ -9,21 +9,8 @@
 import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
 import { readOptional } from '../files.js';
-import {
-  addNodes,
-  findCluster,
-  findNode,
-  newCluster,
-  parseClusterConf,
-  putCluster,
-  removeNodes,
-  serializeClusterConf,
-  setNodes,
-  validateCluster,
-  type Cluster,
-  type ClusterConfFile,
-  type NodeSpec,
-} from '../formats/cluster-conf.js';
+import { parseClusterConf, serializeClusterConf, validateCluster, type Cluster, type ClusterConfFile } from '../formats/cluster-conf.js';
+import { addNodes, findCluster, findNode, newCluster, putCluster, removeNodes, setNodes, type NodeSpec } from '../formats/cluster-nodes.js';
 import { FormatError } from '../formats/format-error.js';
 import { isThisHost, thisHostname } from '../resolve.js';
 import { resolveNodeAddresses, type AddressOrigin } from './addresses.js';

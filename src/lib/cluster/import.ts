@@ -10,7 +10,8 @@
 import type { Context } from '../command.js';
 import { EXIT, OvsError, errnoOf } from '../errors.js';
 import { parseBundle, type ClusterBundle } from '../formats/bundle.js';
-import { findCluster, parseClusterConf, validateCluster, type Cluster } from '../formats/cluster-conf.js';
+import { parseClusterConf, validateCluster, type Cluster } from '../formats/cluster-conf.js';
+import { findCluster } from '../formats/cluster-nodes.js';
 import { FormatError } from '../formats/format-error.js';
 import { editO2cbSettings, newO2cbSettingsFile, validateO2cbSettings, type O2cbValues } from '../formats/o2cb-settings.js';
 import { isThisHost, thisHostname } from '../resolve.js';
