@@ -30,5 +30,6 @@ import * as procMounts from './lib/formats/proc-mounts.js';
 import * as procPartitions from './lib/formats/proc-partitions.js';
 import * as repositories from './lib/formats/repositories.js';
 import * as repositoryOptions from './lib/formats/repositories-options.js';
+import * as repositorySource from './lib/formats/repository-source.js';
 export { FormatError } from './lib/formats/format-error.js';
-export const formats = { bundle, clusterConf, clusterNodes, fstab, hosts, iscsiadm, o2cbSettings, ovsrepo, procMounts, procPartitions, repositories, repositoryOptions };
+export const formats = { bundle, clusterConf, clusterNodes, fstab, hosts, iscsiadm, o2cbSettings, ovsrepo, procMounts, procPartitions, repositories, repositoryOptions, repositorySource };

@@ -13,17 +13,8 @@ import { EXIT, OvsError } from '../lib/errors.js';
 import { FormatError } from '../lib/formats/format-error.js';
 import { mountOptionsFor } from '../lib/formats/repositories-options.js';
 import { preflightPrograms } from '../lib/ocfs2/heartbeat.js';
-import {
-  checkDescription,
-  findBySource,
-  normalizeUuid,
-  parseRepositoryType,
-  parseRole,
-  upsertEntry,
-  type RepositoryRole,
-  type RepositorySource,
-  type RepositoryType,
-} from '../lib/formats/repositories.js';
+import { checkDescription, findBySource, normalizeUuid, parseRepositoryType, parseRole, upsertEntry, type RepositoryRole, type RepositoryType } from '../lib/formats/repositories.js';
+import { type RepositorySource } from '../lib/formats/repository-source.js';
 import { attachRepository, type AttachResult } from '../lib/repos/attach.js';
 import { candidateUuid, newUuid, type UuidOrigin } from '../lib/repos/identity.js';
 import { OVS_LINK, REPOSITORIES_FILE } from '../lib/repos/layout.js';

@@ -3,21 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FormatError } from '../../src/lib/formats/format-error.js';
 import { splitLines } from '../../src/lib/formats/fstab.js';
-import {
-  REPOSITORIES_HEADER,
-  clusterRoot,
-  findBySource,
-  findByUuid,
-  formatEntry,
-  needsMigration,
-  parseRepositories,
-  parseSource,
-  removeEntry,
-  repositoryEntries,
-  serializeRepositories,
-  upsertEntry,
-  type RepositoryInput,
-} from '../../src/lib/formats/repositories.js';
+import { REPOSITORIES_HEADER, clusterRoot, findBySource, findByUuid, formatEntry, needsMigration, parseRepositories, removeEntry, repositoryEntries, serializeRepositories, upsertEntry, type RepositoryInput } from '../../src/lib/formats/repositories.js';
+import { parseSource } from '../../src/lib/formats/repository-source.js';
 
 const linesOf = (text: string): string[] => splitLines(text).lines;
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/formats/${name}`, import.meta.url), 'utf8');

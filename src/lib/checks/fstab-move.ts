@@ -14,7 +14,8 @@
 import { EXIT, OvsError } from '../errors.js';
 import { FormatError } from '../formats/format-error.js';
 import type { FstabEntry } from '../formats/fstab.js';
-import { parseSource, type RepositoryRole, type RepositoryType } from '../formats/repositories.js';
+import { type RepositoryRole, type RepositoryType } from '../formats/repositories.js';
+import { parseSource } from '../formats/repository-source.js';
 
 export interface RepositoryShape {
   type: RepositoryType;

@@ -19,16 +19,8 @@
  */
 import { FormatError } from './format-error.js';
 import { formatValue, parseKeyValue, type KeyValueDocument } from './repositories-options.js';
-import {
-  checkDescription,
-  parseRepositoryType,
-  parseRole,
-  parseSource,
-  parseUuid,
-  validateEntry,
-  type RepositoryRole,
-  type RepositoryType,
-} from './repositories.js';
+import { checkDescription, parseRepositoryType, parseRole, parseUuid, validateEntry, type RepositoryRole, type RepositoryType } from './repositories.js';
+import { parseSource } from './repository-source.js';
 
 export const OVSREPO_FILE = '.ovsrepo';
 export const OVSREPO_VERSION = 1;

@@ -14,7 +14,8 @@ import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
 import { statOrUndefined } from '../files.js';
 import { FormatError } from '../formats/format-error.js';
-import { parseSource, type RepositoryRole, type RepositorySource, type RepositoryType } from '../formats/repositories.js';
+import { type RepositoryRole, type RepositoryType } from '../formats/repositories.js';
+import { parseSource, type RepositorySource } from '../formats/repository-source.js';
 import { readVolume } from '../ocfs2/volume.js';
 import { lastLine } from './mounts.js';
 
