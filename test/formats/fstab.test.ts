@@ -14,18 +14,10 @@ import {
   parseFstab,
   serializeFstab,
 } from '../../src/lib/formats/fstab.js';
+import { errorOf } from '../helpers/format-error.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/formats/${name}`, import.meta.url), 'utf8');
 
-function errorOf(fn: () => unknown): FormatError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof FormatError) return e;
-    throw e;
-  }
-  throw new Error('expected a FormatError');
-}
 
 describe('parseFstab', () => {
   const text = fixture('fstab-ovm21.txt');

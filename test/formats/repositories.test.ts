@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FormatError } from '../../src/lib/formats/format-error.js';
 import { splitLines } from '../../src/lib/formats/fstab.js';
 import { REPOSITORIES_HEADER, clusterRoot, findBySource, findByUuid, formatEntry, needsMigration, parseRepositories, removeEntry, repositoryEntries, serializeRepositories, upsertEntry, type RepositoryInput } from '../../src/lib/formats/repositories.js';
 import { parseSource } from '../../src/lib/formats/repository-source.js';
+import { errorOf } from '../helpers/format-error.js';
 
 const linesOf = (text: string): string[] => splitLines(text).lines;
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/formats/${name}`, import.meta.url), 'utf8');
@@ -12,15 +12,6 @@ const ROOT = 'F4135C096045458195057412169071E5';
 const DATA = '60D0985974CA425AAF5D01A1F161CC8B';
 const OTHER = '0123456789ABCDEF0123456789ABCDEF';
 
-function errorOf(fn: () => unknown): FormatError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof FormatError) return e;
-    throw e;
-  }
-  throw new Error('expected a FormatError');
-}
 
 describe('the SPEC sample', () => {
   const text = fixture('repositories-spec.txt');
