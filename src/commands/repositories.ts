@@ -87,7 +87,8 @@ function exitCode(r: RepositoriesResult): number {
 export default defineCommand<Options, RepositoriesResult>({
   name: 'repositories',
   summary: 'The ovsrepositories service: start|stop|status|reload every repository of /etc/ovs/repositories',
-  lock: true,
+  // status only reads: it answers while another run holds the lock (a boot in progress).
+  lock: (o) => o.action !== 'status',
   define: (cmd: Command) => cmd.argument('<action>', ACTIONS.join('|')),
   options,
   run,

@@ -118,6 +118,10 @@ function human(r: ServicesResult): string[] {
 export default defineCommand<Options, ServicesResult>({
   name: 'services',
   summary: 'Start, stop or show the cluster services in the guide\'s order (o2cb, ocfs2, ovsrepositories, ovs-agent)',
+  // No lock: this command changes no file itself, and the ovsrepositories service it starts
+  // runs `ovs repositories start`, which takes the lock; held here, that nested run would
+  // wait for us while we wait for it.
+  lock: false,
   define,
   options,
   run,

@@ -194,3 +194,36 @@ describe('services status', () => {
     expect(r.stdout).toBe('o2cb            unknown\nocfs2           not-installed\novsrepositories not-installed\novs-agent       not-installed\n');
   });
 });
+
+describe('services and the run lock', () => {
+  it('starting ovsrepositories, whose init script runs `ovs repositories start` (which locks), does not deadlock', async () => {
+    const { main } = await import('../../src/cli.js');
+    const nested: number[] = [];
+    const base = pool();
+    const r = await runOvs(['--lock-timeout', '0', 'services', 'start'], {
+      ...base,
+      files: { ...(base.files ?? {}), '/etc/ovs/repositories': '# no repositories yet\n', '/proc/mounts': '' },
+      expect: [
+        {
+          argv: ['service', 'ovsrepositories', 'start'],
+          // The real init script: `ovs repositories start`, a second ovs run on the same machine.
+          respond: async (_call, host) => {
+            const exit = await main(['--lock-timeout', '0', 'repositories', 'start'], host);
+            nested.push(exit);
+            return { exitCode: exit === 0 ? 0 : 1 };
+          },
+        },
+        { argv: ['service', 'ovsrepositories', 'status'], result: { exitCode: 0 } },
+      ],
+    });
+    expect(nested).toEqual([0]);
+    expect(r.exit, r.stderr).toBe(0);
+    expect(r.host.err).not.toContain('another ovs run holds');
+  });
+
+  it('status answers while another run holds the lock', async () => {
+    const lock = JSON.stringify({ pid: 999, command: 'ovs makerepo x C y', started: 'now' });
+    const r = await runOvs(['--lock-timeout', '0', 'services', 'status'], { ...pool(), alivePids: [999], files: { ...(pool().files ?? {}), '/run/lock/ovs.lock': lock } });
+    expect(r.stderr).not.toContain('another ovs run holds');
+  });
+});
