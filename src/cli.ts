@@ -157,6 +157,14 @@ async function execute(sel: Selected, g: GlobalOptions, host: Host, argv: readon
   const report = await createReporter(host, { verbosity: g.verbosity, json: g.json, color: g.color });
   let ctx: Context | undefined;
   let release: (() => Promise<void>) | undefined;
+  // Ctrl-C or kill: the program running now gets the signal too, so the step fails and the
+  // command takes back what it made (a half-written heartbeat file, a fresh mount); the
+  // failure report then says what was applied. A second signal ends the process at once.
+  let interrupted: string | undefined;
+  const offInterrupt = host.onInterrupt((signal) => {
+    interrupted = signal;
+    report.warn(`interrupted by ${signal}: stopping; what this run made is taken back where it can be`);
+  });
   try {
     const rootSt = await statOrUndefined(host.fs, g.root);
     if (rootSt?.kind !== 'dir') throw new OvsError(EXIT.NOINPUT, `--root ${g.root}: no such directory`);
@@ -168,7 +176,7 @@ async function execute(sel: Selected, g: GlobalOptions, host: Host, argv: readon
     const wantsLock = typeof def.lock === 'function' ? def.lock(options) : def.lock !== false;
     if (wantsLock && !g.dryRun) {
       const system = g.root === '/' ? host.fs : new RootedFs(host.fs, g.root);
-      release = await acquireLock(system, host, { command: `ovs ${argv.join(' ')}`.slice(0, 200), timeoutSeconds: g.lockTimeout, report });
+      release = await acquireLock(system, host, { command: `ovs ${argv.join(' ')}`.slice(0, 200), timeoutSeconds: g.lockTimeout, report, interrupted: () => interrupted });
     }
     const result = await def.run(ctx, options);
     report.stop();
@@ -185,6 +193,7 @@ async function execute(sel: Selected, g: GlobalOptions, host: Host, argv: readon
     report.stop();
     return reportFailure(err, def.name, g, host, ctx, report.warnings);
   } finally {
+    offInterrupt();
     await release?.();
   }
 }

@@ -98,6 +98,12 @@ export interface Host {
   resolveDns(name: string): Promise<string[]>;
   pid: number;
   processAlive(pid: number): boolean;
+  /**
+   * Call `handler` on the first SIGINT, SIGTERM or SIGHUP; the programs running at that
+   * moment get the signal too, so the step in progress fails and its clean-up runs. A
+   * second signal acts as if nothing was registered. Returns the way to unregister.
+   */
+  onInterrupt(handler: (signal: string) => void): () => void;
   sleep(ms: number): Promise<void>;
   randomHex(bytes: number): string;
   stdout: Writer;
@@ -177,6 +183,24 @@ const realFs: HostFs = {
  * child_process rather than execa: execa cost 60 ms to load and 8 ms more per program,
  * which alone broke the SPEC §5 target for hb-create (five programs on the critical path).
  */
+/** The programs running now, so an interruption can reach them (SIGTERM is not sent to a process group). */
+const running = new Set<import('node:child_process').ChildProcess>();
+
+const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+function onInterruptReal(handler: (signal: string) => void): () => void {
+  const off = () => {
+    for (const s of INTERRUPTS) process.removeListener(s, on);
+  };
+  function on(signal: NodeJS.Signals): void {
+    off(); // a second signal ends the process the default way
+    for (const child of running) child.kill(signal);
+    handler(signal);
+  }
+  for (const s of INTERRUPTS) process.on(s, on);
+  return off;
+}
+
 async function runReal(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   const [file, ...args] = argv;
   if (!file) throw new Error('run: empty argument vector');
@@ -189,12 +213,14 @@ async function runReal(argv: readonly string[], opts: RunOptions = {}): Promise<
     let settled = false;
     let timedOut = false;
     const child = spawn(file, args, { env, cwd: opts.cwd, shell: false, stdio: ['pipe', 'pipe', 'pipe'] });
+    running.add(child);
     const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => {
       timedOut = true;
       child.kill('SIGTERM');
       setTimeout(() => child.kill('SIGKILL'), 2000).unref();
     }, opts.timeoutMs);
     const finish = (r: RunResult) => {
+      running.delete(child);
       if (settled) return;
       settled = true;
       if (timer) clearTimeout(timer);
@@ -301,6 +327,7 @@ export function realHost(): Host {
       }
     },
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    onInterrupt: onInterruptReal,
     // Web Crypto's global: no module to load at start-up for the few ids a run makes.
     randomHex: (n) => Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(n))).toString('hex'),
     stdout: { write: pipeSafe(process.stdout), isTTY: Boolean(process.stdout.isTTY) },

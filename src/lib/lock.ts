@@ -34,6 +34,8 @@ export interface LockOptions {
   command: string;
   timeoutSeconds: number;
   report: Reporter;
+  /** The signal that interrupted the run, if one did: waiting stops. */
+  interrupted?: () => string | undefined;
 }
 
 /** Take the lock, waiting up to the timeout; returns the release function. */
@@ -43,6 +45,8 @@ export async function acquireLock(fs: HostFs, host: Host, opts: LockOptions): Pr
   const attempts = Math.max(1, Math.ceil((opts.timeoutSeconds * 1000) / POLL_MS) + 1);
   let announced = false;
   for (let i = 0; i < attempts; i++) {
+    const signal = opts.interrupted?.();
+    if (signal) throw new OvsError(EXIT.TEMPFAIL, `interrupted by ${signal}`, { while: 'waiting for the lock', hint: 'nothing was changed; run the command again' });
     if (await tryCreate(fs, me)) return () => release(fs, me);
     const text = await readOptional(fs, LOCK_PATH);
     if (text === undefined) continue; // released meanwhile

@@ -92,6 +92,8 @@ export interface MemoryHost extends Host {
   unusedExpectations(): Expectation[];
   readText(path: string): string;
   exists(path: string): boolean;
+  /** Deliver a signal as the terminal or `kill` would (SIGINT, SIGTERM, SIGHUP). */
+  interrupt(signal?: string): void;
 }
 
 function kindOf(s: { isSymbolicLink(): boolean; isFile(): boolean; isDirectory(): boolean }): FileKind {
@@ -226,6 +228,7 @@ export function memoryHost(opts: MemoryHostOptions = {}): MemoryHost {
   const pending: { e: Expectation; left: number }[] = [];
   const answers = [...(opts.answers ?? [])];
   const alive = new Set([opts.pid ?? 4242, ...(opts.alivePids ?? [])]);
+  const interruptHandlers = new Set<(signal: string) => void>();
   let out = '';
   let err = '';
 
@@ -269,6 +272,15 @@ export function memoryHost(opts: MemoryHostOptions = {}): MemoryHost {
     pid: opts.pid ?? 4242,
     processAlive: (pid) => alive.has(pid),
     sleep: async () => {},
+    onInterrupt(handler) {
+      interruptHandlers.add(handler);
+      return () => void interruptHandlers.delete(handler);
+    },
+    interrupt(signal = 'SIGINT') {
+      const handlers = [...interruptHandlers];
+      interruptHandlers.clear(); // like the real host: the first signal only
+      for (const h of handlers) h(signal);
+    },
     randomHex: (() => {
       let n = 0;
       // Deterministic "random" values keep CI plans reproducible (and look like the real ones).

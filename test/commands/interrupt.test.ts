@@ -1,0 +1,46 @@
+/**
+ * Ctrl-C or `kill` in the middle of a run: the program running then gets the signal, the
+ * step fails, and the command takes back what it made. On the memory host the signal is
+ * delivered from inside the scripted mkfs.ocfs2 (which then dies of it: exit 130).
+ */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PROGRAMS } from '../../src/lib/memory-host.js';
+import { ocfs2ToolsDouble } from '../../src/lib/ocfs2/double.js';
+import { runOvs } from '../helpers/run.js';
+
+describe('an interrupted run', () => {
+  it('hb-create interrupted during mkfs.ocfs2: no temporary file left, no heartbeat file, the interruption said', async () => {
+    const r = await runOvs(['hb-create'], {
+      programs: [...DEFAULT_PROGRAMS, 'fallocate'],
+      files: { '/OVS': null },
+      expect: [
+        {
+          argv: ['mkfs.ocfs2', /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/],
+          respond: (_call, host) => {
+            host.interrupt('SIGINT');
+            return { exitCode: 130, stdout: '', stderr: '' };
+          },
+        },
+        ...ocfs2ToolsDouble(),
+      ],
+    });
+    expect(r.exit).toBe(69);
+    expect(r.stderr).toContain('ovs: warning: interrupted by SIGINT: stopping; what this run made is taken back where it can be');
+    expect(r.stderr).toContain('ovs: hb-create: mkfs.ocfs2 failed (exit 130)');
+    expect(r.host.vol.readdirSync('/OVS')).toEqual([]);
+  });
+
+  it('an interruption while waiting for the lock stops the wait: 75, nothing changed', async () => {
+    const lock = JSON.stringify({ pid: 999, command: 'ovs makerepo x C y', started: 'now' });
+    const host = (await import('../../src/lib/memory-host.js')).memoryHost({ files: { '/run/lock/ovs.lock': lock, '/etc/hosts': '' }, alivePids: [999] });
+    // The memory host's sleep is instant: deliver the signal on the first wait.
+    const sleep = host.sleep;
+    host.sleep = async (ms) => {
+      host.interrupt('SIGTERM');
+      return sleep(ms);
+    };
+    const r = await runOvs(['--lock-timeout', '600', 'cluster-check', '--alter-fstab'], host);
+    expect(r.exit).toBe(75);
+    expect(r.stderr).toContain('ovs: cluster-check: interrupted by SIGTERM while waiting for the lock');
+  });
+});
