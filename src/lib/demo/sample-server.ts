@@ -4,6 +4,7 @@
  * still in /etc/fstab), and the guide's NFS pool set-up as a list of ovs commands.
  */
 import { memoryHost, type MemoryHost } from '../memory-host.js';
+import { ocfs2ToolsDouble } from '../ocfs2/double.js';
 import { o2cbOffline, o2cbOnline, simulatedTool } from './simulated-tools.js';
 
 export const DEMO_HOSTNAME = 'ovs1.example.com';
@@ -40,6 +41,7 @@ export function demoServer(): MemoryHost {
       'ovs-agent': {},
     },
     programs: ['mkfs.ocfs2', 'tunefs.ocfs2', 'debugfs.ocfs2', 'mounted.ocfs2', 'o2cb', 'ocfs2_hb_ctl', 'modprobe', 'mount', 'umount', 'blkid', 'cmp', 'fallocate', 'dd', 'ssh', 'service', 'chkconfig'],
+    expect: ocfs2ToolsDouble(),
     fallback: simulatedTool,
   });
 }
