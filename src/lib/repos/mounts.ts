@@ -18,6 +18,7 @@ import { readOptional } from '../files.js';
 import { FormatError } from '../formats/format-error.js';
 import { mountsAt, parseProcMounts, type MountEntry } from '../formats/proc-mounts.js';
 import type { RepositoryType } from '../formats/repositories.js';
+import { lastLine } from '../program-output.js';
 import { mountPointOf } from './layout.js';
 
 export const PROC_MOUNTS = '/proc/mounts';
@@ -60,10 +61,6 @@ export function umountArgv(dir: string): string[] {
   return ['umount', '--', dir];
 }
 
-/** The last non-blank line a program printed, for a one-line error. */
-export function lastLine(text: string): string {
-  return text.split('\n').map((l) => l.trim()).filter(Boolean).at(-1) ?? '';
-}
 
 function mountHint(type: RepositoryType, said: string): string {
   if (/cluster service|o2cb|heartbeat/i.test(said)) return 'bring the O2CB cluster online first: `ovs cluster-configure`, then `ovs services start`';

@@ -17,7 +17,7 @@ import { FormatError } from '../formats/format-error.js';
 import { type RepositoryRole, type RepositoryType } from '../formats/repositories.js';
 import { parseSource, type RepositorySource } from '../formats/repository-source.js';
 import { readVolume } from '../ocfs2/volume.js';
-import { lastLine } from './mounts.js';
+import { lastLine } from '../program-output.js';
 
 export interface StorageInfo {
   source: string;

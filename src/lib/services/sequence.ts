@@ -6,6 +6,7 @@
  */
 import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
+import { lastLine } from '../program-output.js';
 import { o2cbProblemAfterStart } from './o2cb-check.js';
 import {
   initSystem,
@@ -56,10 +57,6 @@ function said(r: { stdout: string; stderr: string }): string {
   return lastLine(r.stderr) || lastLine(r.stdout);
 }
 
-function lastLine(text: string): string {
-  const lines = text.trim().split('\n').filter((l) => l.trim() !== '');
-  return lines[lines.length - 1]?.trim() ?? '';
-}
 
 function failure(name: string, what: string, done: ServiceStep[], pending: string[], action: 'start' | 'stop', hint: string): OvsError {
   const up = done.filter((s) => s.outcome === 'started').map((s) => s.name);
