@@ -13,13 +13,12 @@ import { unifiedDiff } from './diff.js';
 import { EXIT, OvsError, errnoOf, systemError } from './errors.js';
 import { statOrUndefined } from './files.js';
 import type { FileStat, Host, HostFs, RunOptions, RunResult } from './host.js';
+import { JOURNAL, type ChangeKind, type ChangeResult } from './journal.js';
 import type { Reporter } from './output.js';
 
 export const BACKUP_DIR = '/var/lib/ovs/backups';
-export const JOURNAL = '/var/log/ovs/journal.log';
-
-export type ChangeKind = 'write' | 'mkdir' | 'symlink' | 'remove' | 'rmdir' | 'rename' | 'run' | 'service';
-export type ChangeResult = 'applied' | 'planned' | 'skipped (offline)' | 'failed';
+export { JOURNAL };
+export type { ChangeKind, ChangeResult };
 
 export interface Change {
   kind: ChangeKind;
