@@ -12,10 +12,11 @@ import type { CommandDef, Context, GlobalOptions } from './lib/command.js';
 import { EXIT, OvsError, exitCodeOf } from './lib/errors.js';
 import { statOrUndefined } from './lib/files.js';
 import type { Host } from './lib/host.js';
-import { acquireLock } from './lib/lock.js';
+import { acquireLock, bootId } from './lib/lock.js';
 import { colorWanted, createReporter, type Reporter } from './lib/output.js';
 import { OverlayFs } from './lib/overlay-fs.js';
 import { RootedFs } from './lib/paths.js';
+import { noticeInterrupted, recoverInterrupted } from './lib/recovery.js';
 import { quoteArg, renderApplied, renderPlan } from './lib/render.js';
 import { VERSION } from './version.js';
 
@@ -122,12 +123,13 @@ function runId(host: Host): string {
   return `${host.now().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${host.pid}`;
 }
 
-function makeContext(host: Host, g: GlobalOptions, def: CommandDef, report: Reporter, argv: readonly string[]): Context {
+function makeContext(host: Host, g: GlobalOptions, def: CommandDef, report: Reporter, argv: readonly string[], boot: string | undefined): Context {
   const rooted = g.root === '/' ? undefined : new RootedFs(host.fs, g.root);
   const system = rooted ?? host.fs;
   const fs = g.dryRun ? new OverlayFs(system) : system;
   const offline = g.root !== '/';
-  const changes = new Changes({ host, fs, dryRun: g.dryRun, offline, runId: runId(host), commandLine: ['ovs', ...argv].map(quoteArg).join(' '), report });
+  const user = host.env.SUDO_USER ?? host.env.USER ?? host.env.LOGNAME;
+  const changes = new Changes({ host, fs, dryRun: g.dryRun, offline, runId: runId(host), commandLine: ['ovs', ...argv].map(quoteArg).join(' '), report, boot, user });
   return {
     host,
     fs,
@@ -172,15 +174,22 @@ async function execute(sel: Selected, g: GlobalOptions, host: Host, argv: readon
       throw new OvsError(EXIT.USAGE, `${def.name} needs the live machine and cannot run under --root ${g.root}`, { hint: `run it on the server itself after it boots` });
     }
     const options = await def.options(sel.args, sel.flags, g);
-    ctx = makeContext(host, g, def, report, argv);
+    const boot = await bootId(host);
+    ctx = makeContext(host, g, def, report, argv, boot);
+    // Interrupted runs: the run holding the lock takes them back before it changes anything;
+    // a read-only command or a dry run only says so.
     const wantsLock = typeof def.lock === 'function' ? def.lock(options) : def.lock !== false;
+    const system = g.root === '/' ? host.fs : new RootedFs(host.fs, g.root);
+    const recovering = { run: ctx.changes.runId, boot, report };
     if (wantsLock && !g.dryRun) {
-      const system = g.root === '/' ? host.fs : new RootedFs(host.fs, g.root);
-      release = await acquireLock(system, host, { command: `ovs ${argv.join(' ')}`.slice(0, 200), timeoutSeconds: g.lockTimeout, report, interrupted: () => interrupted });
-    }
+      const lock = await acquireLock(system, host, { command: `ovs ${argv.join(' ')}`.slice(0, 200), timeoutSeconds: g.lockTimeout, report, interrupted: () => interrupted, run: ctx.changes.runId, boot });
+      release = lock.release;
+      await recoverInterrupted(system, host, recovering);
+    } else await noticeInterrupted(system, host, recovering);
     const result = await def.run(ctx, options);
     report.stop();
     const exit = def.exitCode?.(result) ?? EXIT.OK;
+    await ctx.changes.end(exit === EXIT.OK ? 'ok' : 'failed', exit);
     if (g.json) {
       host.stdout.write(`${JSON.stringify({ ok: exit === EXIT.OK, command: def.name, dryRun: g.dryRun, root: g.root, exit, result, changes: ctx.changes.applied, warnings: report.warnings })}\n`);
     } else {
@@ -191,6 +200,8 @@ async function execute(sel: Selected, g: GlobalOptions, host: Host, argv: readon
     return exit;
   } catch (err) {
     report.stop();
+    // Files go back as they were before the run; the report then says `rolled back`.
+    await ctx?.changes.rollBack(exitCodeOf(err));
     return reportFailure(err, def.name, g, host, ctx, report.warnings);
   } finally {
     offInterrupt();
@@ -210,7 +221,8 @@ function reportFailure(err: unknown, command: string, g: GlobalOptions, host: Ho
   host.stderr.write(`ovs: ${command}: ${message}\n`);
   if (e?.hint) host.stderr.write(`ovs: hint: ${e.hint}\n`);
   if (!e && (err as Error)?.name !== 'UnexpectedCommandError') host.stderr.write(`${(err as Error)?.stack ?? ''}\novs: this is a bug; please report it with the output of --verbose\n`);
-  if (!g.dryRun && applied.length > 0) host.stderr.write(`ovs: changes applied before the failure:\n${renderApplied(applied).join('\n')}\n`);
+  const header = applied.some((c) => c.result === 'applied') ? 'changes applied before the failure' : 'every file change made before the failure was rolled back';
+  if (!g.dryRun && applied.length > 0) host.stderr.write(`ovs: ${header}:\n${renderApplied(applied).join('\n')}\n`);
   else if (!g.dryRun) host.stderr.write('ovs: nothing was changed\n');
   return exit;
 }

@@ -2,19 +2,25 @@
  * Every change `ovs` makes to a system goes through here (SPEC §1.3): files are written
  * atomically (temp file in the same directory, fsync, rename, directory fsync; mode and
  * owner kept; an unchanged file is not rewritten), the previous content is backed up under
- * /var/lib/ovs/backups/<run-id>/, and each change is journaled. Programs that change the
- * machine and service actions run here too. Under --dry-run the same calls land in the
- * overlay and are recorded as the plan; under --root, actions that need the live machine
- * are recorded as `skipped (offline)`. Commands never ask which mode they are in.
+ * /var/lib/ovs/backups/<run-id>/, and each change is journaled ahead: the run's `begin`
+ * before its first change (a run that changes nothing writes nothing), an `intent` (temporary
+ * name, backup, hashes, what was there) before each change, fsynced, and the `change` after it.
+ * A run that fails takes back its file changes (rollBack, through recovery.ts) and ends
+ * `rolled back`. Programs that change the machine and service actions run here too. Under
+ * --dry-run the same calls land in the overlay and are recorded as the plan; under --root,
+ * actions that need the live machine are recorded as `skipped (offline)`: reported, not
+ * journaled (nothing happened to the system). Commands never ask which mode they are in.
  */
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
+import { atomicSymlink, atomicWrite, tempNameFor } from './atomic-write.js';
 import { unifiedDiff } from './diff.js';
 import { EXIT, OvsError, errnoOf, systemError } from './errors.js';
 import { statOrUndefined } from './files.js';
-import type { FileStat, Host, HostFs, RunOptions, RunResult } from './host.js';
-import { JOURNAL, type ChangeKind, type ChangeResult } from './journal.js';
+import type { Host, HostFs, RunOptions, RunResult } from './host.js';
+import { JOURNAL, appendJournal, type ChangeKind, type ChangeResult, type IntentRecord, type JournalRecord, type RunStatus } from './journal.js';
 import type { Reporter } from './output.js';
+import { FILE_KINDS, restoreIntents } from './recovery.js';
 
 export const BACKUP_DIR = '/var/lib/ovs/backups';
 export { JOURNAL };
@@ -44,6 +50,9 @@ export interface ChangesOptions {
   runId: string;
   commandLine: string;
   report: Reporter;
+  /** For the journal's `begin`: this boot (a later run tells a dead run from a live one) and the user. */
+  boot?: string;
+  user?: string;
 }
 
 export interface ProgramRun extends RunOptions {
@@ -84,9 +93,15 @@ function planned(message: string): string {
 const sha256 = (data: Uint8Array | string | undefined): string | null =>
   data === undefined ? null : createHash('sha256').update(data).digest('hex');
 
+type Intent = Omit<IntentRecord, 'type' | 'time' | 'run' | 'seq'>;
+
 export class Changes {
   readonly applied: Change[] = [];
   private readonly backedUp = new Set<string>();
+  /** This run's intents, in order: what a rollback takes back. */
+  private readonly intents: IntentRecord[] = [];
+  private readonly seqOf = new WeakMap<Change, number>();
+  private begun = false;
 
   constructor(private readonly o: ChangesOptions) {}
 
@@ -97,6 +112,11 @@ export class Changes {
   /** This run's id (`20261125T120000Z-4242`): names its backup directory and journal lines. */
   get runId(): string {
     return this.o.runId;
+  }
+
+  /** True once the run has journaled a change (so it has an `end` to write). */
+  get journaled(): boolean {
+    return this.begun;
   }
 
   /** Where this run keeps (or would keep) the previous content of a system path. */
@@ -119,15 +139,21 @@ export class Changes {
       await this.record(change, `wrote ${path}`);
       return true;
     }
+    const tmp = this.tempName(target);
+    const seq = await this.intend({
+      kind: 'write', path, ...(target !== path ? { file: target } : {}), sha256_before: change.before, sha256_after: change.after, temp: tmp,
+      ...(st ? { backup: this.backupPathOf(target), mode: st.mode, uid: st.uid, gid: st.gid } : {}),
+    });
     await this.backup(path, target, before);
-    await this.atomicWrite(target, data, st, opts.mode);
+    await atomicWrite(this.o.fs, target, data, tmp, { mode: opts.mode ?? st?.mode, uid: st?.uid, gid: st?.gid });
     change.result = 'applied';
-    await this.record(change, `wrote ${path}`);
+    await this.record(change, `wrote ${path}`, seq);
     return true;
   }
 
   /** mkdir -p; true when something was created. */
   async mkdir(path: string, mode = 0o755): Promise<boolean> {
+    await this.begin(); // its journal directory may be one of those below: ovs's own, not this change
     const missing: string[] = [];
     for (let p = posix.normalize(path); p !== '/'; p = posix.dirname(p)) {
       const st = await statOrUndefined(this.o.fs, p);
@@ -136,8 +162,9 @@ export class Changes {
       missing.unshift(p);
     }
     for (const p of missing) {
+      const seq = await this.intend({ kind: 'mkdir', path: p, mode });
       await this.guard(`creating ${p}`, p, () => this.o.fs.mkdir(p, mode));
-      await this.record({ kind: 'mkdir', path: p, result: this.o.dryRun ? 'planned' : 'applied' }, `created ${p}/`);
+      await this.record({ kind: 'mkdir', path: p, result: this.result() }, `created ${p}/`, seq);
     }
     return missing.length > 0;
   }
@@ -146,13 +173,12 @@ export class Changes {
   async symlink(target: string, path: string): Promise<boolean> {
     const st = await statOrUndefined(this.o.fs, path, false);
     if (st && st.kind !== 'symlink') throw new OvsError(EXIT.CANTCREAT, `${path} exists and is not a symbolic link`, { while: `linking ${path} to ${target}` });
-    if (st && (await this.o.fs.readlink(path)) === target) return false;
+    const previous = st ? await this.o.fs.readlink(path) : null;
+    if (previous === target) return false;
     const tmp = this.tempName(path);
-    await this.guard(`linking ${path} to ${target}`, path, async () => {
-      await this.o.fs.symlink(target, tmp);
-      await this.o.fs.rename(tmp, path);
-    });
-    await this.record({ kind: 'symlink', path, target, result: this.o.dryRun ? 'planned' : 'applied' }, `linked ${path} -> ${target}`);
+    const seq = await this.intend({ kind: 'symlink', path, target, temp: tmp, link_before: previous });
+    await atomicSymlink(this.o.fs, target, path, tmp);
+    await this.record({ kind: 'symlink', path, target, result: this.result() }, `linked ${path} -> ${target}`, seq);
     return true;
   }
 
@@ -162,17 +188,25 @@ export class Changes {
     if (!st) return false;
     if (st.kind === 'dir') throw new OvsError(EXIT.SOFTWARE, `${path} is a directory`, { while: `removing ${path}` });
     const before = st.kind === 'file' && opts.backup !== false ? await this.o.fs.readFile(path) : undefined;
+    const link = st.kind === 'symlink' ? await this.o.fs.readlink(path) : undefined;
+    const seq = await this.intend({
+      kind: 'remove', path, sha256_after: null,
+      ...(before ? { sha256_before: sha256(before), backup: this.backupPathOf(path), mode: st.mode, uid: st.uid, gid: st.gid } : {}),
+      ...(link !== undefined ? { link_before: link } : {}),
+    });
     if (!this.o.dryRun) await this.backup(path, path, before);
     await this.guard(`removing ${path}`, path, () => this.o.fs.unlink(path));
-    await this.record({ kind: 'remove', path, result: this.o.dryRun ? 'planned' : 'applied', before: sha256(before), after: null }, `removed ${path}`);
+    await this.record({ kind: 'remove', path, result: this.result(), before: sha256(before), after: null }, `removed ${path}`, seq);
     return true;
   }
 
   /** Remove an empty directory; false when absent. */
   async rmdir(path: string): Promise<boolean> {
-    if (!(await statOrUndefined(this.o.fs, path, false))) return false;
+    const st = await statOrUndefined(this.o.fs, path, false);
+    if (!st) return false;
+    const seq = await this.intend({ kind: 'rmdir', path, mode: st.mode });
     await this.guard(`removing ${path}`, path, () => this.o.fs.rmdir(path));
-    await this.record({ kind: 'rmdir', path, result: this.o.dryRun ? 'planned' : 'applied' }, `removed ${path}/`);
+    await this.record({ kind: 'rmdir', path, result: this.result() }, `removed ${path}/`, seq);
     return true;
   }
 
@@ -180,12 +214,17 @@ export class Changes {
   async rename(from: string, to: string, opts: RemoveOptions = {}): Promise<void> {
     // Raw bytes: a text round trip would corrupt a binary file's backup.
     const before = opts.backup === false ? undefined : await this.o.fs.readFile(to).catch(() => undefined);
+    const existed = before !== undefined || (await statOrUndefined(this.o.fs, to, false)) !== undefined;
+    const seq = await this.intend({
+      kind: 'rename', path: from, target: to,
+      ...(before ? { sha256_before: sha256(before), backup: this.backupPathOf(to) } : existed ? {} : { sha256_before: null }),
+    });
     if (!this.o.dryRun && before !== undefined) await this.backup(to, to, before);
     await this.guard(`renaming ${from} to ${to}`, to, async () => {
       await this.o.fs.rename(from, to);
       await this.o.fs.syncDir(posix.dirname(to));
     });
-    await this.record({ kind: 'rename', path: from, target: to, result: this.o.dryRun ? 'planned' : 'applied' }, `renamed ${from} -> ${to}`);
+    await this.record({ kind: 'rename', path: from, target: to, result: this.result() }, `renamed ${from} -> ${to}`, seq);
   }
 
   /**
@@ -202,15 +241,79 @@ export class Changes {
       await this.record(change, this.o.dryRun ? `ran ${label}` : `skipped (offline): ${label}`);
       return { exitCode: 0, stdout: '', stderr: '', planned: true };
     }
+    // A file the program creates is named in the intent: recovery may remove it as this run's.
+    const made = creates && !(await statOrUndefined(this.o.fs, creates, false)) ? { path: creates, sha256_before: null } : {};
+    const seq = await this.intend({ kind: change.kind, argv: [...argv], ...(service ? { service } : {}), ...made });
     this.o.report.debug(`run: ${argv.join(' ')}`);
     const r = await this.o.host.run(argv, runOpts);
     change.exitCode = r.exitCode;
     change.result = r.exitCode === 0 ? 'applied' : 'failed';
-    await this.record(change, r.exitCode === 0 ? `ran ${label}` : `${label} failed (exit ${r.exitCode})`);
+    await this.record(change, r.exitCode === 0 ? `ran ${label}` : `${label} failed (exit ${r.exitCode})`, seq);
     return r;
   }
 
+  /**
+   * A run failed: take back its file changes (newest first, from its backups, through the
+   * same atomic writes), mark them `rolled back` and end the run in the journal. Programs
+   * that ran and service actions stay `applied`: they cannot be taken back. Never throws:
+   * what could not be taken back stays `applied` and is said in a warning.
+   */
+  async rollBack(exit: number): Promise<void> {
+    if (this.o.dryRun || !this.begun) return this.end('failed', exit);
+    const outcome = await restoreIntents(this.o.fs, this.intents, `undo-${this.o.host.randomHex(4)}`);
+    const time = this.o.host.now().toISOString();
+    const records: JournalRecord[] = [];
+    let files = 0;
+    for (const c of this.applied) {
+      const seq = this.seqOf.get(c);
+      if (seq === undefined || !FILE_KINDS.has(c.kind) || c.result !== 'applied') continue;
+      files++;
+      if (!outcome.takenBack.has(seq)) continue;
+      c.result = 'rolled back';
+      records.push({ type: 'change', time, run: this.o.runId, seq, kind: c.kind, ...(c.path ? { path: c.path } : {}), ...(c.target ? { target: c.target } : {}), result: 'rolled back' });
+    }
+    for (const [path, why] of outcome.failed) this.o.report.warn(`could not take back the change to ${path}: ${why}`);
+    await this.journalQuietly(records);
+    await this.end(files > 0 && outcome.failed.size === 0 ? 'rolled back' : 'failed', exit);
+  }
+
+  /** The run is over: its `end` (only when it began: a run that changed nothing writes nothing). */
+  async end(status: Exclude<RunStatus, 'running' | 'interrupted' | 'recovered'>, exit: number): Promise<void> {
+    if (this.o.dryRun || !this.begun) return;
+    await this.journalQuietly([{ type: 'end', time: this.o.host.now().toISOString(), run: this.o.runId, status, exit }], true);
+  }
+
   // -------------------------------------------------------------------------------------
+
+  private result(): ChangeResult {
+    return this.o.dryRun ? 'planned' : 'applied';
+  }
+
+  /** The run's `begin`, before its first change. */
+  private async begin(): Promise<void> {
+    if (this.o.dryRun || this.begun) return;
+    const { user = 'unknown', boot } = this.o;
+    const time = this.o.host.now().toISOString();
+    await appendJournal(this.o.fs, [{ type: 'begin', time, run: this.o.runId, command: this.o.commandLine, user, pid: this.o.host.pid, ...(boot ? { boot } : {}) }], false);
+    this.begun = true;
+  }
+
+  /** Journal what is about to change, durably, before it changes; its seq. */
+  private async intend(intent: Intent): Promise<number> {
+    const seq = this.intents.length + 1;
+    if (this.o.dryRun) return seq;
+    await this.begin();
+    const record: IntentRecord = { type: 'intent', time: this.o.host.now().toISOString(), run: this.o.runId, seq, ...intent };
+    await appendJournal(this.o.fs, [record], true);
+    this.intents.push(record);
+    return seq;
+  }
+
+  /** At the end of a run a full journal must not hide the run's own outcome: it is warned. */
+  private async journalQuietly(records: JournalRecord[], durable = false): Promise<void> {
+    if (records.length === 0) return;
+    await appendJournal(this.o.fs, records, durable).catch((e: Error) => this.o.report.warn(`${e.message}: the next run will find this run unfinished and check it`));
+  }
 
   /** A write through a symbolic link changes the file it points to, not the link. */
   private async followLinks(path: string): Promise<string> {
@@ -225,21 +328,7 @@ export class Changes {
   }
 
   private tempName(path: string): string {
-    return posix.join(posix.dirname(path), `.${posix.basename(path)}.ovs-${this.o.host.randomHex(4)}.tmp`);
-  }
-
-  private async atomicWrite(path: string, data: Buffer, st: FileStat | undefined, mode: number | undefined): Promise<void> {
-    const fs = this.o.fs;
-    const tmp = this.tempName(path);
-    try {
-      await fs.writeFile(tmp, data, { exclusive: true, fsync: true, mode: mode ?? st?.mode ?? 0o644 });
-      if (st) await fs.chown(tmp, st.uid, st.gid);
-      await fs.rename(tmp, path);
-      await fs.syncDir(posix.dirname(path));
-    } catch (e) {
-      await fs.unlink(tmp).catch(() => {});
-      throw systemError(e, `writing ${path}`, path);
-    }
+    return tempNameFor(path, this.o.host.randomHex(4));
   }
 
   /** Keep the first previous content of each path changed in this run (0600 in 0700 dirs). */
@@ -271,16 +360,19 @@ export class Changes {
     }
   }
 
-  private async record(change: Change, message: string): Promise<void> {
+  private async record(change: Change, message: string, seq?: number): Promise<void> {
     this.applied.push(change);
     // A program's failure is its caller's to judge (a fallback, or an error that says why):
     // here it is only a --verbose line, so it is never reported twice.
     if (change.result === 'failed') this.o.report.debug(message);
     else this.o.report.done(this.o.dryRun ? planned(message) : message);
-    if (this.o.dryRun) return;
-    const line = JSON.stringify({
+    if (seq === undefined || this.o.dryRun) return;
+    this.seqOf.set(change, seq);
+    await appendJournal(this.o.fs, [{
+      type: 'change',
       time: this.o.host.now().toISOString(),
       run: this.o.runId,
+      seq,
       command: this.o.commandLine,
       kind: change.kind,
       ...(change.path ? { path: change.path } : {}),
@@ -291,12 +383,6 @@ export class Changes {
       ...(change.after !== undefined ? { sha256_after: change.after } : {}),
       ...(change.exitCode !== undefined ? { exit: change.exitCode } : {}),
       result: change.result,
-    });
-    try {
-      await this.mkdirQuiet(posix.dirname(JOURNAL), 0o700);
-      await this.o.fs.appendFile(JOURNAL, `${line}\n`, 0o600);
-    } catch (e) {
-      throw systemError(e, `journaling a change to ${JOURNAL}`, JOURNAL);
-    }
+    }], false);
   }
 }

@@ -35,7 +35,8 @@ export interface WriteOptions {
 export interface HostFs {
   readFile(path: string): Promise<Buffer>;
   writeFile(path: string, data: string | Uint8Array, opts?: WriteOptions): Promise<void>;
-  appendFile(path: string, data: string, mode?: number): Promise<void>;
+  /** Append in one write; `durable`: fsync before returning (a write-ahead journal's intent). */
+  appendFile(path: string, data: string, mode?: number, durable?: boolean): Promise<void>;
   lstat(path: string): Promise<FileStat>;
   stat(path: string): Promise<FileStat>;
   readdir(path: string): Promise<string[]>;
@@ -149,7 +150,15 @@ const realFs: HostFs = {
       await fh.close();
     }
   },
-  appendFile: (p, data, mode) => fsp.appendFile(p, data, { mode: mode ?? 0o600 }),
+  async appendFile(p, data, mode, durable) {
+    const fh = await fsp.open(p, 'a', mode ?? 0o600);
+    try {
+      await fh.writeFile(data);
+      if (durable) await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+  },
   lstat: async (p) => toStat(await fsp.lstat(p)),
   stat: async (p) => toStat(await fsp.stat(p)),
   readdir: (p) => fsp.readdir(p),

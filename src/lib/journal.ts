@@ -3,9 +3,13 @@
  * It is written ahead: a run's `begin` before its first change, an `intent` before each
  * change and a `change` after it, an `end` when the run finishes. A run with a `begin` and
  * no `end` was interrupted (SIGKILL, power loss); the next run finds it here. `history`,
- * `undo`, `apply` and recovery all read the journal through this module, and only
- * changes.ts writes it. Older journals (change lines without `type`) still read.
+ * `undo`, `apply` and recovery all read the journal through this module; changes.ts and
+ * recovery.ts write it, through appendJournal. Older journals (change lines without `type`)
+ * still read. Every record is written with `type` first, so the records that decide whether
+ * a run finished (begin, end) can be found without parsing every line.
  */
+import { systemError } from './errors.js';
+import type { HostFs } from './host.js';
 
 export const JOURNAL = '/var/log/ovs/journal.log';
 
@@ -43,7 +47,14 @@ export interface IntentRecord {
   temp?: string;
   /** Where the previous content was saved (absent: nothing to save, or not backed up). */
   backup?: string;
+  /** The file a write really changed, when `path` is a symbolic link to it. */
+  file?: string;
+  /** Mode and owner of what was there before (restored with the content). */
   mode?: number;
+  uid?: number;
+  gid?: number;
+  /** What a symbolic link pointed to before (null: there was no link). */
+  link_before?: string | null;
 }
 
 /** A change done (or failed, planned offline, rolled back). Lines without `type` are these. */
@@ -87,6 +98,45 @@ export interface JournalProblem {
 
 export function journalLine(record: JournalRecord): string {
   return `${JSON.stringify(record)}\n`;
+}
+
+/**
+ * Append records in one write (O_APPEND: concurrent writers never interleave inside a line),
+ * fsynced when `durable`: an intent must be on disk before the change it announces, and an
+ * end before a later run could mistake the run for an interrupted one.
+ */
+export async function appendJournal(fs: HostFs, records: readonly JournalRecord[], durable: boolean, prefix = ''): Promise<void> {
+  try {
+    await mkdirs(fs, '/var/log/ovs');
+    await fs.appendFile(JOURNAL, prefix + records.map(journalLine).join(''), 0o600, durable);
+  } catch (e) {
+    throw systemError(e, `journaling a change to ${JOURNAL}`, JOURNAL);
+  }
+}
+
+async function mkdirs(fs: HostFs, dir: string): Promise<void> {
+  if (dir === '/') return;
+  try {
+    if ((await fs.stat(dir)).kind === 'dir') return;
+  } catch {
+    /* create it below */
+  }
+  await mkdirs(fs, dir.slice(0, dir.lastIndexOf('/')) || '/');
+  await fs.mkdir(dir, 0o700).catch((e: { code?: string }) => {
+    if (e.code !== 'EEXIST') throw e;
+  });
+}
+
+/** Ids of runs with a `begin` and no `end`, found without parsing the other records. Linear. */
+export function unfinishedRunIds(text: string): Map<string, BeginRecord> {
+  const open = new Map<string, BeginRecord>();
+  for (const m of text.matchAll(/^\{"type":"(?:begin|end)",[^\n]*/gm)) {
+    const r = parseLine(m[0]);
+    if (typeof r === 'string') continue;
+    if (r.type === 'begin') open.set(r.run, r);
+    else open.delete(r.run);
+  }
+  return open;
 }
 
 const KINDS = new Set<string>(['begin', 'intent', 'change', 'end']);

@@ -79,7 +79,7 @@ export class RootedFs implements HostFs {
 
   async readFile(p: string) { return this.base.readFile(await this.at(p)); }
   async writeFile(p: string, d: string | Uint8Array, o?: WriteOptions) { return this.base.writeFile(await this.at(p), d, o); }
-  async appendFile(p: string, d: string, m?: number) { return this.base.appendFile(await this.at(p), d, m); }
+  async appendFile(p: string, d: string, m?: number, durable?: boolean) { return this.base.appendFile(await this.at(p), d, m, durable); }
   async lstat(p: string) { return this.base.lstat(await this.atLink(p)); }
   async stat(p: string) { return this.base.stat(await this.at(p)); }
   async readdir(p: string) { return this.base.readdir(await this.at(p)); }

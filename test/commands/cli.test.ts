@@ -135,18 +135,19 @@ describe('running a command', () => {
     expect(r.stderr).toBe('');
   });
 
-  it('a failure midway says exactly which changes were applied', async () => {
+  it('a failure midway takes its file changes back and says so, change by change', async () => {
     const r = await runOvs(['probe-changes', '--fail-after-write', 'new'], { files });
     expect(r.exit).toBe(69);
     expect(r.stderr).toContain('ovs: probe-changes: the probe failed on purpose while probing\novs: hint: it always does\n');
-    expect(r.stderr).toContain('ovs: changes applied before the failure:\n  applied   write    /etc/probe/probe.conf\n');
+    expect(r.stderr).toContain('ovs: every file change made before the failure was rolled back:\n  rolled back write    /etc/probe/probe.conf\n');
+    expect(r.host.readText('/etc/probe/probe.conf')).toBe(files['/etc/probe/probe.conf']);
   });
 
   it('--json on a failure is one document with ok:false and the changes already made', async () => {
     const r = await runOvs(['--json', 'probe-changes', '--fail-after-write', 'new'], { files });
     expect(r.exit).toBe(69);
     expect(r.json).toMatchObject({ ok: false, exit: 69, error: { exit: 69, message: 'the probe failed on purpose while probing', hint: 'it always does' } });
-    expect(r.json.changes).toHaveLength(1);
+    expect(r.json.changes).toMatchObject([{ kind: 'write', path: '/etc/probe/probe.conf', result: 'rolled back' }]);
   });
 
   it('a command the memory host was not told about is exit 70 with its argv, no stack trace', async () => {

@@ -145,7 +145,7 @@ describe('makerepo: the guide\'s OCFS2 cluster root (/dev/sdb1 C "cluster root")
     expect(failing.exists('/etc/ovs/repositories')).toBe(false);
     expect(failing.exists('/var/ovs')).toBe(false);
     expect(failing.exists('/OVS')).toBe(false);
-    expect(r.stderr).toMatch(/applied +rmdir +\/var\/ovs\n/);
+    expect(r.stderr).toMatch(/rolled back +rmdir +\/var\/ovs\n/);
   });
 
   it('refuses an OCFS2 volume already registered under another device name (78), nothing changed', async () => {

@@ -33,10 +33,14 @@ describe('the run lock (memory host)', () => {
     expect(r.host.exists(LOCK_PATH)).toBe(false);
   });
 
-  it('takes over a lock with unreadable content (a holder that died while writing it)', async () => {
-    const r = await runOvs(['probe-changes', 'new'], { files: files(''), expect: probeExpect, services: { probe: {} } });
-    expect(r.exit).toBe(0);
-    expect(r.stderr).toContain('taking over a stale lock /run/lock/ovs.lock with unreadable content');
+  it('never takes over a lock whose content cannot be read (a holder still writing it): waits, then 75', async () => {
+    const r = await runOvs(['--lock-timeout', '1', 'probe-changes', 'new'], { files: files('') });
+    expect(r.exit).toBe(75);
+    expect(r.stderr).toContain('ovs: probe-changes: another ovs run holds /run/lock/ovs.lock: a run whose lock cannot be read yet while waiting for the lock\n');
+    expect(r.stderr).toContain('ovs: hint: if no ovs run is going on, remove /run/lock/ovs.lock and run the command again\n');
+    expect(r.stderr).not.toContain('stale');
+    expect(r.host.readText('/etc/probe/probe.conf')).toBe('old\n');
+    expect(r.host.readText(LOCK_PATH)).toBe('');
   });
 
   it('is released after a failed run too', async () => {
