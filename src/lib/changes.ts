@@ -153,13 +153,11 @@ export class Changes {
 
   /** mkdir -p; true when something was created. */
   async mkdir(path: string, mode = 0o755): Promise<boolean> {
-    await this.begin(); // its journal directory may be one of those below: ovs's own, not this change
-    const missing: string[] = [];
-    for (let p = posix.normalize(path); p !== '/'; p = posix.dirname(p)) {
-      const st = await statOrUndefined(this.o.fs, p);
-      if (st?.kind === 'dir') break;
-      if (st) throw new OvsError(EXIT.CANTCREAT, `${p} exists and is not a directory`, { while: `creating ${path}` });
-      missing.unshift(p);
+    let missing = await this.missingDirs(path);
+    if (missing.length > 0 && !this.begun && !this.o.dryRun) {
+      // The journal's own directory may be one of them: ovs's state, not this change.
+      await this.begin();
+      missing = await this.missingDirs(path);
     }
     for (const p of missing) {
       const seq = await this.intend({ kind: 'mkdir', path: p, mode });
@@ -167,6 +165,17 @@ export class Changes {
       await this.record({ kind: 'mkdir', path: p, result: this.result() }, `created ${p}/`, seq);
     }
     return missing.length > 0;
+  }
+
+  private async missingDirs(path: string): Promise<string[]> {
+    const missing: string[] = [];
+    for (let p = posix.normalize(path); p !== '/'; p = posix.dirname(p)) {
+      const st = await statOrUndefined(this.o.fs, p);
+      if (st?.kind === 'dir') break;
+      if (st) throw new OvsError(EXIT.CANTCREAT, `${p} exists and is not a directory`, { while: `creating ${path}` });
+      missing.unshift(p);
+    }
+    return missing;
   }
 
   /** Point `path` at `target` (replacing an existing link atomically); false when it already does. */

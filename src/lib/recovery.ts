@@ -34,6 +34,7 @@ type PreState =
   | { kind: 'dir'; mode?: number }
   | { kind: 'unknown' };
 
+const OVS_STATE = ['/var/log/ovs/', '/var/lib/ovs/'];
 const ABSENT: PreState = { kind: 'absent' };
 const UNKNOWN: PreState = { kind: 'unknown' };
 
@@ -108,6 +109,8 @@ async function restorePath(fs: HostFs, path: string, pre: PreState, known: Known
     case 'absent':
       if (!st) return undefined;
       if (st.kind === 'dir') {
+        // ovs's own journal and backups may have been made inside since: they stay, and so does it.
+        if (OVS_STATE.some((d) => d.startsWith(`${path}/`))) return fs.rmdir(path).then(() => undefined, () => undefined);
         await fs.rmdir(path);
         return undefined;
       }

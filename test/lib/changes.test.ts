@@ -168,3 +168,102 @@ describe('errno mapping', () => {
     expect([err.exit, err.text]).toEqual([EXIT.TEMPFAIL, '/etc/hosts: device or resource busy while writing /etc/hosts']);
   });
 });
+
+describe('write-ahead journal', () => {
+  it('begin, then a durable intent before the file changes, then the change; a run that changes nothing writes nothing', async () => {
+    const host = memoryHost({ files: { '/etc/fstab': 'old\n' } });
+    const seen: string[] = [];
+    const watching: HostFs = {
+      ...host.fs,
+      rename: async (a, b) => {
+        seen.push(host.readText(JOURNAL)); // what the journal said when the file changed
+        return host.fs.rename(a, b);
+      },
+    };
+    const c = changes(host, { fs: watching });
+    expect(await c.writeFile('/etc/fstab', 'old\n')).toBe(false);
+    expect(host.exists(JOURNAL)).toBe(false);
+    await c.writeFile('/etc/fstab', 'new\n');
+    const [atRename] = seen.map((t) => t.trim().split('\n').map((l) => JSON.parse(l)));
+    expect(atRename?.map((l) => l.type)).toEqual(['begin', 'intent']);
+    expect(atRename?.[1]).toMatchObject({ seq: 1, kind: 'write', path: '/etc/fstab', backup: `/var/lib/ovs/backups/${RUN}/etc/fstab`, temp: expect.stringMatching(/^\/etc\/\.fstab\.ovs-[0-9a-f]{8}\.tmp$/) });
+    expect(journal(host).map((l) => [l.type, l.seq])).toEqual([['begin', undefined], ['intent', 1], ['change', 1]]);
+    await c.end('ok', 0);
+    expect(journal(host).at(-1)).toMatchObject({ type: 'end', run: RUN, status: 'ok', exit: 0 });
+  });
+
+  it('under --root a skipped (offline) action is reported, not journaled', async () => {
+    const host = memoryHost();
+    const c = changes(host, { offline: true });
+    await c.run(['service', 'o2cb', 'start'], { service: { name: 'o2cb', action: 'start' } });
+    await c.end('ok', 0);
+    expect(c.applied.map((x) => x.result)).toEqual(['skipped (offline)']);
+    expect(host.exists(JOURNAL)).toBe(false);
+  });
+});
+
+describe('rollback of a failed run', () => {
+  it('takes back every kind of file change, newest first, and ends the run rolled back; programs stay applied', async () => {
+    const host = memoryHost({
+      files: { '/etc/a': 'a0\n', '/etc/gone': 'g0\n', '/var/empty': null, '/var/x': null, '/var/y': null },
+      expect: [{ argv: ['true'] }],
+    });
+    host.vol.symlinkSync('/var/x', '/OVS');
+    host.vol.chmodSync('/etc/a', 0o640);
+    const tree = (all: Record<string, unknown>) => Object.entries(all).filter(([p]) => !p.startsWith('/var/log/ovs') && !p.startsWith('/var/lib/ovs')).sort();
+    const before = tree(host.vol.toJSON());
+    const c = changes(host);
+    await c.writeFile('/etc/a', 'a1\n');
+    await c.writeFile('/etc/a', 'a2\n');
+    await c.writeFile('/etc/new/b', 'b\n').catch(() => undefined); // parent missing: fails, nothing made
+    await c.mkdir('/var/made/deep');
+    await c.writeFile('/var/made/deep/f', 'f\n');
+    await c.symlink('/var/y', '/OVS');
+    await c.remove('/etc/gone');
+    await c.rmdir('/var/empty');
+    await c.run(['true']);
+    await c.rollBack(69);
+    expect(tree(host.vol.toJSON())).toEqual(before);
+    expect(host.readText('/etc/a')).toBe('a0\n');
+    expect(Number(host.vol.statSync('/etc/a').mode) & 0o777).toBe(0o640);
+    expect(host.readText('/etc/gone')).toBe('g0\n');
+    expect(host.vol.readlinkSync('/OVS')).toBe('/var/x');
+    expect(host.exists('/var/made')).toBe(false);
+    expect(host.vol.statSync('/var/empty').isDirectory()).toBe(true);
+    expect(host.vol.readdirSync('/etc').sort()).toEqual(['a', 'gone']);
+    expect(c.applied.map((x) => `${x.result} ${x.kind}`)).toEqual([
+      'rolled back write', 'rolled back write', 'rolled back mkdir', 'rolled back mkdir', 'rolled back write', 'rolled back symlink', 'rolled back remove', 'rolled back rmdir', 'applied run',
+    ]);
+    const lines = journal(host);
+    expect(lines.filter((l) => l.result === 'rolled back')).toHaveLength(8);
+    expect(lines.at(-1)).toMatchObject({ type: 'end', status: 'rolled back', exit: 69 });
+  });
+
+  it('a file changed by something else meanwhile is left as it is, named in a warning; the run ends failed', async () => {
+    const host = memoryHost({ files: { '/etc/a': 'a0\n', '/etc/b': 'b0\n' } });
+    const warnings: string[] = [];
+    const c = new Changes({ host, fs: host.fs, dryRun: false, offline: false, runId: RUN, commandLine: 'ovs test', report: { ...silentReporter(), warn: (t) => void warnings.push(t) } });
+    await c.writeFile('/etc/a', 'a1\n');
+    await c.writeFile('/etc/b', 'b1\n');
+    host.vol.writeFileSync('/etc/a', 'edited\n');
+    await c.rollBack(73);
+    expect(host.readText('/etc/a')).toBe('edited\n');
+    expect(host.readText('/etc/b')).toBe('b0\n');
+    expect(c.applied.map((x) => x.result)).toEqual(['applied', 'rolled back']);
+    expect(warnings).toEqual(['could not take back the change to /etc/a: it was changed since by something else']);
+    expect(journal(host).at(-1)).toMatchObject({ type: 'end', status: 'failed', exit: 73 });
+  });
+
+  it("a program's file renamed into place (a heartbeat file) is removed, with its temporary name", async () => {
+    const host = memoryHost({
+      files: { '/OVS': null },
+      expect: [{ argv: ['fallocate', '/OVS/.hb.tmp'], respond: (_c, h) => (h.vol.writeFileSync('/OVS/.hb.tmp', 'zeros'), {}) }],
+    });
+    const c = changes(host);
+    await c.run(['fallocate', '/OVS/.hb.tmp'], { live: false, creates: '/OVS/.hb.tmp' });
+    await c.rename('/OVS/.hb.tmp', '/OVS/.server_pool_hb', { backup: false });
+    await c.rollBack(70);
+    expect(host.vol.readdirSync('/OVS')).toEqual([]);
+    expect(c.applied.map((x) => x.result)).toEqual(['applied', 'rolled back']);
+  });
+});

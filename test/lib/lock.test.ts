@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { realHost, type Host } from '../../src/lib/host.js';
-import { LOCK_PATH } from '../../src/lib/lock.js';
+import { BOOT_ID_PATH, LOCK_PATH } from '../../src/lib/lock.js';
 import { registerProbe } from '../helpers/probe-command.js';
 import { runOvs } from '../helpers/run.js';
 import { scratchDir } from '../helpers/sandbox.js';
@@ -47,6 +47,44 @@ describe('the run lock (memory host)', () => {
     const r = await runOvs(['probe-changes', '--fail-after-write', 'new'], { files: { '/etc/probe/probe.conf': 'old\n' } });
     expect(r.exit).toBe(69);
     expect(r.host.exists(LOCK_PATH)).toBe(false);
+  });
+
+  it('a holder alive now but from another boot is gone: taken over', async () => {
+    const old = JSON.stringify({ pid: 999, command: 'ovs x', started: 'then', boot: 'boot-1' });
+    const r = await runOvs(['probe-changes', 'new'], { files: { ...files(old), [BOOT_ID_PATH]: 'boot-2\n' }, alivePids: [999], expect: probeExpect, services: { probe: {} } });
+    expect(r.exit).toBe(0);
+    expect(r.stderr).toContain('ovs: warning: taking over a stale lock /run/lock/ovs.lock held by pid 999 (ovs x), started then, which was taken before the last boot\n');
+  });
+
+  it('is a symbolic link naming the holder (pid, command, boot, run id) while the run holds it', async () => {
+    let seen: unknown;
+    const r = await runOvs(['probe-changes', 'new'], {
+      files: { '/etc/probe/probe.conf': 'old\n', [BOOT_ID_PATH]: 'boot-2\n' },
+      services: { probe: {} },
+      expect: [{ argv: ['probe-tool', '--apply', 'new'], respond: (_c, h) => ((seen = JSON.parse(String(h.vol.readlinkSync(LOCK_PATH)))), {}) }],
+    });
+    expect(r.exit).toBe(0);
+    expect(seen).toMatchObject({ pid: 4242, command: 'ovs probe-changes new', boot: 'boot-2', run: expect.stringMatching(/-4242$/) });
+    expect(r.host.exists(LOCK_PATH)).toBe(false);
+  });
+
+  it('a lock path that is a directory is exit 73 with a hint, nothing changed', async () => {
+    const r = await runOvs(['probe-changes', 'new'], { files: { '/etc/probe/probe.conf': 'old\n', [LOCK_PATH]: null } });
+    expect(r.exit).toBe(73);
+    expect(r.stderr).toContain('ovs: probe-changes: /run/lock/ovs.lock is a directory, not a lock while taking the lock\novs: hint: remove /run/lock/ovs.lock (ovs creates it itself) and run the command again\n');
+    expect(r.host.readText('/etc/probe/probe.conf')).toBe('old\n');
+  });
+
+  it('under --root a run that changes nothing leaves the image as it was: no /run/lock made, no journal, no backup', async () => {
+    const img = { '/img/etc/probe/probe.conf': 'same\n', '/img/var/probe/dir': null };
+    const host = (await import('../../src/lib/memory-host.js')).memoryHost({ files: img });
+    host.vol.symlinkSync('/var/probe/dir', '/img/PROBE');
+    const before = JSON.stringify(host.vol.toJSON());
+    const r = await runOvs(['--root', '/img', 'probe-changes', 'same'], host);
+    expect(r.exit).toBe(0);
+    expect(r.stdout).toBe('probe: unchanged\n');
+    expect(JSON.stringify(r.host.vol.toJSON())).toBe(before);
+    expect(r.host.exists('/img/run')).toBe(false);
   });
 
   it('is not taken by a dry run', async () => {
