@@ -21,6 +21,17 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          // SIGKILL and concurrency campaigns against the built CLI (each file runs its own
+          // processes in parallel, so the files themselves run one at a time).
+          name: 'torture',
+          include: ['test/torture/**/*.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -1,0 +1,210 @@
+/**
+ * SIGKILL at seeded random points of real write runs (`node bin/ovs --root IMG …` on scratch
+ * images on the real disk), several kill loops in parallel:
+ *
+ * - cluster-configure flipping between two states (a node added with heartbeat threshold 61,
+ *   removed with 31): cluster.conf and the O2CB settings change together in each run;
+ * - cluster-check --alter-fstab: /etc/ovs/repositories and /etc/fstab change together.
+ *
+ * After each kill: every managed file is byte for byte its old or its new content (never torn),
+ * and a changed file has its backup. Then the same command runs again to the end: it takes
+ * over the stale lock, takes the interrupted run back (it says so, nothing left as is), and
+ * ends in the new state with no temporary file, no lock and no unfinished run left.
+ * OVS_TORTURE_KILLS=N sets the number of kills (default 300), OVS_TORTURE_SEED the seed.
+ */
+import { rmSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { healthyServer, writeImage } from '../fixtures/servers/servers.js';
+import { scratchDir } from '../helpers/sandbox.js';
+import { describeWithTools } from '../helpers/tools.js';
+import { build, clusterImage, lockLeft, ovs, read, seeded, tempFiles, unfinished, type Exited } from './helpers.js';
+
+const KILLS = Number(process.env.OVS_TORTURE_KILLS ?? 300);
+const SEED = Number(process.env.OVS_TORTURE_SEED ?? 20261203);
+
+/** One managed state of an image: system path -> content (undefined: absent). */
+type State = Record<string, string | undefined>;
+
+interface Scenario {
+  name: string;
+  root: string;
+  /** The old state, the argv that changes it, and the new state it must end in. */
+  next(): { from: State; argv: string[]; to: State };
+  /** Does this content count as this state's (exact, or modulo a generated uuid)? */
+  same(path: string, content: string | undefined, expected: string | undefined): boolean;
+  okExits: number[];
+  done(): void;
+}
+
+const uuidFree = (t: string | undefined) => t?.replace(/^[0-9A-F]{32}/gm, 'UUID');
+
+const figures = { kills: 0, finishedFirst: 0, interrupted: 0, split: 0, torn: 0, noBackup: 0, lost: 0, staleTakenOver: 0, leftovers: 0, problems: [] as string[] };
+
+function problem(text: string): void {
+  if (figures.problems.length < 20) figures.problems.push(text);
+}
+
+async function clusterScenario(root: string): Promise<Scenario> {
+  clusterImage(root);
+  const files = ['/etc/ocfs2/cluster.conf', '/etc/default/o2cb'];
+  const snap = (): State => Object.fromEntries(files.map((f) => [f, read(root, f)]));
+  const toA = ['--root', root, 'cluster-configure', '--node', 'ovs1=10.0.0.1', '--heartbeat-threshold', '31'];
+  const toB = ['--root', root, 'cluster-configure', '--add-node', 'n2=10.0.0.2', '--heartbeat-threshold', '61'];
+  const back = ['--root', root, 'cluster-configure', '--remove-node', 'n2', '--heartbeat-threshold', '31'];
+  for (const argv of [toA]) expect((await ovs(argv)).code).toBe(0);
+  const A = snap();
+  expect((await ovs(toB)).code).toBe(0);
+  const B = snap();
+  expect((await ovs(back)).code).toBe(0);
+  expect(snap()).toEqual(A); // deterministic: each state has exactly one content
+  let atA = true;
+  return {
+    name: 'cluster-configure',
+    root,
+    next() {
+      const step = atA ? { from: A, argv: toB, to: B } : { from: B, argv: back, to: A };
+      atA = !atA;
+      return step;
+    },
+    same: (_p, content, expected) => content === expected,
+    okExits: [0],
+    done: () => {},
+  };
+}
+
+async function fstabScenario(root: string): Promise<Scenario> {
+  const s = healthyServer();
+  const OLD = readFileSync(new URL('../fixtures/servers/fstab/below-ovs.fstab', import.meta.url), 'utf8');
+  s.files['/etc/fstab'] = OLD;
+  delete s.files['/etc/ovs/repositories'];
+  writeImage(s, root);
+  const argv = ['--root', root, 'cluster-check', '--alter-fstab'];
+  const reset = () => {
+    writeFileSync(join(root, 'etc/fstab'), OLD);
+    rmSync(join(root, 'etc/ovs'), { recursive: true, force: true });
+  };
+  const r = await ovs(argv);
+  expect([0, 1], r.stderr).toContain(r.code);
+  const NEW: State = { '/etc/ovs/repositories': read(root, '/etc/ovs/repositories'), '/etc/fstab': read(root, '/etc/fstab') };
+  expect(NEW['/etc/ovs/repositories']).toMatch(/^[0-9A-F]{32} {2}ocfs2 {2}C /m);
+  const FROM: State = { '/etc/ovs/repositories': undefined, '/etc/fstab': OLD };
+  return {
+    name: 'cluster-check --alter-fstab',
+    root,
+    next() {
+      reset();
+      return { from: FROM, argv, to: NEW };
+    },
+    same: (_p, content, expected) => uuidFree(content) === uuidFree(expected),
+    okExits: [0, 1],
+    done: reset,
+  };
+}
+
+/** The killed run's id: the newest `begin` in the journal, if it got that far. */
+function lastBegin(root: string): string | undefined {
+  const text = read(root, '/var/log/ovs/journal.log') ?? '';
+  const m = [...text.matchAll(/^\{"type":"begin","time":"[^"]*","run":"([^"]+)"/gm)].at(-1);
+  return m?.[1];
+}
+
+async function killOnce(s: Scenario, rnd: () => number, typicalMs: number): Promise<void> {
+  const { from, argv, to } = s.next();
+  // Most of a run is Node starting up: kills land from mid start-up to the end of the run.
+  const r = await ovs(argv, Math.round(typicalMs * (0.4 + 0.6 * rnd())));
+  if (r.signal !== 'SIGKILL') {
+    figures.finishedFirst++;
+    if (!s.okExits.includes(r.code ?? -1)) problem(`${s.name}: exit ${r.code} without a kill: ${r.stderr}`);
+    return;
+  }
+  figures.kills++;
+  checkAfterKill(s, from, to);
+  const lock = lockLeft(s.root);
+  const open = unfinished(s.root);
+  if (open.length) figures.interrupted++;
+  const again = await ovs(argv);
+  checkRecovery(s, again, lock, open, to);
+}
+
+function checkAfterKill(s: Scenario, from: State, to: State): void {
+  let changed = 0;
+  for (const path of Object.keys(from)) {
+    const now = read(s.root, path);
+    if (s.same(path, now, from[path])) continue;
+    if (!s.same(path, now, to[path])) {
+      figures.torn++;
+      problem(`${s.name}: ${path} is neither old nor new after a kill`);
+      continue;
+    }
+    changed++;
+    const run = lastBegin(s.root);
+    if (from[path] !== undefined && (!run || read(s.root, `/var/lib/ovs/backups/${run}${path}`) !== from[path])) {
+      figures.noBackup++;
+      problem(`${s.name}: ${path} changed by run ${run} without its backup`);
+    }
+  }
+  if (changed > 0 && changed < Object.keys(from).length) figures.split++;
+}
+
+function checkRecovery(s: Scenario, again: Exited, lock: boolean, open: string[], to: State): void {
+  if (!s.okExits.includes(again.code ?? -1)) problem(`${s.name}: the run after a kill exited ${again.code}: ${again.stderr}`);
+  if (lock) {
+    if (again.stderr.includes('taking over a stale lock')) figures.staleTakenOver++;
+    else problem(`${s.name}: a lock left by a killed run was not taken over: ${again.stderr}`);
+  }
+  for (const id of open) {
+    if (!again.stderr.includes(`run ${id} (`) || !again.stderr.includes('was interrupted')) problem(`${s.name}: interrupted run ${id} not reported: ${again.stderr}`);
+    if (again.stderr.includes('left as is')) problem(`${s.name}: recovery left something as is: ${again.stderr}`);
+  }
+  for (const path of Object.keys(to)) {
+    if (!s.same(path, read(s.root, path), to[path])) {
+      figures.lost++;
+      problem(`${s.name}: ${path} is not in the new state after the run that recovered`);
+    }
+  }
+  const left = tempFiles(s.root);
+  figures.leftovers += left.length;
+  if (left.length) problem(`${s.name}: temporary files left after recovery: ${left.join(' ')}`);
+  if (lockLeft(s.root)) problem(`${s.name}: lock left after a complete run`);
+  const still = unfinished(s.root);
+  if (still.length) problem(`${s.name}: runs still unfinished after recovery: ${still.join(' ')}`);
+}
+
+describeWithTools(['node'], 'SIGKILL at random points of write runs (built CLI, real disk, --root images)', () => {
+  const scratch = scratchDir('i11-kill');
+  beforeAll(build);
+  afterAll(() => scratch.remove());
+
+  it(`${KILLS} kills: nothing torn, every changed file backed up, every interrupted run taken back by the next run`, async () => {
+    const scenarios = [
+      await clusterScenario(join(scratch.path, 'c1')),
+      await clusterScenario(join(scratch.path, 'c2')),
+      await fstabScenario(join(scratch.path, 'f1')),
+    ];
+    const started = performance.now();
+    await Promise.all(
+      scenarios.map(async (s, i) => {
+        const rnd = seeded(SEED + i);
+        // How long a whole run takes here and now: kills land from its start-up to its end.
+        const timings: number[] = [];
+        for (let k = 0; k < 3; k++) {
+          const { argv } = s.next();
+          timings.push((await ovs(argv)).ms);
+        }
+        const typical = timings.sort((a, b) => a - b)[1] as number;
+        while (figures.kills < KILLS && figures.problems.length < 20) await killOnce(s, rnd, typical);
+        s.done();
+      }),
+    );
+    const seconds = ((performance.now() - started) / 1000).toFixed(0);
+    console.log(
+      `torture/kill (seed ${SEED}, ${seconds} s): ${figures.kills} kills (${figures.finishedFirst} runs finished before their kill), ` +
+        `${figures.interrupted} interrupted runs recovered, ${figures.split} pairs split by a kill and taken back, ${figures.staleTakenOver} stale locks taken over; ` +
+        `${figures.torn} torn, ${figures.noBackup} changed without backup, ${figures.lost} lost, ${figures.leftovers} temporary files left`,
+    );
+    expect(figures.problems).toEqual([]);
+    expect(figures.kills).toBeGreaterThanOrEqual(KILLS);
+    expect([figures.torn, figures.noBackup, figures.lost, figures.leftovers]).toEqual([0, 0, 0, 0]);
+  });
+});
