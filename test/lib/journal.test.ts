@@ -43,3 +43,19 @@ describe('journal records', () => {
     expect(ended[0]?.status).toBe('interrupted');
   });
 });
+
+describe('finding unfinished runs without parsing every record', () => {
+  it('a begin without an end, in any order with other runs; a cut line or a begin inside a value is not one', async () => {
+    const { unfinishedRunIds } = await import('../../src/lib/journal.js');
+    const recs: JournalRecord[] = [
+      { type: 'begin', time: T, run: 'a', command: 'ovs x', user: 'root', pid: 1 },
+      { type: 'begin', time: T, run: 'b', command: 'ovs {"type":"begin","run":"z"}', user: 'root', pid: 2 },
+      { type: 'intent', time: T, run: 'a', seq: 1, kind: 'mkdir', path: '/x' },
+      { type: 'end', time: T, run: 'a', status: 'ok', exit: 0 },
+      { type: 'begin', time: T, run: 'c', command: 'ovs y', user: 'root', pid: 3 },
+    ];
+    const text = `${recs.map(journalLine).join('')}{"type":"begin","time":"${T}","run":"d","comm`;
+    expect([...unfinishedRunIds(text).keys()]).toEqual(['b', 'c']);
+    expect(unfinishedRunIds(text).get('c')).toMatchObject({ pid: 3, command: 'ovs y' });
+  });
+});
