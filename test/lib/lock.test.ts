@@ -123,3 +123,18 @@ describe('the run lock between two real processes', () => {
     expect(existsSync(lockFile)).toBe(false);
   });
 });
+
+describe('a refused run leaves no trace', () => {
+  it('under --root, a run refused after taking the lock leaves the image byte-identical (no lock directory, no journal, no backup directory)', async () => {
+    const conf = 'cluster:\n\tnode_count = 1\n\tname = ocfs2\n\nnode:\n\tip_port = 7777\n\tip_address = 10.0.0.1\n\tnumber = 0\n\tname = ovs1\n\tcluster = ocfs2\n\n';
+    const host = (await import('../../src/lib/memory-host.js')).memoryHost({
+      files: { '/img/etc/ocfs2/cluster.conf': conf, '/img/etc/hostname': 'ovs1\n', '/img/etc/init.d/o2cb': '#!/bin/sh\n' },
+    });
+    const before = JSON.stringify(host.vol.toJSON());
+    const r = await runOvs(['--root', '/img', 'cluster-configure', '--add-node', 'ovs2=10.0.0.1'], host);
+    expect(r.exit, r.stderr).not.toBe(0);
+    expect(r.stderr).toContain('10.0.0.1');
+    expect(r.stderr).toContain('ovs: nothing was changed\n');
+    expect(JSON.stringify(r.host.vol.toJSON())).toBe(before);
+  }, 30_000); // loads the whole cluster-configure command: slow on a busy machine
+});
