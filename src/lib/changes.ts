@@ -18,9 +18,10 @@ import { unifiedDiff } from './diff.js';
 import { EXIT, OvsError, errnoOf, systemError } from './errors.js';
 import { statOrUndefined } from './files.js';
 import type { Host, HostFs, RunOptions, RunResult } from './host.js';
-import { JOURNAL, appendJournal, type ChangeKind, type ChangeResult, type IntentRecord, type JournalRecord, type RunStatus } from './journal.js';
+import { JOURNAL, type ChangeKind, type ChangeResult, type RunStatus } from './journal.js';
 import type { Reporter } from './output.js';
 import { FILE_KINDS, restoreIntents } from './recovery.js';
+import { RunJournal, type ChangeFields, type Intent } from './run-journal.js';
 
 export const BACKUP_DIR = '/var/lib/ovs/backups';
 export { JOURNAL };
@@ -93,17 +94,15 @@ function planned(message: string): string {
 const sha256 = (data: Uint8Array | string | undefined): string | null =>
   data === undefined ? null : createHash('sha256').update(data).digest('hex');
 
-type Intent = Omit<IntentRecord, 'type' | 'time' | 'run' | 'seq'>;
-
 export class Changes {
   readonly applied: Change[] = [];
   private readonly backedUp = new Set<string>();
-  /** This run's intents, in order: what a rollback takes back. */
-  private readonly intents: IntentRecord[] = [];
   private readonly seqOf = new WeakMap<Change, number>();
-  private begun = false;
+  private readonly journal: RunJournal;
 
-  constructor(private readonly o: ChangesOptions) {}
+  constructor(private readonly o: ChangesOptions) {
+    this.journal = new RunJournal(o);
+  }
 
   get dryRun(): boolean {
     return this.o.dryRun;
@@ -116,7 +115,7 @@ export class Changes {
 
   /** True once the run has journaled a change (so it has an `end` to write). */
   get journaled(): boolean {
-    return this.begun;
+    return this.journal.begun;
   }
 
   /** Where this run keeps (or would keep) the previous content of a system path. */
@@ -154,9 +153,9 @@ export class Changes {
   /** mkdir -p; true when something was created. */
   async mkdir(path: string, mode = 0o755): Promise<boolean> {
     let missing = await this.missingDirs(path);
-    if (missing.length > 0 && !this.begun && !this.o.dryRun) {
+    if (missing.length > 0 && !this.o.dryRun && !this.journal.begun) {
       // The journal's own directory may be one of them: ovs's state, not this change.
-      await this.begin();
+      await this.journal.begin();
       missing = await this.missingDirs(path);
     }
     for (const p of missing) {
@@ -268,10 +267,9 @@ export class Changes {
    * what could not be taken back stays `applied` and is said in a warning.
    */
   async rollBack(exit: number): Promise<void> {
-    if (this.o.dryRun || !this.begun) return this.end('failed', exit);
-    const outcome = await restoreIntents(this.o.fs, this.intents, `undo-${this.o.host.randomHex(4)}`);
-    const time = this.o.host.now().toISOString();
-    const records: JournalRecord[] = [];
+    if (this.o.dryRun || !this.journal.begun) return;
+    const outcome = await restoreIntents(this.o.fs, this.journal.intents, `undo-${this.o.host.randomHex(4)}`);
+    const records: ChangeFields[] = [];
     let files = 0;
     for (const c of this.applied) {
       const seq = this.seqOf.get(c);
@@ -279,17 +277,15 @@ export class Changes {
       files++;
       if (!outcome.takenBack.has(seq)) continue;
       c.result = 'rolled back';
-      records.push({ type: 'change', time, run: this.o.runId, seq, kind: c.kind, ...(c.path ? { path: c.path } : {}), ...(c.target ? { target: c.target } : {}), result: 'rolled back' });
+      records.push({ seq, kind: c.kind, ...(c.path ? { path: c.path } : {}), ...(c.target ? { target: c.target } : {}), result: 'rolled back' });
     }
     for (const [path, why] of outcome.failed) this.o.report.warn(`could not take back the change to ${path}: ${why}`);
-    await this.journalQuietly(records);
-    await this.end(files > 0 && outcome.failed.size === 0 ? 'rolled back' : 'failed', exit);
+    await this.journal.closing([...records, { status: files > 0 && outcome.failed.size === 0 ? 'rolled back' : 'failed', exit }]);
   }
 
   /** The run is over: its `end` (only when it began: a run that changed nothing writes nothing). */
   async end(status: Exclude<RunStatus, 'running' | 'interrupted' | 'recovered'>, exit: number): Promise<void> {
-    if (this.o.dryRun || !this.begun) return;
-    await this.journalQuietly([{ type: 'end', time: this.o.host.now().toISOString(), run: this.o.runId, status, exit }], true);
+    if (!this.o.dryRun) await this.journal.closing([{ status, exit }]);
   }
 
   // -------------------------------------------------------------------------------------
@@ -298,30 +294,9 @@ export class Changes {
     return this.o.dryRun ? 'planned' : 'applied';
   }
 
-  /** The run's `begin`, before its first change. */
-  private async begin(): Promise<void> {
-    if (this.o.dryRun || this.begun) return;
-    const { user = 'unknown', boot } = this.o;
-    const time = this.o.host.now().toISOString();
-    await appendJournal(this.o.fs, [{ type: 'begin', time, run: this.o.runId, command: this.o.commandLine, user, pid: this.o.host.pid, ...(boot ? { boot } : {}) }], false);
-    this.begun = true;
-  }
-
-  /** Journal what is about to change, durably, before it changes; its seq. */
+  /** Journal what is about to change (nothing in a dry run); its seq. */
   private async intend(intent: Intent): Promise<number> {
-    const seq = this.intents.length + 1;
-    if (this.o.dryRun) return seq;
-    await this.begin();
-    const record: IntentRecord = { type: 'intent', time: this.o.host.now().toISOString(), run: this.o.runId, seq, ...intent };
-    await appendJournal(this.o.fs, [record], true);
-    this.intents.push(record);
-    return seq;
-  }
-
-  /** At the end of a run a full journal must not hide the run's own outcome: it is warned. */
-  private async journalQuietly(records: JournalRecord[], durable = false): Promise<void> {
-    if (records.length === 0) return;
-    await appendJournal(this.o.fs, records, durable).catch((e: Error) => this.o.report.warn(`${e.message}: the next run will find this run unfinished and check it`));
+    return this.o.dryRun ? 0 : this.journal.intend(intent);
   }
 
   /** A write through a symbolic link changes the file it points to, not the link. */
@@ -377,10 +352,7 @@ export class Changes {
     else this.o.report.done(this.o.dryRun ? planned(message) : message);
     if (seq === undefined || this.o.dryRun) return;
     this.seqOf.set(change, seq);
-    await appendJournal(this.o.fs, [{
-      type: 'change',
-      time: this.o.host.now().toISOString(),
-      run: this.o.runId,
+    await this.journal.changed({
       seq,
       command: this.o.commandLine,
       kind: change.kind,
@@ -392,6 +364,6 @@ export class Changes {
       ...(change.after !== undefined ? { sha256_after: change.after } : {}),
       ...(change.exitCode !== undefined ? { exit: change.exitCode } : {}),
       result: change.result,
-    }], false);
+    });
   }
 }

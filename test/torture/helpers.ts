@@ -14,6 +14,7 @@ export interface Exited {
   stdout: string;
   stderr: string;
   ms: number;
+  pid?: number;
 }
 
 /** Start `node bin/ovs ARGS`; `killAfterMs` sends SIGKILL then (if it is still running). */
@@ -29,7 +30,7 @@ export function ovs(args: readonly string[], killAfterMs?: number): Promise<Exit
     child.on('error', reject);
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, ms: performance.now() - started });
+      resolve({ code, signal, stdout, stderr, ms: performance.now() - started, pid: child.pid });
     });
   });
 }

@@ -7,9 +7,12 @@
  * - cluster-check --alter-fstab: /etc/ovs/repositories and /etc/fstab change together.
  *
  * After each kill: every managed file is byte for byte its old or its new content (never torn),
- * and a changed file has its backup. Then the same command runs again to the end: it takes
- * over the stale lock, takes the interrupted run back (it says so, nothing left as is), and
- * ends in the new state with no temporary file, no lock and no unfinished run left.
+ * and a changed file has its backup. Then a run goes to the end: it takes over the stale lock,
+ * takes the interrupted run back (it says so, nothing left as is), and ends in the new state
+ * with no temporary file, no lock and no unfinished run left. The cluster-configure loops
+ * chain their runs (three killed runs, each recovering the one before, then one complete run:
+ * a run killed in the middle of recovering is covered too); the --alter-fstab loop resets its
+ * image before each kill and runs the command again to the end after it.
  * OVS_TORTURE_KILLS=N sets the number of kills (default 300), OVS_TORTURE_SEED the seed.
  */
 import { rmSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +25,8 @@ import { build, clusterImage, lockLeft, ovs, read, seeded, tempFiles, unfinished
 
 const KILLS = Number(process.env.OVS_TORTURE_KILLS ?? 300);
 const SEED = Number(process.env.OVS_TORTURE_SEED ?? 20261203);
+/** Stop killing after this long (the figures are printed either way; too few kills fails). */
+const BUDGET_MS = Number(process.env.OVS_TORTURE_BUDGET_S ?? 480) * 1000;
 
 /** One managed state of an image: system path -> content (undefined: absent). */
 type State = Record<string, string | undefined>;
@@ -34,6 +39,10 @@ interface Scenario {
   /** Does this content count as this state's (exact, or modulo a generated uuid)? */
   same(path: string, content: string | undefined, expected: string | undefined): boolean;
   okExits: number[];
+  /** Chained: runs follow each other without a reset; `settle` says where the last one left the image. */
+  chained: boolean;
+  /** After a run (killed or not) by `pid`: did it complete its change? */
+  settle(completed: boolean): void;
   done(): void;
 }
 
@@ -58,17 +67,18 @@ async function clusterScenario(root: string): Promise<Scenario> {
   const B = snap();
   expect((await ovs(back)).code).toBe(0);
   expect(snap()).toEqual(A); // deterministic: each state has exactly one content
+  // Where the image is once any interrupted run is taken back: A or B.
   let atA = true;
   return {
     name: 'cluster-configure',
     root,
-    next() {
-      const step = atA ? { from: A, argv: toB, to: B } : { from: B, argv: back, to: A };
-      atA = !atA;
-      return step;
-    },
+    next: () => (atA ? { from: A, argv: toB, to: B } : { from: B, argv: back, to: A }),
     same: (_p, content, expected) => content === expected,
     okExits: [0],
+    chained: true,
+    settle(completed) {
+      if (completed) atA = !atA;
+    },
     done: () => {},
   };
 }
@@ -98,36 +108,47 @@ async function fstabScenario(root: string): Promise<Scenario> {
     },
     same: (_p, content, expected) => uuidFree(content) === uuidFree(expected),
     okExits: [0, 1],
+    chained: false,
+    settle: () => {},
     done: reset,
   };
 }
 
-/** The killed run's id: the newest `begin` in the journal, if it got that far. */
-function lastBegin(root: string): string | undefined {
+/** The `begin` of the run with this pid (the newest), and whether it has an `end` saying ok. */
+function runOf(root: string, pid: number | undefined): { id?: string; ended: boolean } {
   const text = read(root, '/var/log/ovs/journal.log') ?? '';
-  const m = [...text.matchAll(/^\{"type":"begin","time":"[^"]*","run":"([^"]+)"/gm)].at(-1);
-  return m?.[1];
+  const begins = [...text.matchAll(/^\{"type":"begin","time":"[^"]*","run":"([^"]+)".*"pid":(\d+)/gm)].filter((m) => Number(m[2]) === pid);
+  const id = begins.at(-1)?.[1];
+  return { id, ended: id !== undefined && text.includes(`{"type":"end","time":`) && new RegExp(`^\\{"type":"end","time":"[^"]*","run":"${id}","status":"ok"`, 'm').test(text) };
 }
 
-async function killOnce(s: Scenario, rnd: () => number, typicalMs: number): Promise<void> {
+/** One kill, then (unchained, or every fourth step of a chain) a run to the end that must recover it. */
+async function killOnce(s: Scenario, rnd: () => number, typicalMs: number, step: number): Promise<void> {
   const { from, argv, to } = s.next();
-  // Most of a run is Node starting up: kills land from mid start-up to the end of the run.
-  const r = await ovs(argv, Math.round(typicalMs * (0.4 + 0.6 * rnd())));
+  const before = { lock: lockLeft(s.root), open: unfinished(s.root) };
+  const complete = s.chained && step % 4 === 3;
+  // Most of a run is Node starting up: kills land from late in start-up to just past the end.
+  const r = await ovs(argv, complete ? undefined : Math.round(typicalMs * (0.55 + 0.5 * rnd())));
   if (r.signal !== 'SIGKILL') {
-    figures.finishedFirst++;
-    if (!s.okExits.includes(r.code ?? -1)) problem(`${s.name}: exit ${r.code} without a kill: ${r.stderr}`);
+    if (!complete) figures.finishedFirst++;
+    s.settle(true);
+    checkRecovery(s, r, before.lock, before.open, to);
     return;
   }
   figures.kills++;
-  checkAfterKill(s, from, to);
-  const lock = lockLeft(s.root);
+  const run = runOf(s.root, r.pid);
+  checkAfterKill(s, from, to, before.open.length === 0 ? run.id : undefined);
+  s.settle(run.ended);
   const open = unfinished(s.root);
   if (open.length) figures.interrupted++;
+  if (s.chained) return;
+  const lock = lockLeft(s.root);
   const again = await ovs(argv);
   checkRecovery(s, again, lock, open, to);
 }
 
-function checkAfterKill(s: Scenario, from: State, to: State): void {
+/** Every file old or new; a changed one backed up by `run` (checked when no earlier run was left open). */
+function checkAfterKill(s: Scenario, from: State, to: State, run: string | undefined): void {
   let changed = 0;
   for (const path of Object.keys(from)) {
     const now = read(s.root, path);
@@ -138,8 +159,7 @@ function checkAfterKill(s: Scenario, from: State, to: State): void {
       continue;
     }
     changed++;
-    const run = lastBegin(s.root);
-    if (from[path] !== undefined && (!run || read(s.root, `/var/lib/ovs/backups/${run}${path}`) !== from[path])) {
+    if (run !== undefined && from[path] !== undefined && read(s.root, `/var/lib/ovs/backups/${run}${path}`) !== from[path]) {
       figures.noBackup++;
       problem(`${s.name}: ${path} changed by run ${run} without its backup`);
     }
@@ -193,7 +213,7 @@ describeWithTools(['node'], 'SIGKILL at random points of write runs (built CLI, 
           timings.push((await ovs(argv)).ms);
         }
         const typical = timings.sort((a, b) => a - b)[1] as number;
-        while (figures.kills < KILLS && figures.problems.length < 20) await killOnce(s, rnd, typical);
+        for (let step = 0; figures.kills < KILLS && figures.problems.length < 20 && performance.now() - started < BUDGET_MS; step++) await killOnce(s, rnd, typical, step);
         s.done();
       }),
     );
