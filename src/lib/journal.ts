@@ -106,9 +106,13 @@ export function journalLine(record: JournalRecord): string {
  * end before a later run could mistake the run for an interrupted one.
  */
 export async function appendJournal(fs: HostFs, records: readonly JournalRecord[], durable: boolean, prefix = ''): Promise<void> {
+  const text = prefix + records.map(journalLine).join('');
   try {
-    await mkdirs(fs, '/var/log/ovs');
-    await fs.appendFile(JOURNAL, prefix + records.map(journalLine).join(''), 0o600, durable);
+    await fs.appendFile(JOURNAL, text, 0o600, durable).catch(async (e: { code?: string }) => {
+      if (e.code !== 'ENOENT') throw e;
+      await mkdirs(fs, '/var/log/ovs'); // the first record on this system
+      await fs.appendFile(JOURNAL, text, 0o600, durable);
+    });
   } catch (e) {
     throw systemError(e, `journaling a change to ${JOURNAL}`, JOURNAL);
   }

@@ -227,5 +227,5 @@ describeWithTools(['node'], 'SIGKILL at random points of write runs (built CLI, 
     expect(figures.problems).toEqual([]);
     expect(figures.kills).toBeGreaterThanOrEqual(KILLS);
     expect([figures.torn, figures.noBackup, figures.lost, figures.leftovers]).toEqual([0, 0, 0, 0]);
-  });
+  }, BUDGET_MS + 180_000);
 });
