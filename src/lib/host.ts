@@ -201,18 +201,42 @@ function onInterruptReal(handler: (signal: string) => void): () => void {
   return off;
 }
 
+/**
+ * A program must die with ovs, even when ovs is SIGKILLed (an orphaned dd or mkfs.ocfs2
+ * would go on writing a 300 MiB file nobody will use). Node cannot set PR_SET_PDEATHSIG
+ * itself, so each program starts through util-linux `setpriv --pdeathsig KILL`, which sets
+ * it and execs the program in the same process (same pid, one exec more: about 1 ms).
+ * Without setpriv programs start directly (and can outlive a killed ovs).
+ */
+let deathGuard: Promise<string[]> | undefined;
+function dieWithOvs(): Promise<string[]> {
+  deathGuard ??= whichReal('setpriv').then((p) => (p ? [p, '--pdeathsig', 'KILL', '--'] : []));
+  return deathGuard;
+}
+
+/** setpriv's own "failed to execute" (exit 127/126), told as if the program had been started directly. */
+function execFailure(file: string, guarded: boolean, r: RunResult): RunResult {
+  const m = guarded && (r.exitCode === 127 || r.exitCode === 126) ? /^setpriv: failed to execute [^]*?: (.+)\n?$/.exec(r.stderr) : null;
+  if (!m) return r;
+  if (r.exitCode === 127) return { ...r, stderr: `${file}: command not found\n`, notFound: true };
+  return { ...r, stderr: `${file}: ${m[1]}\n` };
+}
+
 async function runReal(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
-  const [file, ...args] = argv;
+  const [file] = argv;
   if (!file) throw new Error('run: empty argument vector');
   const { spawn } = await import('node:child_process'); // not on the --help / --version path
   const env = { ...process.env, ...opts.env };
   env.PATH = programPath(env);
+  const guard = await dieWithOvs();
+  const [exe, ...args] = [...guard, ...argv] as [string, ...string[]];
+  const done = (r: RunResult) => execFailure(file, guard.length > 0, r);
   return new Promise((resolve) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let settled = false;
     let timedOut = false;
-    const child = spawn(file, args, { env, cwd: opts.cwd, shell: false, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(exe, args, { env, cwd: opts.cwd, shell: false, stdio: ['pipe', 'pipe', 'pipe'] });
     running.add(child);
     const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => {
       timedOut = true;
@@ -234,7 +258,7 @@ async function runReal(argv: readonly string[], opts: RunOptions = {}): Promise<
     });
     child.on('close', (code, signal) => {
       const exitCode = code ?? 128 + (signal ? (osConstants.signals[signal] ?? 0) : 0);
-      finish({ exitCode, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut });
+      finish(done({ exitCode, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut }));
     });
     child.stdin.on('error', () => {}); // EPIPE: the program exited without reading its input
     child.stdin.end(opts.input ?? '');
