@@ -16,6 +16,7 @@ import { statOrUndefined } from '../files.js';
 import type { RunResult } from '../host.js';
 import { type MkfsGeometry, mkfsArgv, mkfsWrittenPrefix } from './mkfs.js';
 import { debugfsStatsArgv, readVolume, tunefsQueryArgv } from './volume.js';
+import { volumeTempName } from './volume-temp.js';
 
 export interface VolumeFileResult {
   uuid?: string;
@@ -100,15 +101,9 @@ async function verify(ctx: Context, tmp: string, machineTmp: string, size: numbe
   return info.uuid;
 }
 
-function tempNameFor(ctx: Context, systemPath: string): string {
-  const base = posix.basename(systemPath);
-  // Hidden, beside the target (same file system, so the rename is atomic).
-  return posix.join(posix.dirname(systemPath), `${base.startsWith('.') ? '' : '.'}${base}.ovs-${ctx.host.randomHex(4)}.tmp`);
-}
-
 /** Make `systemPath` a verified OCFS2 volume of `size` bytes, replacing what is there only at the very end. */
 export async function createVolumeFile(ctx: Context, systemPath: string, size: number, g: MkfsGeometry): Promise<VolumeFileResult> {
-  const tmp = tempNameFor(ctx, systemPath);
+  const tmp = await volumeTempName(ctx, systemPath);
   if (await statOrUndefined(ctx.fs, tmp, false)) throw new OvsError(EXIT.CANTCREAT, `${tmp} already exists`, { while: `creating ${systemPath}`, hint: 'remove the stale temporary file' });
   const machineTmp = posix.join(posix.dirname(await ctx.hostPath(systemPath)), posix.basename(tmp));
   const verification = [tunefsQueryArgv(machineTmp), debugfsStatsArgv(machineTmp)];
