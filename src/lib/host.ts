@@ -29,13 +29,26 @@ export interface WriteOptions {
   exclusive?: boolean;
   /** fsync the data before close. */
   fsync?: boolean;
+  /** Fail with ELOOP when the last component is a symbolic link (O_NOFOLLOW). */
+  noFollow?: boolean;
+}
+
+/**
+ * An open directory. `path` (/proc/self/fd/N) reaches the directory itself, whatever is
+ * renamed or replaced on the way to it since: `${path}/name` is openat(N, name) for every
+ * path-based call. `realPath()` is where the directory really is now (the kernel's name).
+ */
+export interface DirHandle {
+  readonly path: string;
+  realPath(): Promise<string>;
+  close(): Promise<void>;
 }
 
 /** Promise-based file operations; errors carry a Node-style `code` (ENOENT, EACCES ...). */
 export interface HostFs {
   readFile(path: string): Promise<Buffer>;
   writeFile(path: string, data: string | Uint8Array, opts?: WriteOptions): Promise<void>;
-  appendFile(path: string, data: string, mode?: number): Promise<void>;
+  appendFile(path: string, data: string, mode?: number, opts?: { noFollow?: boolean }): Promise<void>;
   lstat(path: string): Promise<FileStat>;
   stat(path: string): Promise<FileStat>;
   readdir(path: string): Promise<string[]>;
@@ -47,6 +60,10 @@ export interface HostFs {
   symlink(target: string, path: string): Promise<void>;
   chmod(path: string, mode: number): Promise<void>;
   chown(path: string, uid: number, gid: number): Promise<void>;
+  /** chown of a symbolic link itself (never its target). */
+  lchown?(path: string, uid: number, gid: number): Promise<void>;
+  /** A handle on a directory (real host with /proc only): see DirHandle. */
+  openDir?(path: string): Promise<DirHandle>;
   /** fsync a directory so a rename inside it is durable. */
   syncDir(path: string): Promise<void>;
   /** Free bytes for an unprivileged writer on the file system holding path. */
@@ -139,7 +156,9 @@ function toStat(s: import('node:fs').Stats): FileStat {
 const realFs: HostFs = {
   readFile: (p) => fsp.readFile(p),
   async writeFile(p, data, opts = {}) {
-    const fh = await fsp.open(p, opts.exclusive ? 'wx' : 'w', opts.mode ?? 0o644);
+    const { O_WRONLY, O_CREAT, O_TRUNC, O_EXCL, O_NOFOLLOW } = fsConstants;
+    const flags = O_WRONLY | O_CREAT | O_TRUNC | (opts.exclusive ? O_EXCL : 0) | (opts.noFollow ? O_NOFOLLOW : 0);
+    const fh = await fsp.open(p, flags, opts.mode ?? 0o644);
     try {
       await fh.writeFile(data);
       // The umask must not decide a system file's mode.
@@ -149,7 +168,10 @@ const realFs: HostFs = {
       await fh.close();
     }
   },
-  appendFile: (p, data, mode) => fsp.appendFile(p, data, { mode: mode ?? 0o600 }),
+  appendFile: (p, data, mode, opts = {}) => {
+    const { O_WRONLY, O_CREAT, O_APPEND, O_NOFOLLOW } = fsConstants;
+    return fsp.appendFile(p, data, { mode: mode ?? 0o600, flag: O_WRONLY | O_CREAT | O_APPEND | (opts.noFollow ? O_NOFOLLOW : 0) });
+  },
   lstat: async (p) => toStat(await fsp.lstat(p)),
   stat: async (p) => toStat(await fsp.stat(p)),
   readdir: (p) => fsp.readdir(p),
@@ -163,6 +185,12 @@ const realFs: HostFs = {
   symlink: (t, p) => fsp.symlink(t, p),
   chmod: (p, m) => fsp.chmod(p, m),
   chown: (p, u, g) => fsp.chown(p, u, g),
+  lchown: (p, u, g) => fsp.lchown(p, u, g),
+  async openDir(p) {
+    const fh = await fsp.open(p, fsConstants.O_RDONLY | fsConstants.O_DIRECTORY);
+    const path = `/proc/self/fd/${fh.fd}`;
+    return { path, realPath: () => fsp.readlink(path), close: () => fh.close() };
+  },
   async syncDir(p) {
     const fh = await fsp.open(p, fsConstants.O_RDONLY | fsConstants.O_DIRECTORY);
     try {

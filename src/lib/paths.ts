@@ -4,9 +4,20 @@
  * relative, is followed inside DIR — so no path can escape the installed image.
  * RootedFs is a HostFs whose paths are system paths; with root `/` the plain host fs is
  * used as it is and the kernel resolves.
+ *
+ * Resolving a path and then using it leaves a window: another process can replace a
+ * directory of the image by a symbolic link in between, and the kernel would follow it out
+ * of the root. So every change (write, append, mkdir, symlink, rename, unlink, rmdir, chown,
+ * chmod) is made through a handle on the directory that holds the entry: the handle is
+ * opened, the kernel is asked where that directory really is (/proc/self/fd/N), and only
+ * when it is inside the root is the entry changed through the handle (`/proc/self/fd/N/name`
+ * is openat(N, name): nothing on the way can be swapped any more). The last component is
+ * never followed (O_NOFOLLOW, O_EXCL, lchown). A directory found outside refuses the change
+ * (73) before anything was made there. Reading is not guarded this way (see ovs(8)).
  */
 import { posix } from 'node:path';
-import type { FileStat, HostFs, WriteOptions } from './host.js';
+import { EXIT, OvsError } from './errors.js';
+import type { DirHandle, FileStat, HostFs, WriteOptions } from './host.js';
 
 const MAX_SYMLINKS = 40; // as the kernel's ELOOP limit
 
@@ -62,8 +73,22 @@ export async function resolveInRoot(fs: HostFs, root: string, path: string, foll
   return posix.join(root, ...done);
 }
 
+/** `where` (a directory's real path) is `root` or below it. */
+function inside(where: string, realRoot: string): boolean {
+  return where === realRoot || where.startsWith(realRoot === '/' ? '/' : `${realRoot}/`);
+}
+
+function escapeError(systemPath: string, root: string, where: string): OvsError {
+  return new OvsError(EXIT.CANTCREAT, `${posix.dirname(normalizeSystemPath(systemPath))} leads outside --root ${root} (to ${where}): a directory of the image was replaced while ovs ran`, {
+    while: `changing ${normalizeSystemPath(systemPath)}`,
+    hint: `something is changing the image under ovs: stop it and check ${root}, then run the command again (nothing was changed outside the root)`,
+  });
+}
+
 /** A HostFs over system paths, resolved inside `root`. */
 export class RootedFs implements HostFs {
+  private realRoot?: Promise<string | undefined>;
+
   constructor(
     private readonly base: HostFs,
     readonly root: string,
@@ -77,20 +102,53 @@ export class RootedFs implements HostFs {
   private at = (p: string) => this.resolve(p, true);
   private atLink = (p: string) => this.resolve(p, false);
 
+  /** Where the root really is, or undefined without directory handles (memory host, no /proc). */
+  private handledRoot(): Promise<string | undefined> {
+    this.realRoot ??= (async () => {
+      if (!this.base.openDir) return undefined;
+      const h = await this.base.openDir(this.root).catch(() => undefined);
+      if (!h) return undefined;
+      try {
+        return await h.realPath().catch(() => undefined);
+      } finally {
+        await h.close();
+      }
+    })();
+    return this.realRoot;
+  }
+
+  /**
+   * Change the entry `p` through a handle on its directory, checked to be inside the root;
+   * `op` gets the entry's path through the handle.
+   */
+  private async below<T>(p: string, followLast: boolean, op: (at: string) => Promise<T>): Promise<T> {
+    const machine = await this.resolve(p, followLast);
+    const realRoot = await this.handledRoot();
+    if (realRoot === undefined || machine === this.root || !this.base.openDir) return op(machine);
+    const dir: DirHandle = await this.base.openDir(posix.dirname(machine));
+    try {
+      const where = await dir.realPath();
+      if (!inside(where, realRoot)) throw escapeError(p, this.root, where);
+      return await op(`${dir.path}/${posix.basename(machine)}`);
+    } finally {
+      await dir.close();
+    }
+  }
+
   async readFile(p: string) { return this.base.readFile(await this.at(p)); }
-  async writeFile(p: string, d: string | Uint8Array, o?: WriteOptions) { return this.base.writeFile(await this.at(p), d, o); }
-  async appendFile(p: string, d: string, m?: number) { return this.base.appendFile(await this.at(p), d, m); }
+  async writeFile(p: string, d: string | Uint8Array, o?: WriteOptions) { return this.below(p, true, (at) => this.base.writeFile(at, d, { ...o, noFollow: true })); }
+  async appendFile(p: string, d: string, m?: number) { return this.below(p, true, (at) => this.base.appendFile(at, d, m, { noFollow: true })); }
   async lstat(p: string) { return this.base.lstat(await this.atLink(p)); }
   async stat(p: string) { return this.base.stat(await this.at(p)); }
   async readdir(p: string) { return this.base.readdir(await this.at(p)); }
   async readlink(p: string) { return this.base.readlink(await this.atLink(p)); }
-  async mkdir(p: string, m?: number) { return this.base.mkdir(await this.atLink(p), m); }
-  async rename(a: string, b: string) { return this.base.rename(await this.atLink(a), await this.atLink(b)); }
-  async unlink(p: string) { return this.base.unlink(await this.atLink(p)); }
-  async rmdir(p: string) { return this.base.rmdir(await this.atLink(p)); }
-  async symlink(t: string, p: string) { return this.base.symlink(t, await this.atLink(p)); }
-  async chmod(p: string, m: number) { return this.base.chmod(await this.at(p), m); }
-  async chown(p: string, u: number, g: number) { return this.base.chown(await this.at(p), u, g); }
+  async mkdir(p: string, m?: number) { return this.below(p, false, (at) => this.base.mkdir(at, m)); }
+  async rename(a: string, b: string) { return this.below(a, false, (from) => this.below(b, false, (to) => this.base.rename(from, to))); }
+  async unlink(p: string) { return this.below(p, false, (at) => this.base.unlink(at)); }
+  async rmdir(p: string) { return this.below(p, false, (at) => this.base.rmdir(at)); }
+  async symlink(t: string, p: string) { return this.below(p, false, (at) => this.base.symlink(t, at)); }
+  async chmod(p: string, m: number) { return this.below(p, true, (at) => this.base.chmod(at, m)); }
+  async chown(p: string, u: number, g: number) { return this.below(p, true, (at) => (this.base.lchown ? this.base.lchown(at, u, g) : this.base.chown(at, u, g))); }
   async syncDir(p: string) { return this.base.syncDir(await this.at(p)); }
   async freeBytes(p: string) { return this.base.freeBytes(await this.at(p)); }
 }
