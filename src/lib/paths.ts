@@ -66,7 +66,14 @@ export async function resolveInRoot(fs: HostFs, root: string, path: string, foll
       continue;
     }
     if (++links > MAX_SYMLINKS) throw loopError(path);
-    const target = await fs.readlink(candidate);
+    const target = await fs.readlink(candidate).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'EINVAL' || e.code === 'ENOENT') return undefined; // replaced since the lstat: look again
+      throw e;
+    });
+    if (target === undefined) {
+      todo.unshift(c);
+      continue;
+    }
     if (target.startsWith('/')) done.length = 0;
     todo = [...components(target), ...todo];
   }
