@@ -127,6 +127,7 @@ function makeContext(host: Host, g: GlobalOptions, def: CommandDef, report: Repo
   const system = rooted ?? host.fs;
   const fs = g.dryRun ? new OverlayFs(system) : system;
   const offline = g.root !== '/';
+  const hostPath = async (p: string) => (rooted ? rooted.resolve(p) : posix.normalize(p));
   const changes = new Changes({ host, fs, dryRun: g.dryRun, offline, runId: runId(host), commandLine: ['ovs', ...argv].map(quoteArg).join(' '), report });
   return {
     host,
@@ -136,7 +137,8 @@ function makeContext(host: Host, g: GlobalOptions, def: CommandDef, report: Repo
     offline,
     report,
     command: def.name,
-    hostPath: async (p) => (rooted ? rooted.resolve(p) : posix.normalize(p)),
+    hostPath,
+    hostDir: async (p) => (await rooted?.pinDir(p)) ?? { path: await hostPath(p), release: async () => {} },
     probe(a, opts) {
       report.debug(`probe: ${a.map(quoteArg).join(' ')}`);
       return host.run(a, opts);

@@ -40,6 +40,8 @@ export interface WriteOptions {
  */
 export interface DirHandle {
   readonly path: string;
+  /** The same directory for a program ovs starts (/proc/PID/fd/N), while the handle is open. */
+  readonly forPrograms: string;
   realPath(): Promise<string>;
   close(): Promise<void>;
 }
@@ -189,7 +191,7 @@ const realFs: HostFs = {
   async openDir(p) {
     const fh = await fsp.open(p, fsConstants.O_RDONLY | fsConstants.O_DIRECTORY);
     const path = `/proc/self/fd/${fh.fd}`;
-    return { path, realPath: () => fsp.readlink(path), close: () => fh.close() };
+    return { path, forPrograms: `/proc/${process.pid}/fd/${fh.fd}`, realPath: () => fsp.readlink(path), close: () => fh.close() };
   },
   async syncDir(p) {
     const fh = await fsp.open(p, fsConstants.O_RDONLY | fsConstants.O_DIRECTORY);

@@ -85,9 +85,10 @@ function inside(where: string, realRoot: string): boolean {
   return where === realRoot || where.startsWith(realRoot === '/' ? '/' : `${realRoot}/`);
 }
 
-function escapeError(systemPath: string, root: string, where: string): OvsError {
-  return new OvsError(EXIT.CANTCREAT, `${posix.dirname(normalizeSystemPath(systemPath))} leads outside --root ${root} (to ${where}): a directory of the image was replaced while ovs ran`, {
-    while: `changing ${normalizeSystemPath(systemPath)}`,
+/** `systemDir` (the directory of the system path `doing` is about) was found at `where`. */
+function escapeError(systemDir: string, systemPath: string, root: string, where: string): OvsError {
+  return new OvsError(EXIT.CANTCREAT, `${systemDir} leads outside --root ${root} (to ${where}): a directory of the image was replaced while ovs ran`, {
+    while: `changing ${systemPath}`,
     hint: `something is changing the image under ovs: stop it and check ${root}, then run the command again (nothing was changed outside the root)`,
   });
 }
@@ -124,6 +125,18 @@ export class RootedFs implements HostFs {
     return this.realRoot;
   }
 
+  /** A handle on the machine directory `dir`, refused (73) when it really is outside the root. */
+  private async openInside(dir: string, realRoot: string, systemDir: string, systemPath: string): Promise<DirHandle> {
+    const h = await (this.base.openDir as (p: string) => Promise<DirHandle>)(dir);
+    const where = await h.realPath().catch(async (e: unknown) => {
+      await h.close();
+      throw e;
+    });
+    if (inside(where, realRoot)) return h;
+    await h.close();
+    throw escapeError(systemDir, systemPath, this.root, where);
+  }
+
   /**
    * Change the entry `p` through a handle on its directory, checked to be inside the root;
    * `op` gets the entry's path through the handle.
@@ -131,15 +144,26 @@ export class RootedFs implements HostFs {
   private async below<T>(p: string, followLast: boolean, op: (at: string) => Promise<T>): Promise<T> {
     const machine = await this.resolve(p, followLast);
     const realRoot = await this.handledRoot();
-    if (realRoot === undefined || machine === this.root || !this.base.openDir) return op(machine);
-    const dir: DirHandle = await this.base.openDir(posix.dirname(machine));
+    if (realRoot === undefined || machine === this.root) return op(machine);
+    const path = normalizeSystemPath(p);
+    const dir = await this.openInside(posix.dirname(machine), realRoot, posix.dirname(path), path);
     try {
-      const where = await dir.realPath();
-      if (!inside(where, realRoot)) throw escapeError(p, this.root, where);
       return await op(`${dir.path}/${posix.basename(machine)}`);
     } finally {
       await dir.close();
     }
+  }
+
+  /**
+   * The directory `p`, held open and checked inside the root, as a path programs can use
+   * until release() (Context.hostDir). Undefined without handles.
+   */
+  async pinDir(p: string): Promise<{ path: string; release(): Promise<void> } | undefined> {
+    const realRoot = await this.handledRoot();
+    if (realRoot === undefined) return undefined;
+    const dir = normalizeSystemPath(p);
+    const h = await this.openInside(await this.resolve(p, true), realRoot, dir, dir);
+    return { path: h.forPrograms, release: () => h.close() };
   }
 
   async readFile(p: string) { return this.base.readFile(await this.at(p)); }

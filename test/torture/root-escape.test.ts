@@ -6,7 +6,8 @@
  * change. Then the swap race: a racer process flips directories of the image between a
  * real directory and a symbolic link to a sentinel outside while real runs write; every
  * file that appears in the sentinel is an escape. Figures are printed at the end.
- * OVS_TORTURE_RACE_RUNS raises the number of raced runs (default 50); OVS_TORTURE_FLIP the directories flipped (default etc/ocfs2).
+ * OVS_TORTURE_HB_RUNS sets the raced hb-create runs (default 6);
+ * OVS_TORTURE_RACE_RUNS raises the number of raced runs (default 30); OVS_TORTURE_FLIP the directories flipped (default etc/ocfs2).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -97,7 +98,7 @@ function replaceBy(p: string, target: string): void {
   symlinkSync(target, p);
 }
 
-const figures = { cases: 0, escapes: 0, crashes: 0, raced: 0, swaps: 0, raceEscapes: 0, refused: 0, raceInternal: 0, raceExits: '' };
+const figures = { cases: 0, escapes: 0, crashes: 0, raced: 0, swaps: 0, raceEscapes: 0, refused: 0, raceInternal: 0, raceExits: '', hbRaced: 0 };
 
 describeWithTools(['unshare', 'mount', 'mkfs.ocfs2', 'fallocate', '/sbin/modprobe'], '--root confinement under attack', () => {
   const scratch = scratchDir('i11-root');
@@ -127,7 +128,7 @@ describeWithTools(['unshare', 'mount', 'mkfs.ocfs2', 'fallocate', '/sbin/modprob
   });
   afterAll(() => {
     scratch.remove();
-    console.log(`--root confinement: ${figures.cases} static cases, ${figures.escapes} escapes, ${figures.crashes} crashes; swap race: ${figures.raced} runs, ${figures.swaps} swaps, ${figures.refused} refused (73, directory outside), ${figures.raceEscapes} escapes; exits ${figures.raceExits}`);
+    console.log(`--root confinement: ${figures.cases} static cases, ${figures.escapes} escapes, ${figures.crashes} crashes; swap race: ${figures.raced} runs + ${figures.hbRaced} hb-create runs, ${figures.swaps} swaps, ${figures.refused} refused (73, directory outside), ${figures.raceEscapes} escapes; exits ${figures.raceExits}`);
   });
 
   for (const [trick, setUp] of Object.entries(TRICKS)) {
@@ -168,7 +169,7 @@ describeWithTools(['unshare', 'mount', 'mkfs.ocfs2', 'fallocate', '/sbin/modprob
     for (const d of flipped) mkdirSync(join(R, d), { recursive: true });
     const racer = startRacer(R, flipped, S);
     const entriesBefore = readdirSync(S).length;
-    const runs = Number(process.env.OVS_TORTURE_RACE_RUNS ?? 50);
+    const runs = Number(process.env.OVS_TORTURE_RACE_RUNS ?? 30);
     const before = treeHash(S);
     const exits: Record<number, number> = {};
     try {
@@ -179,6 +180,7 @@ describeWithTools(['unshare', 'mount', 'mkfs.ocfs2', 'fallocate', '/sbin/modprob
         if (/leads outside --root/.test(r.stderr)) figures.refused++;
         // Not asserted here: the racer's directory is briefly missing, which other steps report as they may.
         if (r.status === 70) figures.raceInternal++;
+        if (r.status === 70 && process.env.OVS_TORTURE_DEBUG) console.log(r.stderr);
       }
     } finally {
       figures.swaps = await stopRacer(racer);
@@ -187,6 +189,33 @@ describeWithTools(['unshare', 'mount', 'mkfs.ocfs2', 'fallocate', '/sbin/modprob
     figures.raceEscapes = readdirSync(S).length - entriesBefore + (treeHash(S) === before ? 0 : 1);
     expect(figures.swaps).toBeGreaterThan(runs);
     expect(figures.raceEscapes).toBe(0);
+  });
+
+  it('the swap race against hb-create: /OVS flips while fallocate, dd and mkfs.ocfs2 write the temporary file; 0 escapes', async () => {
+    const { R, S } = fresh();
+    const racer = startRacer(R, ['OVS'], S, 20, 2); // mostly a directory, so runs get as far as the programs
+    const entriesBefore = readdirSync(S).length;
+    const runs = Number(process.env.OVS_TORTURE_HB_RUNS ?? 6);
+    let made = 0;
+    let swaps = 0;
+    try {
+      for (let i = 0; i < runs; i++) {
+        const r = await ovsAsync(R, ['--yes', 'hb-create', '--force', '--size', '136M']);
+        figures.hbRaced++;
+        if (r.status === 0) made++;
+        else if (process.env.OVS_TORTURE_DEBUG) console.log(r.status, r.stderr.split("\n").filter((l) => l.includes("hb-create:")).join(" "));
+        if (/leads outside --root/.test(r.stderr)) figures.refused++;
+        if (r.status === 70) figures.raceInternal++;
+      }
+    } finally {
+      swaps = await stopRacer(racer);
+    }
+    figures.swaps += swaps;
+    const escaped = readdirSync(S).length - entriesBefore;
+    figures.raceEscapes += escaped;
+    console.log(`hb-create swap race: ${runs} runs, ${made} made the file, ${swaps} swaps, ${escaped} escapes`);
+    expect(swaps).toBeGreaterThan(runs);
+    expect(escaped).toBe(0);
   });
 });
 
@@ -201,21 +230,20 @@ function ovsAsync(root: string, args: string[]): Promise<Run> {
 
 /**
  * The racer: a separate process swapping each directory for a link to S and back, each
- * state held a random 0-2 ms; on SIGTERM it puts every directory back and prints how many swaps it made.
+ * state held a random time (long enough for a run to resolve in one state and write in the other); on SIGTERM it puts every directory back and prints how many swaps it made.
  */
 const RACER = `
 const fs = require('node:fs');
-const [root, sentinel, ...dirs] = process.argv.slice(1);
+const [root, sentinel, realMs, linkMs, ...dirs] = process.argv.slice(1);
 let swaps = 0, stop = false;
 const cell = new Int32Array(new SharedArrayBuffer(4));
-// Each state lasts 0-2 ms: long enough for a run to resolve in one state and write in the other.
-const pause = () => Atomics.wait(cell, 0, 0, Math.random() * 2);
+const pause = (ms) => Atomics.wait(cell, 0, 0, Math.random() * Number(ms));
 process.on('SIGTERM', () => { stop = true; });
 (async () => {
   while (!stop) {
     for (const d of dirs) {
       const p = root + '/' + d, aside = p + '.racer';
-      try { fs.renameSync(p, aside); fs.symlinkSync(sentinel, p); swaps++; pause(); fs.unlinkSync(p); fs.renameSync(aside, p); pause(); } catch {}
+      try { fs.renameSync(p, aside); fs.symlinkSync(sentinel, p); swaps++; pause(linkMs); fs.unlinkSync(p); fs.renameSync(aside, p); pause(realMs); } catch {}
     }
     await new Promise((r) => setImmediate(r));
   }
@@ -224,8 +252,9 @@ process.on('SIGTERM', () => { stop = true; });
 })();
 `;
 
-function startRacer(root: string, dirs: string[], sentinelDir: string): ChildProcess {
-  return spawn(process.execPath, ['-e', RACER, root, sentinelDir, ...dirs], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** Each state lasts a random time up to `realMs` (directory) or `linkMs` (link). */
+function startRacer(root: string, dirs: string[], sentinelDir: string, realMs = 2, linkMs = 2): ChildProcess {
+  return spawn(process.execPath, ['-e', RACER, root, sentinelDir, String(realMs), String(linkMs), ...dirs], { stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
 function stopRacer(racer: ChildProcess): Promise<number> {
