@@ -96,6 +96,31 @@ describe('--root: a directory swapped for a symbolic link between resolution and
     });
   }
 
+  it('a directory held for programs (pinDir) stays the one inside the root, swapped or not', async () => {
+    const fs = new RootedFs(realHost().fs, root);
+    const pinned = await fs.pinDir('/etc/ocfs2');
+    expect(pinned?.path).toMatch(new RegExp(`^/proc/${process.pid}/fd/\\d+$`));
+    try {
+      swap(); // after the check: the program must still land in the image
+      const r = await realHost().run(['touch', '--', `${pinned?.path}/made-by-a-program`]);
+      expect(r.exitCode, r.stderr).toBe(0);
+    } finally {
+      await pinned?.release();
+      swapBack();
+    }
+    expect(existsSync(join(dir, 'made-by-a-program'))).toBe(true);
+    expect(readdirSync(sentinel)).toEqual(['cluster.conf']);
+    const racing = racingFs(dir, swap); // swapped between resolution and the check: refused
+    await new RootedFs(racing, root).mkdir('/warm');
+    racing.arm();
+    const err = await new RootedFs(racing, root).pinDir('/etc/ocfs2').catch((e: unknown) => e);
+    swapBack();
+    expect(racing.swaps).toBe(1);
+    expect(err).toBeInstanceOf(OvsError);
+    expect((err as OvsError).exit).toBe(73);
+    expect((err as OvsError).message).toMatch(/^\/etc\/ocfs2 leads outside --root /);
+  });
+
   it('without a race the same changes land inside the root', async () => {
     const fs = new RootedFs(realHost().fs, root);
     for (const [, write] of WRITES.filter(([n]) => !/unlink|rename/.test(n))) await write(fs);
