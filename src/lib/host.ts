@@ -48,7 +48,8 @@ export interface DirHandle {
 
 /** Promise-based file operations; errors carry a Node-style `code` (ENOENT, EACCES ...). */
 export interface HostFs {
-  readFile(path: string): Promise<Buffer>;
+  /** noFollow: fail with ELOOP when the last component is a symbolic link. */
+  readFile(path: string, opts?: { noFollow?: boolean }): Promise<Buffer>;
   writeFile(path: string, data: string | Uint8Array, opts?: WriteOptions): Promise<void>;
   appendFile(path: string, data: string, mode?: number, opts?: { noFollow?: boolean }): Promise<void>;
   lstat(path: string): Promise<FileStat>;
@@ -156,7 +157,7 @@ function toStat(s: import('node:fs').Stats): FileStat {
 }
 
 const realFs: HostFs = {
-  readFile: (p) => fsp.readFile(p),
+  readFile: (p, opts = {}) => fsp.readFile(p, opts.noFollow ? { flag: fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW } : {}),
   async writeFile(p, data, opts = {}) {
     const { O_WRONLY, O_CREAT, O_TRUNC, O_EXCL, O_NOFOLLOW } = fsConstants;
     const flags = O_WRONLY | O_CREAT | O_TRUNC | (opts.exclusive ? O_EXCL : 0) | (opts.noFollow ? O_NOFOLLOW : 0);

@@ -13,7 +13,9 @@
  * when it is inside the root is the entry changed through the handle (`/proc/self/fd/N/name`
  * is openat(N, name): nothing on the way can be swapped any more). The last component is
  * never followed (O_NOFOLLOW, O_EXCL, lchown). A directory found outside refuses the change
- * (73) before anything was made there. Reading is not guarded this way (see ovs(8)).
+ * (73) before anything was made there. Reading a file's content goes the same way (a swap
+ * must not feed ovs, and its error messages, a file from outside); metadata (stat, readdir)
+ * does not.
  */
 import { posix } from 'node:path';
 import { EXIT, OvsError } from './errors.js';
@@ -138,7 +140,7 @@ export class RootedFs implements HostFs {
   }
 
   /**
-   * Change the entry `p` through a handle on its directory, checked to be inside the root;
+   * Change (or read) the entry `p` through a handle on its directory, checked to be inside the root;
    * `op` gets the entry's path through the handle.
    */
   private async below<T>(p: string, followLast: boolean, op: (at: string) => Promise<T>): Promise<T> {
@@ -166,7 +168,7 @@ export class RootedFs implements HostFs {
     return { path: h.forPrograms, release: () => h.close() };
   }
 
-  async readFile(p: string) { return this.base.readFile(await this.at(p)); }
+  async readFile(p: string) { return this.below(p, true, (at) => this.base.readFile(at, { noFollow: true })); }
   async writeFile(p: string, d: string | Uint8Array, o?: WriteOptions) { return this.below(p, true, (at) => this.base.writeFile(at, d, { ...o, noFollow: true })); }
   async appendFile(p: string, d: string, m?: number) { return this.below(p, true, (at) => this.base.appendFile(at, d, m, { noFollow: true })); }
   async lstat(p: string) { return this.base.lstat(await this.atLink(p)); }

@@ -77,6 +77,7 @@ const WRITES: [string, (fs: RootedFs) => Promise<unknown>][] = [
   ['unlink', (fs) => fs.unlink('/etc/ocfs2/cluster.conf')],
   ['rename', (fs) => fs.rename('/etc/ocfs2/cluster.conf', '/etc/ocfs2/cluster.conf.old')],
   ['chown', (fs) => fs.chown('/etc/ocfs2/cluster.conf', 0, 0)],
+  ['readFile (the sentinel must not be read either)', (fs) => fs.readFile('/etc/ocfs2/cluster.conf')],
 ];
 
 describe('--root: a directory swapped for a symbolic link between resolution and use', () => {
@@ -124,6 +125,7 @@ describe('--root: a directory swapped for a symbolic link between resolution and
   it('without a race the same changes land inside the root', async () => {
     const fs = new RootedFs(realHost().fs, root);
     for (const [, write] of WRITES.filter(([n]) => !/unlink|rename/.test(n))) await write(fs);
+    expect((await fs.readFile('/etc/ocfs2/cluster.conf')).toString()).toBe('new\n');
     expect(readdirSync(dir).sort()).toEqual(['.cluster.conf.tmp', 'cluster.conf', 'journal.log', 'link', 'sub']);
     await fs.rename('/etc/ocfs2/cluster.conf', '/etc/ocfs2/cluster.conf.old');
     await fs.unlink('/etc/ocfs2/cluster.conf.old');
@@ -138,6 +140,7 @@ describe('--root: a directory swapped for a symbolic link between resolution and
       symlinkSync(join(sentinel, 'cluster.conf'), file);
     };
     const attempts: [string, (fs: RootedFs) => Promise<unknown>][] = [
+      ['read', (fs) => fs.readFile('/etc/ocfs2/cluster.conf')],
       ['write', (fs) => fs.writeFile('/etc/ocfs2/cluster.conf', 'new\n')],
       ['append', (fs) => fs.appendFile('/etc/ocfs2/cluster.conf', 'line\n')],
       ['chown', (fs) => fs.chown('/etc/ocfs2/cluster.conf', 12345, 12345)],
@@ -151,7 +154,7 @@ describe('--root: a directory swapped for a symbolic link between resolution and
       outcomes.push(`${name}: ${await attempt(new RootedFs(base, root)).then(() => 'done', (e: NodeJS.ErrnoException) => e.code)}`);
       expect(lstatSync(join(sentinel, 'cluster.conf'))).toMatchObject({ size: 'sentinel\n'.length, uid: 0 });
     }
-    expect(outcomes).toEqual(['write: ELOOP', 'append: ELOOP', 'chown: done']); // chown changed the link itself
+    expect(outcomes).toEqual(['read: ELOOP', 'write: ELOOP', 'append: ELOOP', 'chown: done']); // chown changed the link itself
     expect(lstatSync(file).uid).toBe(12345);
   });
 });
