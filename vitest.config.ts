@@ -14,10 +14,21 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts', 'test/torture/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           // Real loop devices, ports and namespaces: one file at a time keeps them apart.
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // SIGKILL and concurrency campaigns against the built CLI (each file runs its own
+          // processes in parallel, so the files themselves run one at a time).
+          name: 'torture',
+          include: ['test/torture/**/*.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 120_000,
           fileParallelism: false,
         },
       },
