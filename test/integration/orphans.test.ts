@@ -3,10 +3,11 @@
  * dd, mkfs.ocfs2 ...) dies with it, and the next hb-create removes the killed run's
  * temporary file. To be sure the program was still running when ovs died, the test stops it
  * (SIGSTOP) first: a stopped orphan would stay forever, so "gone" can only come from the
- * parent-death signal. Real tools, real processes, scratch image under --root.
+ * parent-death signal. A live run's temporary file and an unrelated one stay. Real tools,
+ * real processes, scratch image under --root.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { scratchDir } from '../helpers/sandbox.js';
@@ -76,10 +77,15 @@ describeWithTools(['setpriv', 'fallocate', 'dd', '/sbin/modprobe', 'mkfs.ocfs2',
     while (!gone(child!.pid) && Date.now() - t0 < 1000) await tick();
     expect(gone(child!.pid), `${child!.comm} (pid ${child!.pid}) outlived ovs`).toBe(true);
 
+    // Beside it: a live run's file (this test's own pid, this boot, this machine) and an unrelated one.
+    const id8 = (f: string) => readFileSync(f, 'latin1').replace(/-/g, '').slice(0, 8);
+    const live = `.server_pool_hb.ovs-${process.pid}-${id8('/proc/sys/kernel/random/boot_id')}-${id8('/etc/machine-id')}-0badcafe.tmp`;
+    writeFileSync(join(root, 'OVS', live), 'live');
+    writeFileSync(join(root, 'OVS', '.server_pool_hb.ovs-notes.tmp'), 'mine');
     const again = spawnSync(process.execPath, ['bin/ovs', '--root', root, 'hb-create', '--size', '136M'], { encoding: 'utf8' });
     expect(again.status, again.stderr).toBe(0);
     expect(again.stderr).toMatch(new RegExp(`removed /OVS/\\.server_pool_hb\\.ovs-${ovs.pid}-\\S+\\.tmp, left by an interrupted run \\(pid ${ovs.pid} is no longer running\\)`));
-    expect(readdirSync(join(root, 'OVS'))).toEqual(['.server_pool_hb']);
+    expect(readdirSync(join(root, 'OVS')).sort()).toEqual(['.server_pool_hb', '.server_pool_hb.ovs-notes.tmp', live].sort());
     expect(existsSync(join(root, 'run/lock/ovs.lock'))).toBe(false);
   });
 });
