@@ -7,6 +7,7 @@
  * real directory and a symbolic link to a sentinel outside while real runs write; every
  * file that appears in the sentinel is an escape. Figures are printed at the end.
  * OVS_TORTURE_HB_RUNS sets the raced hb-create runs (default 6);
+ * OVS_TORTURE_DEBUG=1 prints the error line of every refused run;
  * OVS_TORTURE_RACE_RUNS raises the number of raced runs (default 30); OVS_TORTURE_FLIP the directories flipped (default etc/ocfs2).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -98,6 +99,7 @@ function replaceBy(p: string, target: string): void {
   symlinkSync(target, p);
 }
 
+const staticExits: Record<number, number> = {};
 const figures = { cases: 0, escapes: 0, crashes: 0, raced: 0, swaps: 0, raceEscapes: 0, refused: 0, raceInternal: 0, raceExits: '', hbRaced: 0 };
 
 describeWithTools(['unshare', 'mount', 'mkfs.ocfs2', 'fallocate', '/sbin/modprobe'], '--root confinement under attack', () => {
@@ -115,6 +117,8 @@ describeWithTools(['unshare', 'mount', 'mkfs.ocfs2', 'fallocate', '/sbin/modprob
   /** The run did not crash, and nothing outside changed. */
   const check = (label: string, S: string, before: string, r: Run) => {
     figures.cases++;
+    staticExits[r.status] = (staticExits[r.status] ?? 0) + 1;
+    if (process.env.OVS_TORTURE_DEBUG && r.status > 1) console.log(label, r.stderr.split("\n").find((l) => / while /.test(l)));
     if (r.status === 70 || /\n\s+at /.test(r.stderr)) figures.crashes++;
     if (treeHash(S) !== before) figures.escapes++;
     expect(r.status, `${label}: ${r.stderr}`).not.toBe(70);
@@ -128,7 +132,7 @@ describeWithTools(['unshare', 'mount', 'mkfs.ocfs2', 'fallocate', '/sbin/modprob
   });
   afterAll(() => {
     scratch.remove();
-    console.log(`--root confinement: ${figures.cases} static cases, ${figures.escapes} escapes, ${figures.crashes} crashes; swap race: ${figures.raced} runs + ${figures.hbRaced} hb-create runs, ${figures.swaps} swaps, ${figures.refused} refused (73, directory outside), ${figures.raceEscapes} escapes; exits ${figures.raceExits}`);
+    console.log(`--root confinement: ${figures.cases} static cases (exits ${Object.entries(staticExits).map(([c, k]) => `${k}x${c}`).join(' ')}), ${figures.escapes} escapes, ${figures.crashes} crashes; swap race: ${figures.raced} runs + ${figures.hbRaced} hb-create runs, ${figures.swaps} swaps, ${figures.refused} refused (73, directory outside), ${figures.raceEscapes} escapes; exits ${figures.raceExits}`);
   });
 
   for (const [trick, setUp] of Object.entries(TRICKS)) {
