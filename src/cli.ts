@@ -130,6 +130,7 @@ function makeContext(host: Host, g: GlobalOptions, def: CommandDef, report: Repo
   const offline = g.root !== '/';
   const user = host.env.SUDO_USER ?? host.env.USER ?? host.env.LOGNAME;
   const changes = new Changes({ host, fs, dryRun: g.dryRun, offline, runId: runId(host), commandLine: ['ovs', ...argv].map(quoteArg).join(' '), report, boot, user });
+  const hostPath = async (p: string) => (rooted ? rooted.resolve(p) : posix.normalize(p));
   return {
     host,
     fs,
@@ -138,7 +139,8 @@ function makeContext(host: Host, g: GlobalOptions, def: CommandDef, report: Repo
     offline,
     report,
     command: def.name,
-    hostPath: async (p) => (rooted ? rooted.resolve(p) : posix.normalize(p)),
+    hostPath,
+    hostDir: async (p) => (await rooted?.pinDir(p)) ?? { path: await hostPath(p), release: async () => {} },
     probe(a, opts) {
       report.debug(`probe: ${a.map(quoteArg).join(' ')}`);
       return host.run(a, opts);

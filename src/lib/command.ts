@@ -31,6 +31,12 @@ export interface Context {
   report: Reporter;
   /** The machine path of a system path, for handing to a program. */
   hostPath(systemPath: string): Promise<string>;
+  /**
+   * The directory `systemDir` for programs that create files in it, held so that a swap
+   * of the image's directories cannot redirect them until `release()` (under --root:
+   * /proc/PID/fd/N, checked inside the root); elsewhere hostPath's answer.
+   */
+  hostDir?(systemDir: string): Promise<{ path: string; release(): Promise<void> }>;
   /** A read-only probe (run for real even in a dry run; echoed with --verbose). */
   probe(argv: readonly string[], opts?: RunOptions): Promise<RunResult>;
   /**

@@ -29,14 +29,33 @@ export interface WriteOptions {
   exclusive?: boolean;
   /** fsync the data before close. */
   fsync?: boolean;
+  /** Fail with ELOOP when the last component is a symbolic link (O_NOFOLLOW). */
+  noFollow?: boolean;
+}
+
+/**
+ * An open directory. `path` (/proc/self/fd/N) reaches the directory itself, whatever is
+ * renamed or replaced on the way to it since: `${path}/name` is openat(N, name) for every
+ * path-based call. `realPath()` is where the directory really is now (the kernel's name).
+ */
+export interface DirHandle {
+  readonly path: string;
+  /** The same directory for a program ovs starts (/proc/PID/fd/N), while the handle is open. */
+  readonly forPrograms: string;
+  realPath(): Promise<string>;
+  close(): Promise<void>;
 }
 
 /** Promise-based file operations; errors carry a Node-style `code` (ENOENT, EACCES ...). */
 export interface HostFs {
-  readFile(path: string): Promise<Buffer>;
+  /** noFollow: fail with ELOOP when the last component is a symbolic link. */
+  readFile(path: string, opts?: { noFollow?: boolean }): Promise<Buffer>;
   writeFile(path: string, data: string | Uint8Array, opts?: WriteOptions): Promise<void>;
-  /** Append in one write; `durable`: fsync before returning (a write-ahead journal's intent). */
-  appendFile(path: string, data: string, mode?: number, durable?: boolean): Promise<void>;
+  /**
+   * Append in one write. `durable`: fsync before returning (a write-ahead journal's intent);
+   * `noFollow`: refuse a symbolic link as the last component.
+   */
+  appendFile(path: string, data: string, mode?: number, opts?: { noFollow?: boolean; durable?: boolean }): Promise<void>;
   lstat(path: string): Promise<FileStat>;
   stat(path: string): Promise<FileStat>;
   readdir(path: string): Promise<string[]>;
@@ -48,6 +67,10 @@ export interface HostFs {
   symlink(target: string, path: string): Promise<void>;
   chmod(path: string, mode: number): Promise<void>;
   chown(path: string, uid: number, gid: number): Promise<void>;
+  /** chown of a symbolic link itself (never its target). */
+  lchown?(path: string, uid: number, gid: number): Promise<void>;
+  /** A handle on a directory (real host with /proc only): see DirHandle. */
+  openDir?(path: string): Promise<DirHandle>;
   /** fsync a directory so a rename inside it is durable. */
   syncDir(path: string): Promise<void>;
   /** Free bytes for an unprivileged writer on the file system holding path. */
@@ -138,9 +161,11 @@ function toStat(s: import('node:fs').Stats): FileStat {
 }
 
 const realFs: HostFs = {
-  readFile: (p) => fsp.readFile(p),
+  readFile: (p, opts = {}) => fsp.readFile(p, opts.noFollow ? { flag: fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW } : {}),
   async writeFile(p, data, opts = {}) {
-    const fh = await fsp.open(p, opts.exclusive ? 'wx' : 'w', opts.mode ?? 0o644);
+    const { O_WRONLY, O_CREAT, O_TRUNC, O_EXCL, O_NOFOLLOW } = fsConstants;
+    const flags = O_WRONLY | O_CREAT | O_TRUNC | (opts.exclusive ? O_EXCL : 0) | (opts.noFollow ? O_NOFOLLOW : 0);
+    const fh = await fsp.open(p, flags, opts.mode ?? 0o644);
     try {
       await fh.writeFile(data);
       // The umask must not decide a system file's mode.
@@ -150,11 +175,12 @@ const realFs: HostFs = {
       await fh.close();
     }
   },
-  async appendFile(p, data, mode, durable) {
-    const fh = await fsp.open(p, 'a', mode ?? 0o600);
+  async appendFile(p, data, mode, opts = {}) {
+    const { O_WRONLY, O_CREAT, O_APPEND, O_NOFOLLOW } = fsConstants;
+    const fh = await fsp.open(p, O_WRONLY | O_CREAT | O_APPEND | (opts.noFollow ? O_NOFOLLOW : 0), mode ?? 0o600);
     try {
       await fh.writeFile(data);
-      if (durable) await fh.datasync();
+      if (opts.durable) await fh.datasync();
     } finally {
       await fh.close();
     }
@@ -172,6 +198,12 @@ const realFs: HostFs = {
   symlink: (t, p) => fsp.symlink(t, p),
   chmod: (p, m) => fsp.chmod(p, m),
   chown: (p, u, g) => fsp.chown(p, u, g),
+  lchown: (p, u, g) => fsp.lchown(p, u, g),
+  async openDir(p) {
+    const fh = await fsp.open(p, fsConstants.O_RDONLY | fsConstants.O_DIRECTORY);
+    const path = `/proc/self/fd/${fh.fd}`;
+    return { path, forPrograms: `/proc/${process.pid}/fd/${fh.fd}`, realPath: () => fsp.readlink(path), close: () => fh.close() };
+  },
   async syncDir(p) {
     const fh = await fsp.open(p, fsConstants.O_RDONLY | fsConstants.O_DIRECTORY);
     try {
@@ -210,18 +242,43 @@ function onInterruptReal(handler: (signal: string) => void): () => void {
   return off;
 }
 
+/**
+ * A program must die with ovs, even when ovs is SIGKILLed (an orphaned dd or mkfs.ocfs2
+ * would go on writing a 300 MiB file nobody will use). Node cannot set PR_SET_PDEATHSIG
+ * itself, so each program starts through util-linux `setpriv --pdeathsig KILL`, which sets
+ * it and execs the program in the same process (same pid; one exec more, about 3 ms on the
+ * loaded 2-CPU VM, against about 5 programs on hb-create's critical path of half a second or more).
+ * Without setpriv programs start directly (and can outlive a killed ovs).
+ */
+let deathGuard: Promise<string[]> | undefined;
+function dieWithOvs(): Promise<string[]> {
+  deathGuard ??= whichReal('setpriv').then((p) => (p ? [p, '--pdeathsig', 'KILL', '--'] : []));
+  return deathGuard;
+}
+
+/** setpriv's own "failed to execute" (exit 127/126), told as if the program had been started directly. */
+function execFailure(file: string, guarded: boolean, r: RunResult): RunResult {
+  const m = guarded && (r.exitCode === 127 || r.exitCode === 126) ? /^setpriv: failed to execute [^]*?: (.+)\n?$/.exec(r.stderr) : null;
+  if (!m) return r;
+  if (r.exitCode === 127) return { ...r, stderr: `${file}: command not found\n`, notFound: true };
+  return { ...r, stderr: `${file}: ${m[1]}\n` };
+}
+
 async function runReal(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
-  const [file, ...args] = argv;
+  const [file] = argv;
   if (!file) throw new Error('run: empty argument vector');
   const { spawn } = await import('node:child_process'); // not on the --help / --version path
   const env = { ...process.env, ...opts.env };
   env.PATH = programPath(env);
+  const guard = await dieWithOvs();
+  const [exe, ...args] = [...guard, ...argv] as [string, ...string[]];
+  const done = (r: RunResult) => execFailure(file, guard.length > 0, r);
   return new Promise((resolve) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let settled = false;
     let timedOut = false;
-    const child = spawn(file, args, { env, cwd: opts.cwd, shell: false, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(exe, args, { env, cwd: opts.cwd, shell: false, stdio: ['pipe', 'pipe', 'pipe'] });
     running.add(child);
     const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => {
       timedOut = true;
@@ -243,7 +300,7 @@ async function runReal(argv: readonly string[], opts: RunOptions = {}): Promise<
     });
     child.on('close', (code, signal) => {
       const exitCode = code ?? 128 + (signal ? (osConstants.signals[signal] ?? 0) : 0);
-      finish({ exitCode, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut });
+      finish(done({ exitCode, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut }));
     });
     child.stdin.on('error', () => {}); // EPIPE: the program exited without reading its input
     child.stdin.end(opts.input ?? '');

@@ -108,10 +108,10 @@ export function journalLine(record: JournalRecord): string {
 export async function appendJournal(fs: HostFs, records: readonly JournalRecord[], durable: boolean, prefix = ''): Promise<void> {
   const text = prefix + records.map(journalLine).join('');
   try {
-    await fs.appendFile(JOURNAL, text, 0o600, durable).catch(async (e: { code?: string }) => {
+    await fs.appendFile(JOURNAL, text, 0o600, { durable }).catch(async (e: { code?: string }) => {
       if (e.code !== 'ENOENT') throw e;
       await mkdirs(fs, '/var/log/ovs'); // the first record on this system
-      await fs.appendFile(JOURNAL, text, 0o600, durable);
+      await fs.appendFile(JOURNAL, text, 0o600, { durable });
     });
   } catch (e) {
     throw systemError(e, `journaling a change to ${JOURNAL}`, JOURNAL);

@@ -98,7 +98,7 @@ describeWithTools(TOOLS, 'ovs hb-create with the real ocfs2-tools', () => {
       const uuid = realVolume(hb).uuid;
       const r = ovs(['--root', root, '--yes', 'hb-create', '--force'], { PATH: `${stubs}:${process.env.PATH}` });
       expect(r.exit).toBe(69);
-      expect(r.stderr).toMatch(/^ovs: hb-create: mkfs\.ocfs2 failed \(exit 1\): mkfs\.ocfs2: Unable to find available bit while formatting journal "journal:0018" while formatting \/OVS\/\.server_pool_hb\.ovs-[0-9a-f]{8}\.tmp$/m);
+      expect(r.stderr).toMatch(/^ovs: hb-create: mkfs\.ocfs2 failed \(exit 1\): mkfs\.ocfs2: Unable to find available bit while formatting journal "journal:0018" while formatting \/OVS\/\.server_pool_hb\.ovs-(?:\d+-[0-9a-f]{8}-[0-9a-f]{8}-)?[0-9a-f]{8}\.tmp$/m);
       expect(temps(ovsDir)).toEqual([]);
       expect(statSync(hb).ino).toBe(before.ino);
       expect(realVolume(hb).uuid).toBe(uuid);
@@ -111,7 +111,7 @@ describeWithTools(TOOLS, 'ovs hb-create with the real ocfs2-tools', () => {
     const rootRo = join(scratch.path, 'ro');
     const r = inNamespaces(['bash', '-c', 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && exec "$2" bin/ovs --root "$3" hb-create', 'ro', dir, process.execPath, rootRo]);
     expect(r.exitCode).toBe(74);
-    expect(r.stderr).toMatch(/^ovs: hb-create: fallocate failed: fallocate: cannot open .*: Read-only file system while allocating 314572800 bytes for \/OVS\/\.server_pool_hb\.ovs-[0-9a-f]{8}\.tmp$/m);
+    expect(r.stderr).toMatch(/^ovs: hb-create: fallocate failed: fallocate: cannot open .*: Read-only file system while allocating 314572800 bytes for \/OVS\/\.server_pool_hb\.ovs-(?:\d+-[0-9a-f]{8}-[0-9a-f]{8}-)?[0-9a-f]{8}\.tmp$/m);
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -177,7 +177,7 @@ describeWithTools(TOOLS, 'ovs hb-create with the real ocfs2-tools', () => {
     mkdirSync(dir, { recursive: true });
     const r = ovs(['--root', join(dir, '..'), '--dry-run', 'hb-create']);
     expect(r.exit).toBe(0);
-    expect(r.stdout).toMatch(/would be created[^]*debugfs\.ocfs2 -R stats[^]*run {6}fallocate -l 314572800[^]*run {6}mkfs\.ocfs2 -L server_pool_hb -N 16 -b 2k -C 4k --force -x --nodiscard --[^]*rename {3}\/OVS\/\.server_pool_hb\.ovs-[0-9a-f]{8}\.tmp -> \/OVS\/\.server_pool_hb/);
+    expect(r.stdout).toMatch(/would be created[^]*debugfs\.ocfs2 -R stats[^]*run {6}fallocate -l 314572800[^]*run {6}mkfs\.ocfs2 -L server_pool_hb -N 16 -b 2k -C 4k --force -x --nodiscard --[^]*rename {3}\/OVS\/\.server_pool_hb\.ovs-(?:\d+-[0-9a-f]{8}-[0-9a-f]{8}-)?[0-9a-f]{8}\.tmp -> \/OVS\/\.server_pool_hb/);
     expect(readdirSync(dir)).toEqual([]);
   });
 

@@ -19,6 +19,18 @@ describe('running a program from its argument vector', () => {
     expect(await host.run(['no-such-program-ovs'])).toMatchObject({ exitCode: 127, notFound: true, stderr: 'no-such-program-ovs: command not found\n' });
   });
 
+  it('reports a program that cannot be executed as exit 126 with the reason', async () => {
+    expect(await host.run(['/etc'])).toMatchObject({ exitCode: 126, stderr: '/etc: Permission denied\n' });
+  });
+
+  it('starts each program with a parent-death signal, so it cannot outlive a killed ovs', async () => {
+    const r = await host.run(['grep', '-E', '^PPid|^Name', '/proc/self/status']);
+    expect(r.stdout).toMatch(/^Name:\tgrep\n/); // setpriv execs the program itself: same process, no wrapper left
+    expect(r.stdout).toContain(`PPid:\t${process.pid}\n`);
+    const dump = await host.run(['setpriv', '--dump']); // setpriv itself started through setpriv: shows the setting
+    expect(dump.stdout).toMatch(/^Parent death signal: KILL$/m);
+  });
+
   it('stops a program at its timeout (SIGTERM: exit 143) and says so', async () => {
     const t0 = Date.now();
     const r = await host.run(['sleep', '10'], { timeoutMs: 200 });

@@ -13,6 +13,7 @@ import { EXIT, OvsError, errnoOf } from '../errors.js';
 import { statOrUndefined } from '../files.js';
 import { minimumVolumeSize, type MkfsGeometry, formatSize, validateGeometry, volumeSizeProblem } from './mkfs.js';
 import { createVolumeFile } from './volume-file.js';
+import { removeDeadRunsTemps } from './volume-temp.js';
 import { readVolume, type VolumeInfo } from './volume.js';
 
 export interface HeartbeatOptions {
@@ -191,6 +192,7 @@ async function refuseIfHeartbeating(ctx: Context, systemPath: string, uuid: stri
 export async function ensureHeartbeatFile(ctx: Context, systemPath: string = HEARTBEAT_DEFAULTS.path, opts: EnsureOptions = {}): Promise<EnsureResult> {
   const o = heartbeatOptions(opts);
   await preflightPrograms(ctx);
+  await removeDeadRunsTemps(ctx, systemPath); // a killed run's 300 MiB file goes first, whatever this run finds
   const expected: Partial<HeartbeatOptions> = { ...geometryOf(o), ...(opts.size !== undefined ? { size: o.size } : {}) };
   const found = await inspectHeartbeat(ctx, systemPath, expected);
   if (found.status === 'valid' && !opts.force) return { path: systemPath, created: false, replaced: false, uuid: found.info?.uuid };

@@ -11,11 +11,12 @@
  */
 import { posix } from 'node:path';
 import type { Context } from '../command.js';
-import { EXIT, OvsError, type ExitCode } from '../errors.js';
+import { EXIT, OvsError, type ExitCode, systemError } from '../errors.js';
 import { statOrUndefined } from '../files.js';
 import type { RunResult } from '../host.js';
 import { type MkfsGeometry, mkfsArgv, mkfsWrittenPrefix } from './mkfs.js';
 import { debugfsStatsArgv, readVolume, tunefsQueryArgv } from './volume.js';
+import { volumeTempName } from './volume-temp.js';
 
 export interface VolumeFileResult {
   uuid?: string;
@@ -100,17 +101,16 @@ async function verify(ctx: Context, tmp: string, machineTmp: string, size: numbe
   return info.uuid;
 }
 
-function tempNameFor(ctx: Context, systemPath: string): string {
-  const base = posix.basename(systemPath);
-  // Hidden, beside the target (same file system, so the rename is atomic).
-  return posix.join(posix.dirname(systemPath), `${base.startsWith('.') ? '' : '.'}${base}.ovs-${ctx.host.randomHex(4)}.tmp`);
-}
-
 /** Make `systemPath` a verified OCFS2 volume of `size` bytes, replacing what is there only at the very end. */
 export async function createVolumeFile(ctx: Context, systemPath: string, size: number, g: MkfsGeometry): Promise<VolumeFileResult> {
-  const tmp = tempNameFor(ctx, systemPath);
+  const tmp = await volumeTempName(ctx, systemPath);
   if (await statOrUndefined(ctx.fs, tmp, false)) throw new OvsError(EXIT.CANTCREAT, `${tmp} already exists`, { while: `creating ${systemPath}`, hint: 'remove the stale temporary file' });
-  const machineTmp = posix.join(posix.dirname(await ctx.hostPath(systemPath)), posix.basename(tmp));
+  // Under --root the programs get the directory through a held handle (/proc/PID/fd/N), so
+  // a directory of the image swapped for a link while they run cannot send them outside.
+  const dir = ctx.hostDir && !ctx.global.dryRun ? await ctx.hostDir(posix.dirname(systemPath)).catch((e: unknown) => {
+    throw systemError(e, `creating ${systemPath}`, posix.dirname(systemPath));
+  }) : undefined;
+  const machineTmp = posix.join(dir?.path ?? posix.dirname(await ctx.hostPath(systemPath)), posix.basename(tmp));
   const verification = [tunefsQueryArgv(machineTmp), debugfsStatsArgv(machineTmp)];
   try {
     const zeroFillWith = await zeroFill(ctx, tmp, machineTmp, size, g);
@@ -121,5 +121,7 @@ export async function createVolumeFile(ctx: Context, systemPath: string, size: n
   } catch (e) {
     await ctx.changes.remove(tmp, { backup: false }).catch(() => undefined);
     throw e;
+  } finally {
+    await dir?.release();
   }
 }
