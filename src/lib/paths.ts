@@ -6,7 +6,7 @@
  * used as it is and the kernel resolves.
  */
 import { posix } from 'node:path';
-import type { FileStat, HostFs, WriteOptions } from './host.js';
+import type { FileStat, HostFs, ReadFileOptions, WriteOptions } from './host.js';
 
 const MAX_SYMLINKS = 40; // as the kernel's ELOOP limit
 
@@ -77,7 +77,7 @@ export class RootedFs implements HostFs {
   private at = (p: string) => this.resolve(p, true);
   private atLink = (p: string) => this.resolve(p, false);
 
-  async readFile(p: string) { return this.base.readFile(await this.at(p)); }
+  async readFile(p: string, o?: ReadFileOptions) { return this.base.readFile(await this.at(p), o); }
   async writeFile(p: string, d: string | Uint8Array, o?: WriteOptions) { return this.base.writeFile(await this.at(p), d, o); }
   async appendFile(p: string, d: string, m?: number) { return this.base.appendFile(await this.at(p), d, m); }
   async lstat(p: string) { return this.base.lstat(await this.atLink(p)); }

@@ -9,6 +9,7 @@
  *
  * Also home of the small address helpers (IPv4/IPv6 parsing, loopback) other formats use.
  */
+import { shown } from '../errors.js';
 
 export interface HostsEntry {
   /** 1-based line number. */
@@ -129,7 +130,7 @@ export function parseHosts(text: string): HostsFile {
 
 function problemOf(address: string, canonical: string | undefined): string | undefined {
   if (!isIPv4(address) && !isIPv6(address)) {
-    return `"${address}" is not an IPv4 or IPv6 address; the resolver ignores this line`;
+    return `"${shown(address)}" is not an IPv4 or IPv6 address; the resolver ignores this line`;
   }
   if (canonical === undefined) return `address ${address} has no host name; the resolver ignores this line`;
   return undefined;

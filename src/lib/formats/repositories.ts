@@ -20,6 +20,7 @@
 import { FormatError } from './format-error.js';
 import { joinLines, splitLines } from './fstab.js';
 import { parseSource, sameSource, sourceKey } from './repository-source.js';
+import { shown } from '../errors.js';
 
 export type RepositoryType = 'nfs' | 'ocfs2' | 'ext3' | 'ext4';
 export type RepositoryRole = 'C' | 'S' | 'L';
@@ -69,13 +70,13 @@ export function normalizeUuid(s: string): string | undefined {
 
 export function parseUuid(s: string): string {
   const uuid = normalizeUuid(s);
-  if (!uuid) throw new FormatError(`"${s}" is not a repository uuid (32 hexadecimal digits)`);
+  if (!uuid) throw new FormatError(`"${shown(s)}" is not a repository uuid (32 hexadecimal digits)`);
   return uuid;
 }
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
   const found = allowed.find((a) => a === value);
-  if (found === undefined) throw new FormatError(`"${value}" is not a repository ${what}`);
+  if (found === undefined) throw new FormatError(`"${shown(value)}" is not a repository ${what}`);
   return found;
 }
 
@@ -104,8 +105,8 @@ export function validateEntry(input: RepositoryDraft): RepositoryInput {
   if ((type === 'nfs') !== (src.kind === 'nfs')) {
     throw new FormatError(
       type === 'nfs'
-        ? `type nfs needs a host:/export source, not "${input.source}"`
-        : `type ${type} needs a block device source, not the NFS export "${input.source}"`,
+        ? `type nfs needs a host:/export source, not "${shown(input.source)}"`
+        : `type ${type} needs a block device source, not the NFS export "${shown(input.source)}"`,
     );
   }
   const local = type === 'ext3' || type === 'ext4';
