@@ -48,7 +48,8 @@ export async function acquireLock(fs: HostFs, host: Host, opts: LockOptions): Pr
     const signal = opts.interrupted?.();
     if (signal) throw new OvsError(EXIT.TEMPFAIL, `interrupted by ${signal}`, { while: 'waiting for the lock', hint: 'nothing was changed; run the command again' });
     if (await tryCreate(fs, me)) return () => release(fs, me);
-    const text = await readOptional(fs, LOCK_PATH);
+    // A directory or FIFO at the lock path: the lock cannot be created (73), never a crash or a hang.
+    const text = await readOptional(fs, LOCK_PATH).catch((e: OvsError) => Promise.reject(new OvsError(EXIT.CANTCREAT, e.message, { while: `taking the lock ${LOCK_PATH}`, hint: `move ${LOCK_PATH} aside (it must be a regular file or absent)` })));
     if (text === undefined) continue; // released meanwhile
     const holder = parseHolder(text);
     if (!holder || !host.processAlive(holder.pid)) {
