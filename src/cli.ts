@@ -110,7 +110,7 @@ function globalOptions(flags: Record<string, unknown>, host: Host): GlobalOption
   if (rootArg === '') throw new OvsError(EXIT.USAGE, '--root needs a directory', { hint: 'e.g. --root /mnt/sysimage' });
   if (flags.quiet && flags.verbose) throw new OvsError(EXIT.USAGE, '--quiet and --verbose cannot be used together');
   const lockTimeout = Number(flags.lockTimeout);
-  if (!Number.isFinite(lockTimeout) || lockTimeout < 0) throw new OvsError(EXIT.USAGE, `--lock-timeout takes seconds (a number >= 0), not '${shown(String(flags.lockTimeout))}'`);
+  if (String(flags.lockTimeout).trim() === '' || !Number.isFinite(lockTimeout) || lockTimeout < 0) throw new OvsError(EXIT.USAGE, `--lock-timeout takes seconds (a number >= 0), not '${shown(String(flags.lockTimeout))}'`);
   return {
     root: posix.resolve(host.cwd(), rootArg),
     dryRun: Boolean(flags.dryRun),

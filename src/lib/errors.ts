@@ -116,6 +116,7 @@ const ERRNO_WORDS: Record<string, string> = {
   ENAMETOOLONG: 'file name too long',
   EFBIG: 'file too large',
   EFTYPE: 'not a regular file',
+  ERR_INVALID_ARG_VALUE: 'a path cannot hold a NUL byte', // Node refuses such a path before any system call
 };
 
 /**
