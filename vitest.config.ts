@@ -14,7 +14,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/torture/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           // Real loop devices, ports and namespaces: one file at a time keeps them apart.
