@@ -54,6 +54,7 @@ export function isIPv4(s: string): boolean {
 
 /** The eight 16-bit groups of an IPv6 address (`::` and a trailing dotted quad allowed). */
 export function parseIPv6(s: string): number[] | undefined {
+  if (s.length > 45) return undefined; // the longest IPv6 text (IPv4-mapped, all groups written out)
   if (!/^[0-9A-Fa-f:.]+$/.test(s)) return undefined;
   const halves = s.split('::');
   if (halves.length > 2) return undefined;

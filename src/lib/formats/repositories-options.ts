@@ -66,20 +66,23 @@ function parseValue(raw: string, line: number): string {
     if (BARE.test(raw)) return raw;
     throw new FormatError(`the value "${shown(raw)}" needs quotes (it has a blank or a shell character)`, line);
   }
+  // Slices between escapes, not one concatenation per character: a 10 MB value stays cheap.
   let value = '';
+  let from = 1;
   for (let i = 1; i < raw.length; i++) {
     const c = raw[i] ?? '';
     if (c === q) {
       if (i !== raw.length - 1) throw new FormatError(`unexpected text after the closing quote: "${shown(raw.slice(i + 1))}"`, line);
-      return value;
+      return value + raw.slice(from, i);
     }
     if (q === '"' && (c === '$' || c === '`')) throw new FormatError(`write \\${c} for a literal ${c} inside double quotes`, line);
     if (q === '"' && c === '\\' && /["\\$`]/.test(raw[i + 1] ?? '')) {
+      value += raw.slice(from, i) + (raw[i + 1] ?? '');
       i++;
-      value += raw[i] ?? '';
-    } else value += c;
+      from = i + 1;
+    }
   }
-  throw new FormatError(`the value ${raw} has no closing ${q}`, line);
+  throw new FormatError(`the value ${shown(raw)} has no closing ${q}`, line);
 }
 
 /** The value as written to the file: bare when it is safe, else double-quoted and escaped. */
