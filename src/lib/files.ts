@@ -18,10 +18,10 @@ const MiB = 1024 * 1024;
  * Size limits. A cluster.conf of 255 nodes is 30 kB and an O2CB settings file 2 kB: 4 MiB
  * is far beyond any real configuration file. Tables that grow with the machine (/etc/fstab,
  * /etc/hosts, /etc/ovs/repositories, /proc/mounts) may be much longer, and their parsers are
- * linear, so they get 64 MiB.
+ * linear, so they get 16 MiB (a 200 000-line fstab is 10 MB).
  */
 export const MAX_CONFIG_BYTES = 4 * MiB;
-export const MAX_TABLE_BYTES = 64 * MiB;
+export const MAX_TABLE_BYTES = 16 * MiB;
 const TABLES = new Set(['/etc/fstab', '/etc/hosts', '/etc/ovs/repositories', '/proc/mounts', '/proc/partitions', '/proc/swaps']);
 
 export function limitOf(path: string): number {
