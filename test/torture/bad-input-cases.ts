@@ -186,3 +186,26 @@ export function bundleCases(valid: string): BundleCase[] {
     { title: 'a path with escape sequences', path: '/tmp/\x1b[31mnope\n', exit: 66, words: /no such file/ },
   ];
 }
+
+/** Malformed content in a managed file: refused with the line, the bytes escaped. */
+export interface ContentCase {
+  title: string;
+  path: string;
+  command: string[];
+  content: Buffer;
+  exit: number;
+  words: RegExp;
+}
+
+const CONFIGURE = ['cluster-configure', '--add-node', 'ovs1.example.com=192.168.1.11'];
+const ALTER = ['cluster-check', '--alter-fstab'];
+const noise = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) & 255));
+
+export const CONTENT_CASES: ContentCase[] = [
+  { title: 'cluster.conf of random bytes', path: '/etc/ocfs2/cluster.conf', command: CONFIGURE, content: noise, exit: 72, words: /^ovs: cluster-configure: \/etc\/ocfs2\/cluster\.conf: line 1: / },
+  { title: 'cluster.conf with a NUL in a name', path: '/etc/ocfs2/cluster.conf', command: CONFIGURE, content: Buffer.from('cluster:\n\tname = oc\0fs2\n'), exit: 72, words: /cluster "oc\\x00fs2" lacks "node_count"/ },
+  { title: 'cluster.conf with a Latin-1 cluster name', path: '/etc/ocfs2/cluster.conf', command: CONFIGURE, content: Buffer.from('cluster:\n\tname = \xe9\xe9\n\tnode_count = 0\n', 'latin1'), exit: 65, words: /cluster name "\\xe9\\xe9" must be 1–16 letters or digits/ },
+  { title: 'cluster.conf with a 20 kB name', path: '/etc/ocfs2/cluster.conf', command: CONFIGURE, content: Buffer.from(`cluster:\n\tname = ${'a'.repeat(20_000)}\n`), exit: 72, words: /cluster "a{64}…" lacks "node_count"/ },
+  { title: 'repositories of random bytes', path: '/etc/ovs/repositories', command: ALTER, content: noise, exit: 72, words: /\/etc\/ovs\/repositories line \d+: / },
+  { title: 'repositories with a NUL in a source', path: '/etc/ovs/repositories', command: ALTER, content: Buffer.from('F4135C096045458195057412169071E5  nfs    S     nas:/da\0ta  d\n'), exit: 72, words: /the source "nas:\/da\\x00ta" contains a blank or a control character/ },
+];

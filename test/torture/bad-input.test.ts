@@ -1,6 +1,7 @@
 /**
  * The bad-input catalogue (table: bad-input-cases.ts): hostile values for every command's
- * options and arguments (memory host, in-process), managed files in every wrong shape and
+ * options and arguments (memory host, in-process), managed files in every wrong shape or with
+ * malformed content, and
  * broken --import bundles (the real file system under a scratch --root, in-process with the
  * real host), and file-system tricks (read-only bind mount, a full tmpfs, an immutable
  * directory: the built CLI in a private mount namespace). Every case asserts the exit
@@ -19,7 +20,7 @@ import { realHost, type Host } from '../../src/lib/host.js';
 import { memoryHost } from '../../src/lib/memory-host.js';
 import { scratchDir } from '../helpers/sandbox.js';
 import { describeWithTools } from '../helpers/tools.js';
-import { MANAGED, SHAPES, SHAPE_WORDS, argumentCases, bundleCases, type Shape } from './bad-input-cases.js';
+import { CONTENT_CASES, MANAGED, SHAPES, SHAPE_WORDS, argumentCases, bundleCases, type Shape } from './bad-input-cases.js';
 
 const figures = { cases: 0, crashes: 0, hangs: 0, changed: 0 };
 const HANG_MS = 10_000;
@@ -191,6 +192,24 @@ describeWithTools(['mkfifo', 'mknod'], 'managed files in the wrong shape (real f
       server?.close();
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('malformed content in managed files (real file system, --root)', () => {
+  const scratch = scratchDir('i11-bad-content');
+  afterAll(() => scratch.remove());
+  let n = 0;
+  it.each(CONTENT_CASES.map((c) => [c.title, c] as const))('%s', async (_title, c) => {
+    const root = join(scratch.path, `c${n++}`);
+    image(root);
+    writeFileSync(join(root, c.path), c.content);
+    const before = treeHash(root);
+    const host = capturingHost();
+    const exit = await bounded(main(['--root', root, ...c.command], host));
+    const after = treeHash(root);
+    if (after !== before) figures.changed++;
+    expectRefused({ exit, stderr: host.err() }, c.exit, c.command[0] as string, c.words);
+    expect(after).toBe(before);
   });
 });
 
