@@ -9,7 +9,7 @@ import { posix } from 'node:path';
 import { COMMANDS, type CommandEntry } from './commands/index.js';
 import { Changes } from './lib/changes.js';
 import type { CommandDef, Context, GlobalOptions } from './lib/command.js';
-import { EXIT, OvsError, exitCodeOf } from './lib/errors.js';
+import { EXIT, OvsError, exitCodeOf, oneLine, readFailure, shown } from './lib/errors.js';
 import { statOrUndefined } from './lib/files.js';
 import type { Host } from './lib/host.js';
 import { acquireLock, bootId } from './lib/lock.js';
@@ -27,6 +27,9 @@ interface Selected {
 }
 
 export const HELP_WIDTH = 80;
+
+/** Room for commander's own words around the value it echoes (the value itself is untrusted). */
+const COMMANDER_MESSAGE_LENGTH = 160;
 
 /** Global options that take a value: their value is not the command word. */
 const VALUED_GLOBALS = new Set(['--root', '--lock-timeout']);
@@ -74,7 +77,8 @@ function buildProgram(host: Host, sink: { errors: string[]; json: boolean }, def
     getOutHelpWidth: () => HELP_WIDTH,
     getErrHelpWidth: () => HELP_WIDTH,
     outputError: (s: string, write: (t: string) => void) => {
-      const msg = s.trim().replace(/^error: /, '');
+      // commander echoes the argument it refuses: joined on one line, escaped and cut (shown).
+      const msg = shown(s.trim().replace(/^error: /, '').replace(/\n+/g, ' '), COMMANDER_MESSAGE_LENGTH);
       sink.errors.push(msg);
       if (!sink.json) write(`ovs: ${name ? `${name}: ` : ''}${msg}\novs: hint: ${name ? `ovs help ${name}` : 'ovs --help'} shows the usage\n`);
     },
@@ -107,7 +111,7 @@ function globalOptions(flags: Record<string, unknown>, host: Host): GlobalOption
   if (rootArg === '') throw new OvsError(EXIT.USAGE, '--root needs a directory', { hint: 'e.g. --root /mnt/sysimage' });
   if (flags.quiet && flags.verbose) throw new OvsError(EXIT.USAGE, '--quiet and --verbose cannot be used together');
   const lockTimeout = Number(flags.lockTimeout);
-  if (!Number.isFinite(lockTimeout) || lockTimeout < 0) throw new OvsError(EXIT.USAGE, `--lock-timeout takes seconds (a number >= 0), not '${String(flags.lockTimeout)}'`);
+  if (String(flags.lockTimeout).trim() === '' || !Number.isFinite(lockTimeout) || lockTimeout < 0) throw new OvsError(EXIT.USAGE, `--lock-timeout takes seconds (a number >= 0), not '${shown(String(flags.lockTimeout))}'`);
   return {
     root: posix.resolve(host.cwd(), rootArg),
     dryRun: Boolean(flags.dryRun),
@@ -170,8 +174,8 @@ async function execute(sel: Selected, g: GlobalOptions, host: Host, argv: readon
     report.warn(`interrupted by ${signal}: stopping; what this run made is taken back where it can be`);
   });
   try {
-    const rootSt = await statOrUndefined(host.fs, g.root);
-    if (rootSt?.kind !== 'dir') throw new OvsError(EXIT.NOINPUT, `--root ${g.root}: no such directory`);
+    const rootSt = await statOrUndefined(host.fs, g.root).catch((e) => Promise.reject(readFailure(e, g.root, 'named', 'opening --root')));
+    if (rootSt?.kind !== 'dir') throw new OvsError(EXIT.NOINPUT, `--root ${shown(g.root)}: no such directory`);
     if (def.live && g.root !== '/') {
       throw new OvsError(EXIT.USAGE, `${def.name} needs the live machine and cannot run under --root ${g.root}`, { hint: `run it on the server itself after it boots` });
     }
@@ -197,7 +201,8 @@ async function execute(sel: Selected, g: GlobalOptions, host: Host, argv: readon
     } else {
       const lines = def.human(result, ctx);
       if (g.dryRun) lines.push(...renderPlan(ctx.changes.applied));
-      if (lines.length) host.stdout.write(`${lines.join('\n')}\n`);
+      // Results echo file content and arguments: each line escaped (oneLine), never raw.
+      if (lines.length) host.stdout.write(`${lines.flatMap((l) => l.split('\n')).map(oneLine).join('\n')}\n`);
     }
     return exit;
   } catch (err) {
@@ -215,13 +220,14 @@ function reportFailure(err: unknown, command: string, g: GlobalOptions, host: Ho
   const exit = exitCodeOf(err);
   const applied = ctx?.changes.applied ?? [];
   const e = err instanceof OvsError ? err : undefined;
-  const message = e ? e.text : `internal error: ${(err as Error)?.message ?? String(err)}`;
+  // Messages echo input (an argument, a line of a file): one line, control characters escaped.
+  const message = oneLine(e ? e.text : `internal error: ${(err as Error)?.message ?? String(err)}`);
   if (g.json) {
     host.stdout.write(`${JSON.stringify({ ok: false, command, dryRun: g.dryRun, root: g.root, exit, error: { exit, message, hint: e?.hint ?? null }, changes: applied, warnings })}\n`);
     return exit;
   }
   host.stderr.write(`ovs: ${command}: ${message}\n`);
-  if (e?.hint) host.stderr.write(`ovs: hint: ${e.hint}\n`);
+  if (e?.hint) host.stderr.write(`ovs: hint: ${oneLine(e.hint)}\n`);
   if (!e && (err as Error)?.name !== 'UnexpectedCommandError') host.stderr.write(`${(err as Error)?.stack ?? ''}\novs: this is a bug; please report it with the output of --verbose\n`);
   const header = applied.some((c) => c.result === 'applied') ? 'changes applied before the failure' : 'every file change made before the failure was rolled back';
   if (!g.dryRun && applied.length > 0) host.stderr.write(`ovs: ${header}:\n${renderApplied(applied).join('\n')}\n`);

@@ -11,7 +11,7 @@ import { importBundle, type ImportResult } from '../lib/cluster/import.js';
 import { parseNodeArgs } from '../lib/cluster/node-spec.js';
 import { parseTimeout, type TimeoutKey, type TimeoutOptions } from '../lib/cluster/settings.js';
 import { defineCommand } from '../lib/command.js';
-import { EXIT, OvsError } from '../lib/errors.js';
+import { EXIT, OvsError, shown } from '../lib/errors.js';
 import { isClusterName, isNodeName } from '../lib/formats/cluster-conf.js';
 
 type Options = { import: string } | { configure: ConfigureOptions };
@@ -74,20 +74,20 @@ function clusterName(raw: unknown): string | undefined {
   const name = String(raw);
   if (isClusterName(name)) return name;
   const why = name.length > 16 ? `${name.length} characters, at most 16` : 'only letters and digits are allowed';
-  throw new OvsError(EXIT.DATAERR, `cluster name '${name}' is invalid: ${why}`, { while: 'reading --cluster-name', hint: 'use 1-16 letters or digits, e.g. --cluster-name ocfs2' });
+  throw new OvsError(EXIT.DATAERR, `cluster name '${shown(name)}' is invalid: ${why}`, { while: 'reading --cluster-name', hint: 'use 1-16 letters or digits, e.g. --cluster-name ocfs2' });
 }
 
 function port(raw: unknown): number | undefined {
   if (raw === undefined) return undefined;
   const text = String(raw);
   if (/^\d{1,5}$/.test(text) && Number(text) >= 1 && Number(text) <= 65535) return Number(text);
-  throw new OvsError(EXIT.DATAERR, `--port '${text}' is not a port number (1-65535)`, { while: 'reading --port', hint: 'O2CB uses 7777 by convention; every node of a pool needs the same' });
+  throw new OvsError(EXIT.DATAERR, `--port '${shown(text)}' is not a port number (1-65535)`, { while: 'reading --port', hint: 'O2CB uses 7777 by convention; every node of a pool needs the same' });
 }
 
 function removals(names: string[], adds: string[]): string[] {
   for (const n of names) {
-    if (!isNodeName(n)) throw new OvsError(EXIT.DATAERR, `--remove-node '${n}' is not a host name`, { while: 'reading --remove-node', hint: 'give the node name as cluster.conf has it' });
-    if (adds.some((a) => a.toLowerCase() === n.toLowerCase())) throw usage(`node '${n}' is both added and removed`);
+    if (!isNodeName(n)) throw new OvsError(EXIT.DATAERR, `--remove-node '${shown(n)}' is not a host name`, { while: 'reading --remove-node', hint: 'give the node name as cluster.conf has it' });
+    if (adds.some((a) => a.toLowerCase() === n.toLowerCase())) throw usage(`node '${shown(n)}' is both added and removed`);
   }
   return names;
 }

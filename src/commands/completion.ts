@@ -5,7 +5,7 @@
  */
 import { Command } from 'commander';
 import { defineCommand, type CommandDef } from '../lib/command.js';
-import { EXIT, OvsError } from '../lib/errors.js';
+import { EXIT, OvsError, shown } from '../lib/errors.js';
 
 const GLOBAL_FLAGS = ['--root', '--dry-run', '--json', '--yes', '--quiet', '--verbose', '--no-color', '--lock-timeout', '--version', '--help'];
 
@@ -75,7 +75,7 @@ export default defineCommand({
       .addHelpText('after', '\nInstall: ovs completion bash > /etc/bash_completion.d/ovs'),
   options(args) {
     const shell = args[0];
-    if (shell !== 'bash' && shell !== 'zsh') throw new OvsError(EXIT.USAGE, `no completion for shell '${shell}'`, { hint: 'ovs completion bash, or ovs completion zsh' });
+    if (shell !== 'bash' && shell !== 'zsh') throw new OvsError(EXIT.USAGE, `no completion for shell '${shown(shell)}'`, { hint: 'ovs completion bash, or ovs completion zsh' });
     return { shell };
   },
   async run(_ctx, o) {

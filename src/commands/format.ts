@@ -12,7 +12,7 @@ import { TABLE_OVERHEAD, makeOnePartition } from '../lib/block/partition.js';
 import { describeSignature, probeSignature } from '../lib/block/signature.js';
 import { partitionsOf, usersOf } from '../lib/block/usage.js';
 import { defineCommand, type Context } from '../lib/command.js';
-import { EXIT, OvsError } from '../lib/errors.js';
+import { EXIT, OvsError, shown } from '../lib/errors.js';
 import { exists } from '../lib/files.js';
 import { formatSize, mkfsArgv, parseCount, parseSize, validateGeometry, volumeSizeProblem, type MkfsGeometry } from '../lib/ocfs2/mkfs.js';
 import { reason } from '../lib/ocfs2/volume-file.js';
@@ -52,7 +52,7 @@ const UTIL_LINUX = 'install util-linux (apt-get install util-linux fdisk, or yum
 function parseOptions(args: string[], flags: Record<string, unknown>): FormatOptions {
   const device = args[0] ?? '';
   if (!device.startsWith('/')) {
-    throw new OvsError(EXIT.DATAERR, `'${device}' is not a device path`, { while: 'reading DEVICE', hint: 'give the full path, e.g. /dev/sdb or /dev/mapper/ovs_data1' });
+    throw new OvsError(EXIT.DATAERR, `'${shown(device)}' is not a device path`, { while: 'reading DEVICE', hint: 'give the full path, e.g. /dev/sdb or /dev/mapper/ovs_data1' });
   }
   const geometry = {
     label: String(flags.label),

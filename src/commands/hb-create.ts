@@ -8,7 +8,7 @@
  */
 import { posix } from 'node:path';
 import { defineCommand } from '../lib/command.js';
-import { EXIT, OvsError } from '../lib/errors.js';
+import { EXIT, OvsError, shown } from '../lib/errors.js';
 import { quoteArg } from '../lib/render.js';
 import { type EnsureResult, HEARTBEAT_DEFAULTS, type HeartbeatOptions, ensureHeartbeatFile, heartbeatOptions } from '../lib/ocfs2/heartbeat.js';
 import { formatSize, parseCount, parseSize } from '../lib/ocfs2/mkfs.js';
@@ -31,7 +31,7 @@ interface Result extends EnsureResult {
 
 function parsePath(arg: string | undefined): string {
   const path = arg ?? HEARTBEAT_DEFAULTS.path;
-  const bad = (what: string) => new OvsError(EXIT.DATAERR, `heartbeat path '${path}' ${what}`, { while: 'reading PATH', hint: `give an absolute file path such as ${HEARTBEAT_DEFAULTS.path}` });
+  const bad = (what: string) => new OvsError(EXIT.DATAERR, `heartbeat path '${shown(path)}' ${what}`, { while: 'reading PATH', hint: `give an absolute file path such as ${HEARTBEAT_DEFAULTS.path}` });
   if (!path.startsWith('/')) throw bad('is not absolute');
   const base = posix.basename(path);
   if (path.endsWith('/') || base === '' || base === '.' || base === '..') throw bad('does not name a file');

@@ -9,7 +9,7 @@
  */
 import type { Command } from 'commander';
 import { defineCommand, type Context } from '../lib/command.js';
-import { EXIT, OvsError } from '../lib/errors.js';
+import { EXIT, OvsError, shown } from '../lib/errors.js';
 import { FormatError } from '../lib/formats/format-error.js';
 import { mountOptionsFor } from '../lib/formats/repositories-options.js';
 import { preflightPrograms } from '../lib/ocfs2/heartbeat.js';
@@ -66,7 +66,7 @@ function options(args: string[], flags: Record<string, unknown>): Options {
   }
   if (flags.uuid !== undefined) {
     const uuid = normalizeUuid(String(flags.uuid));
-    if (!uuid) throw new OvsError(EXIT.DATAERR, `'${String(flags.uuid)}' is not a repository uuid`, { while: 'reading --uuid', hint: 'a uuid is 32 hexadecimal digits, e.g. F4135C096045458195057412169071E5' });
+    if (!uuid) throw new OvsError(EXIT.DATAERR, `'${shown(String(flags.uuid))}' is not a repository uuid`, { while: 'reading --uuid', hint: 'a uuid is 32 hexadecimal digits, e.g. F4135C096045458195057412169071E5' });
     o.uuid = uuid;
   }
   return o;

@@ -9,7 +9,7 @@
  */
 import type { Command } from 'commander';
 import { defineCommand, type Context } from '../lib/command.js';
-import { EXIT, OvsError } from '../lib/errors.js';
+import { EXIT, OvsError, shown } from '../lib/errors.js';
 import { REPOSITORIES_FILE } from '../lib/repos/layout.js';
 import {
   reloadRepositories,
@@ -40,7 +40,7 @@ export interface RepositoriesResult {
 function options(args: string[], _flags: Record<string, unknown>, global: { root: string }): Options {
   const action = args[0] as Action;
   if (!ACTIONS.includes(action)) {
-    throw new OvsError(EXIT.USAGE, `unknown action '${args[0] ?? ''}'`, { while: 'reading the arguments', hint: `use one of: ${ACTIONS.join(', ')}` });
+    throw new OvsError(EXIT.USAGE, `unknown action '${shown(args[0] ?? '')}'`, { while: 'reading the arguments', hint: `use one of: ${ACTIONS.join(', ')}` });
   }
   if (action !== 'status' && global.root !== '/') {
     throw new OvsError(EXIT.USAGE, `repositories ${action} needs the live machine and cannot run under --root ${global.root}`, { hint: 'the ovsrepositories service mounts the repositories when the installed system boots' });

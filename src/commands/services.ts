@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import { defineCommand, type Context } from '../lib/command.js';
-import { EXIT, OvsError } from '../lib/errors.js';
+import { EXIT, OvsError, shown } from '../lib/errors.js';
 import { exists } from '../lib/files.js';
 import {
   initSystem,
@@ -54,13 +54,13 @@ function define(cmd: Command): void {
 function options(args: string[], flags: Record<string, unknown>): Options {
   const action = args[0] as Action;
   if (!ACTIONS.includes(action)) {
-    throw new OvsError(EXIT.USAGE, `unknown action '${args[0]}'`, { while: 'reading the arguments', hint: `use one of: ${ACTIONS.join(', ')}` });
+    throw new OvsError(EXIT.USAGE, `unknown action '${shown(args[0])}'`, { while: 'reading the arguments', hint: `use one of: ${ACTIONS.join(', ')}` });
   }
   const device = flags.killHeartbeat as string | undefined;
   if (device !== undefined) {
     if (action === 'status') throw new OvsError(EXIT.USAGE, '--kill-heartbeat goes with start, stop or restart, not status', { while: 'reading the options' });
     if (!device.startsWith('/')) {
-      throw new OvsError(EXIT.DATAERR, `--kill-heartbeat '${device}' is not a device path`, { while: 'reading --kill-heartbeat', hint: 'give the heartbeat device, e.g. --kill-heartbeat /dev/sdb1' });
+      throw new OvsError(EXIT.DATAERR, `--kill-heartbeat '${shown(device)}' is not a device path`, { while: 'reading --kill-heartbeat', hint: 'give the heartbeat device, e.g. --kill-heartbeat /dev/sdb1' });
     }
   }
   return { action, strict: Boolean(flags.strict), ...(device !== undefined ? { killHeartbeat: device } : {}) };

@@ -11,6 +11,7 @@
  * actions that need the live machine are recorded as `skipped (offline)`: reported, not
  * journaled (nothing happened to the system). Commands never ask which mode they are in.
  */
+import { decodeText, encodeText } from './bytes.js';
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { atomicSymlink, atomicWrite, tempNameFor } from './atomic-write.js';
@@ -125,7 +126,7 @@ export class Changes {
 
   /** Write a file; false when it already held exactly this content. */
   async writeFile(path: string, content: string | Uint8Array, opts: { mode?: number } = {}): Promise<boolean> {
-    const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
+    const data = typeof content === 'string' ? encodeText(content) : Buffer.from(content); // bytes.ts: lossless
     const target = await this.followLinks(path);
     const st = await statOrUndefined(this.o.fs, target, false);
     if (st && st.kind !== 'file') throw new OvsError(EXIT.CANTCREAT, `${path} exists and is not a regular file`, { while: `writing ${path}` });
@@ -133,7 +134,7 @@ export class Changes {
     if (before && Buffer.compare(before, data) === 0 && (opts.mode === undefined || opts.mode === st?.mode)) return false;
     const change: Change = { kind: 'write', path, result: 'planned', before: sha256(before), after: sha256(data) };
     if (this.o.dryRun) {
-      change.diff = unifiedDiff(path, before?.toString('utf8') ?? '', data.toString('utf8'));
+      change.diff = unifiedDiff(path, before ? decodeText(before) : '', decodeText(data));
       await this.o.fs.writeFile(target, data, { mode: opts.mode ?? st?.mode });
       await this.record(change, `wrote ${path}`);
       return true;

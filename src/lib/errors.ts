@@ -4,6 +4,8 @@
  * the hint is one actionable line. Only EXIT.SOFTWARE (a bug) ever shows a stack trace.
  */
 
+import { escapedByte } from './bytes.js';
+
 export const EXIT = {
   OK: 0,
   FINDINGS: 1, // a check found problems, or some pool members failed
@@ -74,6 +76,11 @@ export function errnoOf(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** An error shaped like Node's own fs errors (`code`, `path`), for the doubles and checks that refuse. */
+export function errnoError(code: string, path: string, words = ERRNO_WORDS[code] ?? code): Error {
+  return Object.assign(new Error(`${code}: ${words}, '${path}'`), { code, path });
+}
+
 const ERRNO_EXIT: Record<string, ExitCode> = {
   EACCES: EXIT.NOPERM,
   EPERM: EXIT.NOPERM,
@@ -89,6 +96,7 @@ const ERRNO_EXIT: Record<string, ExitCode> = {
   ELOOP: EXIT.CANTCREAT,
   EBUSY: EXIT.TEMPFAIL, // a bind-mounted file, a mount point in use: retry once it is free
   EXDEV: EXIT.CANTCREAT,
+  ENAMETOOLONG: EXIT.CANTCREAT,
 };
 
 const ERRNO_WORDS: Record<string, string> = {
@@ -105,6 +113,10 @@ const ERRNO_WORDS: Record<string, string> = {
   ELOOP: 'too many levels of symbolic links',
   EBUSY: 'device or resource busy',
   EXDEV: 'not on the same file system',
+  ENAMETOOLONG: 'file name too long',
+  EFBIG: 'file too large',
+  EFTYPE: 'not a regular file',
+  ERR_INVALID_ARG_VALUE: 'a path cannot hold a NUL byte', // Node refuses such a path before any system call
 };
 
 /**
@@ -121,4 +133,82 @@ export function systemError(err: unknown, doing: string, path?: string): OvsErro
   const words = (code && ERRNO_WORDS[code]) ?? code ?? 'error';
   const hint = exit === EXIT.NOPERM ? 'run ovs as root' : exit === EXIT.IOERR ? 'free space or remount the file system read-write, then run the command again' : undefined;
   return new OvsError(exit, path ? `${path}: ${words}` : words, { while: doing, hint, cause: err });
+}
+
+// ---------------------------------------------------------------- reading
+
+/** Where a file being read comes from: the system (exit 72) or the operator's command line (66). */
+export type ReadSource = 'system' | 'named';
+
+/**
+ * Turn a failed read into an OvsError: 72 for a system file that cannot be read (66 when
+ * the operator named the file), 77 for permissions, 74 for an I/O error, 65 for a file the
+ * operator named that is too large. The one errno table for reading.
+ */
+export function readFailure(err: unknown, path: string, source: ReadSource, doing = `reading ${shown(path)}`): OvsError {
+  if (err instanceof OvsError) return err;
+  const code = errnoOf(err) ?? 'error';
+  const words = ERRNO_WORDS[code] ?? code;
+  const what = `${shown(path)}: ${words}`;
+  if (code === 'EACCES' || code === 'EPERM') return new OvsError(EXIT.NOPERM, what, { while: doing, hint: 'run ovs as root', cause: err });
+  if (code === 'EIO') return new OvsError(EXIT.IOERR, what, { while: doing, hint: 'check the device and the kernel log (dmesg)', cause: err });
+  if (code === 'EFBIG' && source === 'named') return new OvsError(EXIT.DATAERR, what, { while: doing, cause: err });
+  const exit = source === 'named' ? EXIT.NOINPUT : EXIT.OSFILE;
+  const hint = source === 'named' ? NAMED_HINTS[code] ?? 'name a regular file' : READ_HINTS[code] ?? 'repair or restore the file, then run the command again';
+  return new OvsError(exit, what, { while: doing, hint, cause: err });
+}
+
+const NAMED_HINTS: Record<string, string> = {
+  ENAMETOOLONG: 'use a shorter path',
+  ELOOP: 'the path runs into a symbolic link loop: name the file itself',
+};
+
+const READ_HINTS: Record<string, string> = {
+  EISDIR: 'a directory stands where this file belongs: move it aside, then run the command again',
+  ELOOP: 'a symbolic link loop stands where this file belongs: remove the link',
+  EFTYPE: 'a FIFO, device or socket stands where this file belongs: move it aside',
+  EFBIG: 'this file is far larger than any valid one: restore it from a backup',
+  ENAMETOOLONG: 'use a shorter path',
+};
+
+// ---------------------------------------------------------------- echoing input
+
+/** How many characters of a value a message shows before it cuts it short with `…`. */
+export const SHOWN_LENGTH = 64;
+
+/**
+ * A value safe to echo in a message: control characters as `\n`, `\t`, `\x1b`, bytes that are
+ * not UTF-8 as `\xe9`, bidirectional overrides as `\u202e`, and only its first 64 characters
+ * followed by `…`. Every message that echoes input (a file's content, an argument) uses it.
+ */
+export function shown(input: unknown, max = SHOWN_LENGTH): string {
+  const value = String(input ?? '');
+  // A 10 MB value is cut before it is split into characters.
+  const chars = Array.from(value.length > 2 * max + 2 ? value.slice(0, 2 * max + 2) : value);
+  const head = chars.length > max ? chars.slice(0, max) : chars;
+  return head.map(escapeChar).join('') + (chars.length > max ? '…' : '');
+}
+
+/**
+ * The whole message on one line, escaped (not shortened): the last guard before a terminal.
+ * A tab stays (it neither splits a line nor drives the terminal, and diffs of cluster.conf
+ * are full of them); shown() escapes it in values.
+ */
+export function oneLine(message: string): string {
+  // Fast path: most messages are plain.
+  return UNSAFE.test(message) ? Array.from(message).map((ch) => (ch === '\t' ? ch : escapeChar(ch))).join('') : message;
+}
+
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]/;
+const NAMED: Record<string, string> = { '\n': '\\n', '\t': '\\t', '\r': '\\r' };
+const hex = (n: number, w: number) => n.toString(16).padStart(w, '0');
+
+function escapeChar(ch: string): string {
+  if (!UNSAFE.test(ch) || ch.length === 2) return ch; // a surrogate pair is a real character
+  const named = NAMED[ch];
+  if (named) return named;
+  const byte = escapedByte(ch);
+  if (byte !== undefined) return `\\x${hex(byte, 2)}`;
+  const c = ch.charCodeAt(0);
+  return c <= 0xff ? `\\x${hex(c, 2)}` : `\\u${hex(c, 4)}`;
 }

@@ -9,6 +9,7 @@ import * as fsp from 'node:fs/promises';
 import { constants as fsConstants } from 'node:fs';
 import { constants as osConstants, hostname as osHostname } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { errnoError } from './errors.js';
 
 export type FileKind = 'file' | 'dir' | 'symlink' | 'block' | 'char' | 'other';
 
@@ -46,10 +47,17 @@ export interface DirHandle {
   close(): Promise<void>;
 }
 
+export interface ReadFileOptions {
+  /** Fail with EFBIG once more than this many bytes have been read. */
+  maxBytes?: number;
+  /** Fail with ELOOP when the last component is a symbolic link. */
+  noFollow?: boolean;
+}
+
 /** Promise-based file operations; errors carry a Node-style `code` (ENOENT, EACCES ...). */
 export interface HostFs {
-  /** noFollow: fail with ELOOP when the last component is a symbolic link. */
-  readFile(path: string, opts?: { noFollow?: boolean }): Promise<Buffer>;
+  /** A regular file's content; a directory is EISDIR, a FIFO, device or socket EFTYPE. */
+  readFile(path: string, opts?: ReadFileOptions): Promise<Buffer>;
   writeFile(path: string, data: string | Uint8Array, opts?: WriteOptions): Promise<void>;
   /**
    * Append in one write. `durable`: fsync before returning (a write-ahead journal's intent);
@@ -102,7 +110,8 @@ export interface Writer {
 
 export interface Stdin {
   readonly isTTY: boolean;
-  readAll(): Promise<string>;
+  /** Everything on standard input; more than maxBytes is EFBIG (`< /dev/zero` must not run forever). */
+  readAll(maxBytes?: number): Promise<string>;
   /** Ask a question on the terminal (stderr) and return the answer line. */
   prompt(question: string): Promise<string>;
 }
@@ -160,8 +169,36 @@ function toStat(s: import('node:fs').Stats): FileStat {
   return { kind: kindOf(s), size: s.size, mode: s.mode & 0o7777, uid: s.uid, gid: s.gid, mtimeMs: s.mtimeMs, blocks: s.blocks };
 }
 
+/**
+ * Open without blocking (a FIFO opened for reading would wait for a writer forever) and
+ * without becoming the controlling terminal, then judge the file by its open handle, so a
+ * file swapped for a FIFO or device after the caller's stat is refused all the same; read
+ * no more than maxBytes (/dev/zero, a huge file) before giving up.
+ */
+async function readRegular(p: string, opts: ReadFileOptions = {}): Promise<Buffer> {
+  const fh = await fsp.open(p, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK | fsConstants.O_NOCTTY | (opts.noFollow ? fsConstants.O_NOFOLLOW : 0));
+  try {
+    const s = await fh.stat();
+    if (s.isDirectory()) throw errnoError('EISDIR', p, 'illegal operation on a directory');
+    if (!s.isFile()) throw errnoError('EFTYPE', p, 'not a regular file');
+    const max = opts.maxBytes ?? Number.MAX_SAFE_INTEGER;
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(Math.max(s.size + 1, 64 * 1024), max + 1 - total, 16 * 1024 * 1024));
+      const { bytesRead } = await fh.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) return Buffer.concat(chunks, total);
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > max) throw errnoError('EFBIG', p, 'file too large');
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
 const realFs: HostFs = {
-  readFile: (p, opts = {}) => fsp.readFile(p, opts.noFollow ? { flag: fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW } : {}),
+  readFile: readRegular,
   async writeFile(p, data, opts = {}) {
     const { O_WRONLY, O_CREAT, O_TRUNC, O_EXCL, O_NOFOLLOW } = fsConstants;
     const flags = O_WRONLY | O_CREAT | O_TRUNC | (opts.exclusive ? O_EXCL : 0) | (opts.noFollow ? O_NOFOLLOW : 0);
@@ -326,9 +363,17 @@ function stdinOf(): Stdin {
     get isTTY() {
       return Boolean(process.stdin.isTTY);
     },
-    async readAll() {
+    async readAll(maxBytes = Number.MAX_SAFE_INTEGER) {
       const chunks: Buffer[] = [];
-      for await (const c of process.stdin) chunks.push(c as Buffer);
+      let total = 0;
+      for await (const c of process.stdin) {
+        chunks.push(c as Buffer);
+        total += (c as Buffer).length;
+        if (total > maxBytes) {
+          process.stdin.destroy();
+          throw errnoError('EFBIG', 'standard input');
+        }
+      }
       return Buffer.concat(chunks).toString('utf8');
     },
     async prompt(question) {

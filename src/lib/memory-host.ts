@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { Volume } from 'memfs';
 import { posix } from 'node:path';
+import { errnoError } from './errors.js';
 import type { FileKind, FileStat, Host, HostFs, RunOptions, RunResult, WriteOptions } from './host.js';
 
 export interface ProgramCall {
@@ -129,7 +130,14 @@ function memFs(vol: InstanceType<typeof Volume>, blockDevices: Set<string>, free
     }
   };
   return {
-    readFile: async (path) => Buffer.from((await p.readFile(path)) as Uint8Array),
+    async readFile(path, opts = {}) {
+      // As the real host: a device is refused, and so is more than maxBytes.
+      const target = String(await p.realpath(path));
+      if (blockDevices.has(target)) throw errnoError('EFTYPE', path);
+      const data = Buffer.from((await p.readFile(path)) as Uint8Array);
+      if (data.length > (opts.maxBytes ?? Infinity)) throw errnoError('EFBIG', path);
+      return data;
+    },
     async writeFile(path, data, opts: WriteOptions = {}) {
       const fh = await p.open(real(path), opts.exclusive ? 'wx' : 'w', opts.mode ?? 0o644);
       try {
@@ -290,7 +298,10 @@ export function memoryHost(opts: MemoryHostOptions = {}): MemoryHost {
     stderr: { write: (t) => void (err += t), isTTY: Boolean(opts.tty) },
     stdin: {
       isTTY: Boolean(opts.tty),
-      readAll: async () => opts.stdin ?? '',
+      readAll: async (maxBytes = Infinity) => {
+        if (Buffer.byteLength(opts.stdin ?? '') > maxBytes) throw errnoError('EFBIG', 'standard input');
+        return opts.stdin ?? '';
+      },
       async prompt(q) {
         err += q;
         return answers.shift() ?? '';

@@ -4,6 +4,7 @@
  * kickstart log. `--json` turns progress off; `--quiet` keeps only warnings; `--verbose`
  * adds every command run.
  */
+import { oneLine } from './errors.js';
 import type { Host } from './host.js';
 
 /** The few colours ovs uses; chalk behind them only when colour is on (it costs start-up time). */
@@ -65,13 +66,15 @@ export async function createReporter(host: Host, opts: { verbosity: Verbosity; j
   return {
     color,
     warnings,
-    step(text) {
+    step(raw) {
       if (!progress) return;
+      const text = oneLine(raw);
       if (spinner) spinner.start(text);
       else line(`ovs: ${text}`);
     },
-    done(text) {
+    done(raw) {
       if (!progress) return;
+      const text = oneLine(raw);
       if (spinner) spinner.succeed(text);
       else line(`ovs: ${text}`);
     },
@@ -79,12 +82,12 @@ export async function createReporter(host: Host, opts: { verbosity: Verbosity; j
       warnings.push(text);
       if (opts.json) return;
       pause();
-      line(`${color.yellow('ovs: warning:')} ${text}`);
+      line(`${color.yellow('ovs: warning:')} ${oneLine(text)}`);
     },
     debug(text) {
       if (opts.verbosity !== 'verbose' || opts.json) return;
       pause();
-      line(color.dim(`ovs: ${text}`));
+      line(color.dim(`ovs: ${oneLine(text)}`));
     },
     stop: pause,
   };

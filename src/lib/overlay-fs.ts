@@ -7,7 +7,8 @@
  * symbolic link created earlier in the run is followed like a real one.
  */
 import { posix } from 'node:path';
-import type { FileStat, HostFs, WriteOptions } from './host.js';
+import { errnoError } from './errors.js';
+import type { FileStat, HostFs, ReadFileOptions, WriteOptions } from './host.js';
 import { components } from './paths.js';
 
 type Upper =
@@ -16,9 +17,7 @@ type Upper =
   | { kind: 'symlink'; target: string }
   | { kind: 'deleted' };
 
-function fsError(code: string, path: string): Error {
-  return Object.assign(new Error(`${code}: ${path}`), { code });
-}
+const fsError = (code: string, path: string) => errnoError(code, path);
 
 export class OverlayFs implements HostFs {
   private readonly upper = new Map<string, Upper>();
@@ -101,11 +100,13 @@ export class OverlayFs implements HostFs {
     return p;
   }
 
-  async readFile(path: string): Promise<Buffer<ArrayBufferLike>> {
+  async readFile(path: string, opts: ReadFileOptions = {}): Promise<Buffer<ArrayBufferLike>> {
     const [p, st] = await this.existing(path);
     if (st.kind === 'dir') throw fsError('EISDIR', path);
     const u = this.upper.get(p);
-    return u?.kind === 'file' ? Buffer.from(u.data) : this.lower.readFile(p);
+    if (u?.kind !== 'file') return this.lower.readFile(p, opts);
+    if (u.data.length > (opts.maxBytes ?? Infinity)) throw fsError('EFBIG', path);
+    return Buffer.from(u.data);
   }
 
   async writeFile(path: string, data: string | Uint8Array, opts: WriteOptions = {}): Promise<void> {

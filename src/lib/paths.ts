@@ -19,7 +19,7 @@
  */
 import { posix } from 'node:path';
 import { EXIT, OvsError } from './errors.js';
-import type { DirHandle, FileStat, HostFs, WriteOptions } from './host.js';
+import type { DirHandle, FileStat, HostFs, ReadFileOptions, WriteOptions } from './host.js';
 
 const MAX_SYMLINKS = 40; // as the kernel's ELOOP limit
 
@@ -168,7 +168,7 @@ export class RootedFs implements HostFs {
     return { path: h.forPrograms, release: () => h.close() };
   }
 
-  async readFile(p: string) { return this.below(p, true, (at) => this.base.readFile(at, { noFollow: true })); }
+  async readFile(p: string, o?: ReadFileOptions) { return this.below(p, true, (at) => this.base.readFile(at, { ...o, noFollow: true })); }
   async writeFile(p: string, d: string | Uint8Array, o?: WriteOptions) { return this.below(p, true, (at) => this.base.writeFile(at, d, { ...o, noFollow: true })); }
   async appendFile(p: string, d: string, m?: number, o: { durable?: boolean } = {}) { return this.below(p, true, (at) => this.base.appendFile(at, d, m, { ...o, noFollow: true })); }
   async lstat(p: string) { return this.base.lstat(await this.atLink(p)); }

@@ -3,6 +3,7 @@
  * program, each service action, in order) and the list of changes applied before a failure.
  */
 import type { Change } from './changes.js';
+import { oneLine } from './errors.js';
 
 function describeChange(c: Change): string {
   switch (c.kind) {
@@ -34,12 +35,13 @@ export function renderPlan(changes: readonly Change[]): string[] {
   if (changes.length === 0) return ['Plan (dry run): nothing to change.'];
   const out = ['Plan (dry run: nothing was changed):'];
   for (const c of changes) {
-    out.push(`  ${describeChange(c)}`);
-    if (c.diff) out.push(...c.diff.trimEnd().split('\n').map((l) => `    ${l}`));
+    out.push(`  ${oneLine(describeChange(c))}`);
+    // A diff shows file content: escaped, so a hostile line cannot drive the terminal.
+    if (c.diff) out.push(...c.diff.trimEnd().split('\n').map((l) => `    ${oneLine(l)}`));
   }
   return out;
 }
 
 export function renderApplied(changes: readonly Change[]): string[] {
-  return changes.map((c) => `  ${c.result.padEnd(9)} ${describeChange(c)}`);
+  return changes.map((c) => `  ${c.result.padEnd(9)} ${oneLine(describeChange(c))}`);
 }

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { splitLines } from '../../src/lib/formats/fstab.js';
 import { REPOSITORIES_HEADER, clusterRoot, findBySource, findByUuid, formatEntry, needsMigration, parseRepositories, removeEntry, repositoryEntries, serializeRepositories, upsertEntry, type RepositoryInput } from '../../src/lib/formats/repositories.js';
-import { parseSource } from '../../src/lib/formats/repository-source.js';
+import { parseSource, sameSource } from '../../src/lib/formats/repository-source.js';
 import { errorOf } from '../helpers/format-error.js';
 
 const linesOf = (text: string): string[] => splitLines(text).lines;
@@ -102,6 +102,33 @@ describe('errors, with the line', () => {
     const e = errorOf(() => parseRepositories(text));
     expect(e.line).toBe(line);
     expect(e.reason).toMatch(reason);
+  });
+});
+
+describe('repeats across many lines (one Map, not every pair)', () => {
+  const uuidOf = (i: number) => i.toString(16).toUpperCase().padStart(32, '0');
+  const many = (n: number) => Array.from({ length: n }, (_, i) => `${uuidOf(i + 1)}  nfs    ${i === 0 ? 'C' : 'S'}     fs${i}.example.com:/OVS${i}`);
+
+  it('finds a source repeated 10 000 lines later, spelled another way', () => {
+    const lines = [...many(10_000), `${uuidOf(20_000)}  nfs    S     FS3.Example.COM:/OVS3/`];
+    const e = errorOf(() => parseRepositories(lines.join('\n')));
+    expect(e.line).toBe(10_001);
+    expect(e.reason).toBe('source FS3.Example.COM:/OVS3/ is already listed on line 4');
+  });
+
+  it('reads 10 000 distinct entries', () => {
+    expect(repositoryEntries(parseRepositories(many(10_000).join('\n')))).toHaveLength(10_000);
+  });
+
+  it.each([
+    ['[fe80::1]:/x', '[FE80:0:0::1]:/x/', true],
+    ['/dev/sdb1', '/dev/sdb1', true],
+    ['/dev/sdb1', '/dev/sdb2', false],
+    ['fs:/a', 'fs:/a/b', false],
+    ['not a source', 'not a source', true],
+    ['not a source', 'not  a source', false],
+  ])('sameSource(%j, %j) is %s', (a, b, same) => {
+    expect(sameSource(a, b)).toBe(same);
   });
 });
 

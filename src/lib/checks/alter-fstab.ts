@@ -9,7 +9,7 @@
  */
 import { posix } from 'node:path';
 import type { Context } from '../command.js';
-import { EXIT, OvsError } from '../errors.js';
+import { EXIT, OvsError, shown } from '../errors.js';
 import { readOptional } from '../files.js';
 import { FormatError } from '../formats/format-error.js';
 import { commentOutEntries, ovsEntries, parseFstab, type FstabDocument, type FstabEntry } from '../formats/fstab.js';
@@ -134,7 +134,7 @@ function notesFor(entry: FstabEntry, move: Omit<FstabMove, 'notes'>, optionsFor:
   const notes: string[] = [];
   const configured = optionsFor(move.type);
   if (entry.mntops !== 'defaults' && configured !== undefined && entry.mntops !== configured) {
-    notes.push(`its mount options "${entry.mntops}" are not carried over: "${configured}" from /etc/ovs/repositories.options applies`);
+    notes.push(`its mount options "${shown(entry.mntops)}" are not carried over: "${shown(configured)}" from /etc/ovs/repositories.options applies`);
   }
   if (move.role === 'L' && isOvsRoot(entry.file)) {
     notes.push(`a local ${move.type} file system cannot be the cluster root: it becomes a local repository (role L)`);

@@ -9,6 +9,7 @@ import { validateCluster, type ClusterNode } from '../formats/cluster-conf.js';
 import { isThisHost } from '../resolve.js';
 import { fail, pass, skip, type CheckResult } from './check.js';
 import { CLUSTER_CONF, where, type Facts } from './facts.js';
+import { shown } from '../errors.js';
 
 const CONFIGURE = 'ovs cluster-configure --node <name>=<address> ... (one --node per pool server)';
 
@@ -20,11 +21,11 @@ export function checkClusterConfValid(f: Facts): CheckResult {
   const clusters = c.value?.clusters ?? [];
   if (!f.cluster) {
     const boot = f.o2cb.value?.O2CB_BOOTCLUSTER;
-    const names = clusters.map((k) => `'${k.name}'`).join(', ') || 'none';
+    const names = clusters.map((k) => `'${shown(k.name)}'`).join(', ') || 'none';
     return fail(id, `${CLUSTER_CONF} defines no cluster O2CB would start (clusters: ${names}; O2CB_BOOTCLUSTER=${boot ?? ''})`, `set O2CB_BOOTCLUSTER in ${f.o2cb.path} to one of them, or ${CONFIGURE}`);
   }
   const k = f.cluster;
-  return pass(id, `cluster '${k.name}' with ${k.nodes.length} node${k.nodes.length === 1 ? '' : 's'} in ${CLUSTER_CONF}`);
+  return pass(id, `cluster '${shown(k.name)}' with ${k.nodes.length} node${k.nodes.length === 1 ? '' : 's'} in ${CLUSTER_CONF}`);
 }
 
 const noCluster = (id: string): CheckResult => skip(id, 'skipped: no usable cluster in cluster.conf (see cluster-conf.valid)');
@@ -37,9 +38,9 @@ export function checkThisHostIsNode(f: Facts): CheckResult {
   const node = f.cluster.nodes.find((n) => isThisHost(n.name, name));
   if (!node) {
     const members = f.cluster.nodes.map((n) => n.name).join(', ') || 'none';
-    return fail(id, `this host '${name}' is not a node of cluster '${f.cluster.name}' (nodes: ${members})`, `ovs cluster-configure --add-node ${name} (a node's name must be this host's name)`);
+    return fail(id, `this host '${shown(name)}' is not a node of cluster '${shown(f.cluster.name)}' (nodes: ${members})`, `ovs cluster-configure --add-node ${name} (a node's name must be this host's name)`);
   }
-  return pass(id, `this host '${name}' is node ${node.number} of cluster '${f.cluster.name}'`);
+  return pass(id, `this host '${shown(name)}' is node ${node.number} of cluster '${shown(f.cluster.name)}'`);
 }
 
 function unusable(n: ClusterNode): boolean {
@@ -55,8 +56,8 @@ export function checkNoLoopback(f: Facts): CheckResult {
   const others = bad.length > 1 ? ` (and ${bad.slice(1).map((n) => n.name).join(', ')})` : '';
   return fail(
     id,
-    `node '${first.name}' has ip_address ${first.ipAddress}${others}: the other servers cannot reach it there`,
-    `put the address the pool reaches '${first.name}' on in the node stanza at ${where(CLUSTER_CONF, first.line)} (then the same file on every server), and take the name off the 127.0.0.1 line of /etc/hosts`,
+    `node '${shown(first.name)}' has ip_address ${first.ipAddress}${others}: the other servers cannot reach it there`,
+    `put the address the pool reaches '${shown(first.name)}' on in the node stanza at ${where(CLUSTER_CONF, first.line)} (then the same file on every server), and take the name off the 127.0.0.1 line of /etc/hosts`,
   );
 }
 
@@ -65,7 +66,7 @@ export function checkNodeCount(f: Facts): CheckResult {
   if (!f.cluster) return noCluster(id);
   const k = f.cluster;
   if (k.nodeCount !== k.nodes.length) {
-    return fail(id, `node_count is ${k.nodeCount} but cluster '${k.name}' has ${k.nodes.length} node stanzas`, `set node_count = ${k.nodes.length} in the cluster stanza at ${where(CLUSTER_CONF, k.line)}`);
+    return fail(id, `node_count is ${k.nodeCount} but cluster '${shown(k.name)}' has ${k.nodes.length} node stanzas`, `set node_count = ${k.nodes.length} in the cluster stanza at ${where(CLUSTER_CONF, k.line)}`);
   }
   return pass(id, `node_count = ${k.nodeCount} matches the node stanzas`);
 }

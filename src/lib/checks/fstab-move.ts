@@ -11,7 +11,7 @@
  *   `PARTLABEL=`, `PARTUUID=` become the udev links `/dev/disk/by-label/...` etc., which
  *   name the same device and are what the repositories file accepts (a device path).
  */
-import { EXIT, OvsError } from '../errors.js';
+import { EXIT, OvsError, shown } from '../errors.js';
 import { FormatError } from '../formats/format-error.js';
 import type { FstabEntry } from '../formats/fstab.js';
 import { type RepositoryRole, type RepositoryType } from '../formats/repositories.js';
@@ -54,7 +54,7 @@ function deviceSource(entry: FstabEntry): string {
     const dir = BY_TAG[tag];
     const value = raw.replace(/^"(.*)"$/, '$1');
     if (!dir || value === '') {
-      throw refuse(entry, `the device "${entry.spec}" is not a device path or LABEL=/UUID=/PARTLABEL=/PARTUUID=`, `write the device path (e.g. /dev/sdb1) in /etc/fstab line ${entry.line}, then run again`);
+      throw refuse(entry, `the device "${shown(entry.spec)}" is not a device path or LABEL=/UUID=/PARTLABEL=/PARTUUID=`, `write the device path (e.g. /dev/sdb1) in /etc/fstab line ${entry.line}, then run again`);
     }
     return dir + udevEncode(value);
   }
@@ -83,7 +83,7 @@ export function repositoryShapeOf(entry: FstabEntry): RepositoryShape {
   if (!type) {
     throw refuse(
       entry,
-      `file system type "${entry.vfstype}" is not a repository type (nfs, ocfs2, ext3, ext4)`,
+      `file system type "${shown(entry.vfstype)}" is not a repository type (nfs, ocfs2, ext3, ext4)`,
       `unmount it and move it out of /OVS by hand (comment out /etc/fstab line ${entry.line}), or add it with ovs makerepo`,
     );
   }
@@ -93,7 +93,7 @@ export function repositoryShapeOf(entry: FstabEntry): RepositoryShape {
     if ((parsed.kind === 'nfs') !== (type === 'nfs')) throw new FormatError(type === 'nfs' ? 'an NFS mount needs a host:/export source' : `a ${type} mount needs a device, not host:/export`);
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
-    throw refuse(entry, `its source "${entry.spec}": ${e.reason}`, `correct /etc/fstab line ${entry.line}, then run again`);
+    throw refuse(entry, `its source "${shown(entry.spec)}": ${e.reason}`, `correct /etc/fstab line ${entry.line}, then run again`);
   }
   const role = roleOf(type, entry.file);
   return { type, role, source, description: descriptionOf(role, entry.file) };

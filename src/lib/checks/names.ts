@@ -10,6 +10,7 @@ import { hostnameOnLoopback, resolveIPv4 } from '../formats/hosts.js';
 import { HOSTS_FILE, loopbackFinding, mismatchFinding, resolveName, type Resolution } from '../resolve.js';
 import { fail, pass, skip, warn, type CheckResult } from './check.js';
 import { CLUSTER_CONF, type Facts } from './facts.js';
+import { shown } from '../errors.js';
 
 const HOSTNAME_FIX = 'give the server its fully qualified name, e.g. `hostname vmserver1.example.com`, and make it permanent in /etc/hostname (HOSTNAME= in /etc/sysconfig/network on Oracle VM Server)';
 
@@ -17,9 +18,9 @@ export function checkHostnameFqdn(f: Facts): CheckResult {
   const id = 'hostname.fqdn';
   const name = f.hostname.name;
   if (name === undefined) return fail(id, `the host name is unknown: ${f.hostname.error ?? 'no name'}`, 'write the fully qualified host name into /etc/hostname of the image');
-  if (/^localhost(\.|$)/i.test(name)) return fail(id, `the host name is '${name}'`, HOSTNAME_FIX);
-  if (!name.includes('.') || name.endsWith('.')) return fail(id, `the host name '${name}' is not fully qualified`, HOSTNAME_FIX);
-  return pass(id, `the host name '${name}' is fully qualified`);
+  if (/^localhost(\.|$)/i.test(name)) return fail(id, `the host name is '${shown(name)}'`, HOSTNAME_FIX);
+  if (!name.includes('.') || name.endsWith('.')) return fail(id, `the host name '${shown(name)}' is not fully qualified`, HOSTNAME_FIX);
+  return pass(id, `the host name '${shown(name)}' is fully qualified`);
 }
 
 /**
@@ -32,7 +33,7 @@ async function resolveFor(ctx: Context, f: Facts, name: string): Promise<Resolut
 }
 
 const notInImage = (id: string, name: string): CheckResult =>
-  skip(id, `skipped (offline): '${name}' is not in the image's ${HOSTS_FILE} and DNS is not asked under --root`);
+  skip(id, `skipped (offline): '${shown(name)}' is not in the image's ${HOSTS_FILE} and DNS is not asked under --root`);
 
 function answeredBy(r: Resolution): string {
   return r.source === 'hosts' && r.hostsLine ? `${HOSTS_FILE} line ${r.hostsLine.number}` : 'DNS';
@@ -49,14 +50,14 @@ export async function checkHostnameAddress(ctx: Context, f: Facts): Promise<Chec
   if (loop) return fail(id, loop.message, loop.hint);
   const address = r.addresses[0];
   if (address === undefined) {
-    return fail(id, `'${name}' does not resolve (neither ${HOSTS_FILE} nor DNS knows it)`, `add "<pool address> ${name} ${name.split('.')[0]}" to ${HOSTS_FILE}, or a DNS record for it`);
+    return fail(id, `'${shown(name)}' does not resolve (neither ${HOSTS_FILE} nor DNS knows it)`, `add "<pool address> ${name} ${name.split('.')[0]}" to ${HOSTS_FILE}, or a DNS record for it`);
   }
   const stale = hostnameOnLoopback(f.hosts, name);
   if (stale.length > 0) {
     const lines = stale.map((e) => e.line).join(', ');
-    return warn(id, `'${name}' resolves to ${address} (${answeredBy(r)}) but is also on the loopback line ${lines} of ${HOSTS_FILE}`, `remove '${name}' from ${HOSTS_FILE} line ${lines}`);
+    return warn(id, `'${shown(name)}' resolves to ${address} (${answeredBy(r)}) but is also on the loopback line ${lines} of ${HOSTS_FILE}`, `remove '${shown(name)}' from ${HOSTS_FILE} line ${lines}`);
   }
-  return pass(id, `'${name}' resolves to ${address} (${answeredBy(r)})`);
+  return pass(id, `'${shown(name)}' resolves to ${address} (${answeredBy(r)})`);
 }
 
 /** One pool member: resolvable, /etc/hosts and DNS agree, and (a WARN otherwise) to its cluster.conf address. */
@@ -66,7 +67,7 @@ export async function checkNodeName(ctx: Context, f: Facts, node: ClusterNode): 
   if (!r) return notInImage(id, node.name);
   const address = r.addresses[0];
   if (address === undefined) {
-    return fail(id, `pool member '${node.name}' does not resolve`, `add "${node.ipAddress} ${node.name}" to ${HOSTS_FILE} (on every server), or a DNS record for it`);
+    return fail(id, `pool member '${shown(node.name)}' does not resolve`, `add "${node.ipAddress} ${node.name}" to ${HOSTS_FILE} (on every server), or a DNS record for it`);
   }
   const loop = loopbackFinding(r);
   if (loop) return fail(id, loop.message, loop.hint);
@@ -75,11 +76,11 @@ export async function checkNodeName(ctx: Context, f: Facts, node: ClusterNode): 
   if (address !== node.ipAddress) {
     return warn(
       id,
-      `'${node.name}' resolves to ${address} (${answeredBy(r)}) but ${CLUSTER_CONF} gives it ${node.ipAddress}`,
+      `'${shown(node.name)}' resolves to ${address} (${answeredBy(r)}) but ${CLUSTER_CONF} gives it ${node.ipAddress}`,
       `fine for a dedicated cluster network; otherwise correct the name service or the node's ip_address (stanza at ${CLUSTER_CONF} line ${node.line ?? '?'})`,
     );
   }
-  return pass(id, `'${node.name}' resolves to ${address} (${answeredBy(r)}), as in ${CLUSTER_CONF}`);
+  return pass(id, `'${shown(node.name)}' resolves to ${address} (${answeredBy(r)}), as in ${CLUSTER_CONF}`);
 }
 
 /** Lines glibc skips (a bad address, an address without a name): what the operator wrote is not what the resolver reads. */

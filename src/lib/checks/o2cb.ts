@@ -12,6 +12,7 @@ import { O2CB_DEFAULTS, effectiveO2cbSettings, validateO2cbSettings, type O2cbKe
 import { serviceStatus } from '../services/manager.js';
 import { fail, pass, skip, skipOffline, type CheckResult } from './check.js';
 import { where, type Facts } from './facts.js';
+import { shown } from '../errors.js';
 
 /** The line that sets KEY (the last one: the shell that sources the file keeps the last). */
 export function lineOfKey(text: string | undefined, key: string): number | undefined {
@@ -54,7 +55,7 @@ export function checkBootCluster(f: Facts): CheckResult {
   if (!f.cluster) return skip(id, 'skipped: no usable cluster in cluster.conf (see cluster-conf.valid)');
   const boot = effectiveO2cbSettings(f.o2cb.value ?? {}).O2CB_BOOTCLUSTER;
   if (boot !== f.cluster.name) {
-    return fail(id, `O2CB_BOOTCLUSTER=${boot} but cluster.conf defines '${f.cluster.name}': that cluster is not started at boot`, setKey(f, 'O2CB_BOOTCLUSTER', f.cluster.name));
+    return fail(id, `O2CB_BOOTCLUSTER=${boot} but cluster.conf defines '${shown(f.cluster.name)}': that cluster is not started at boot`, setKey(f, 'O2CB_BOOTCLUSTER', f.cluster.name));
   }
   return pass(id, `O2CB_BOOTCLUSTER=${boot}, the cluster of cluster.conf`);
 }
@@ -106,9 +107,9 @@ export async function checkRunning(ctx: Context, f: Facts): Promise<CheckResult>
   if (status.state === 'not-installed') return fail(id, 'the o2cb service is not installed', 'install ocfs2-tools (it provides /etc/init.d/o2cb)');
   if (!f.cluster) return skip(id, 'skipped: no usable cluster in cluster.conf (see cluster-conf.valid)');
   const local = (await o2cbRegisteredNodes(ctx, f.cluster.name)).find((n) => n.local);
-  if (local) return pass(id, `the O2CB cluster '${f.cluster.name}' is online (this host is node ${local.number ?? local.name})`);
+  if (local) return pass(id, `the O2CB cluster '${shown(f.cluster.name)}' is online (this host is node ${local.number ?? local.name})`);
   const state = status.state === 'stopped' ? 'o2cb is stopped' : `o2cb is ${status.state}`;
-  return fail(id, `the O2CB cluster '${f.cluster.name}' is not online (${state})`, 'ovs services start (o2cb, ocfs2, ovsrepositories, ovs-agent, in that order)');
+  return fail(id, `the O2CB cluster '${shown(f.cluster.name)}' is not online (${state})`, 'ovs services start (o2cb, ocfs2, ovsrepositories, ovs-agent, in that order)');
 }
 
 export async function o2cbChecks(ctx: Context, f: Facts): Promise<CheckResult[]> {

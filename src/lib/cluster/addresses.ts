@@ -6,7 +6,7 @@
  * /etc/hosts and DNS disagreeing is reported as a warning.
  */
 import type { Context } from '../command.js';
-import { EXIT, OvsError } from '../errors.js';
+import { EXIT, OvsError, shown } from '../errors.js';
 import { loopbackError, mismatchFinding, resolveNames, HOSTS_FILE } from '../resolve.js';
 import { addressProblem } from './node-spec.js';
 
@@ -29,13 +29,13 @@ export async function resolveNodeAddresses(ctx: Context, names: readonly string[
     if (loop) throw loop;
     const ip = r.addresses[0];
     if (ip === undefined || r.source === 'none') {
-      throw new OvsError(EXIT.DATAERR, `cannot resolve node '${r.name}': it is not in ${HOSTS_FILE} and DNS has no IPv4 address for it`, {
+      throw new OvsError(EXIT.DATAERR, `cannot resolve node '${shown(r.name)}': it is not in ${HOSTS_FILE} and DNS has no IPv4 address for it`, {
         while: doing,
         hint: `give the address: --node ${r.name}=IPV4, or add "IPV4 ${r.name}" to ${HOSTS_FILE} on every pool server`,
       });
     }
     const why = addressProblem(ip);
-    if (why) throw new OvsError(EXIT.DATAERR, `node '${r.name}' resolves to ${why}`, { while: doing, hint: `give the address: --node ${r.name}=IPV4` });
+    if (why) throw new OvsError(EXIT.DATAERR, `node '${shown(r.name)}' resolves to ${why}`, { while: doing, hint: `give the address: --node ${r.name}=IPV4` });
     const mixed = mismatchFinding(r);
     if (mixed) warnings.push(`${mixed.message}; using ${ip} (${HOSTS_FILE} comes first). ${mixed.hint}`);
     byName.set(r.name.toLowerCase(), { ipAddress: ip, origin: r.source });

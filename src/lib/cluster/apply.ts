@@ -6,7 +6,7 @@
  */
 import { posix } from 'node:path';
 import type { Context } from '../command.js';
-import { EXIT, OvsError } from '../errors.js';
+import { EXIT, OvsError, shown } from '../errors.js';
 import { sha256Hex } from '../formats/bundle.js';
 import { enableService, initSystem, serviceInstalled, startInOrder, type InitSystem, type ServiceStep } from '../services/index.js';
 import { CLUSTER_CONF, type ConfigurePlan } from './configure.js';
@@ -40,8 +40,8 @@ export async function preflight(ctx: Context, plan: ConfigurePlan): Promise<void
   }
   const stale = (await o2cbRegisteredClusters(ctx)).filter((c) => c !== plan.cluster.name);
   if (stale.length) {
-    throw new OvsError(EXIT.CONFIG, `another O2CB cluster '${stale[0]}' is online on this host`, {
-      while: `configuring cluster '${plan.cluster.name}'`,
+    throw new OvsError(EXIT.CONFIG, `another O2CB cluster '${shown(stale[0])}' is online on this host`, {
+      while: `configuring cluster '${shown(plan.cluster.name)}'`,
       hint: `unmount its OCFS2 volumes, take it offline (\`service o2cb offline ${stale[0]}\`), then run the command again`,
     });
   }

@@ -7,7 +7,7 @@
  * edited in place so the operator's comments and quotes stay as they are.
  */
 import type { Context } from '../command.js';
-import { EXIT, OvsError } from '../errors.js';
+import { EXIT, OvsError, shown } from '../errors.js';
 import { readOptional } from '../files.js';
 import { parseClusterConf, serializeClusterConf, validateCluster, type Cluster, type ClusterConfFile } from '../formats/cluster-conf.js';
 import { addNodes, findCluster, findNode, newCluster, putCluster, removeNodes, setNodes, type NodeSpec } from '../formats/cluster-nodes.js';
@@ -121,12 +121,12 @@ function checkCluster(cluster: Cluster, hostname: string): void {
     const more = rest.length ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : '';
     const name = /^node "([^"]+)"/.exec(first.message)?.[1];
     throw new OvsError(EXIT.DATAERR, `${first.message}${more}`, {
-      while: `checking cluster '${cluster.name}'`,
+      while: `checking cluster '${shown(cluster.name)}'`,
       hint: name ? `give node ${name} its own pool address: --add-node ${name}=IPV4` : 'every node needs its own name, number and IPv4 address',
     });
   }
   if (!cluster.nodes.some((n) => isThisHost(n.name, hostname))) {
-    throw new OvsError(EXIT.CONFIG, `this host (${hostname}) is not a node of cluster '${cluster.name}'`, {
+    throw new OvsError(EXIT.CONFIG, `this host (${hostname}) is not a node of cluster '${shown(cluster.name)}'`, {
       while: 'checking the node list',
       hint: `O2CB only starts on a node of its cluster: add it with --add-node ${hostname}`,
     });
@@ -140,7 +140,7 @@ export async function planConfiguration(ctx: Context, o: ConfigureOptions): Prom
   const name = chooseClusterName(o, file, settings.effective.O2CB_BOOTCLUSTER);
   const before = findCluster(file, name) ?? newCluster(name);
   const removed = o.remove.filter((r) => findNode(before, r));
-  const warnings = o.remove.filter((r) => !findNode(before, r)).map((r) => `--remove-node ${r}: not a node of cluster '${name}'; nothing to remove`);
+  const warnings = o.remove.filter((r) => !findNode(before, r)).map((r) => `--remove-node ${r}: not a node of cluster '${shown(name)}'; nothing to remove`);
   const wanted = wantedSpecs(o, before, hostname);
   const { specs, origins, warnings: dnsWarnings } = await specsWithAddresses(ctx, wanted, before, o.port);
   warnings.push(...dnsWarnings);

@@ -8,7 +8,8 @@
  * cannot take while running is reported as needing a restart.
  */
 import type { Context } from '../command.js';
-import { EXIT, OvsError, errnoOf } from '../errors.js';
+import { EXIT, OvsError, readFailure, shown } from '../errors.js';
+import { MAX_CONFIG_BYTES, readNamed } from '../files.js';
 import { parseBundle, type ClusterBundle } from '../formats/bundle.js';
 import { parseClusterConf, validateCluster, type Cluster } from '../formats/cluster-conf.js';
 import { findCluster } from '../formats/cluster-nodes.js';
@@ -39,15 +40,16 @@ export interface ImportResult {
 const WHILE = 'importing the cluster bundle';
 
 async function readSource(ctx: Context, source: string): Promise<string> {
-  if (source === '-') return ctx.host.stdin.readAll();
+  if (source === '-') return readStdin(ctx);
+  // The bundle is a file on this machine, named by the operator: not a path of the --root image.
+  return readNamed(ctx.host.fs, source, { maxBytes: MAX_CONFIG_BYTES, doing: WHILE, hint: 'give the bundle file, or - to read it from standard input' });
+}
+
+async function readStdin(ctx: Context): Promise<string> {
   try {
-    // The bundle is a file on this machine, named by the operator: not a path of the --root image.
-    return (await ctx.host.fs.readFile(source)).toString('utf8');
+    return await ctx.host.stdin.readAll(MAX_CONFIG_BYTES);
   } catch (e) {
-    const code = errnoOf(e);
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new OvsError(EXIT.NOINPUT, `${source}: no such file`, { while: WHILE, hint: 'give the bundle file, or - to read it from standard input' });
-    if (code === 'EISDIR') throw new OvsError(EXIT.NOINPUT, `${source} is a directory`, { while: WHILE });
-    throw e;
+    throw readFailure(e, 'standard input', 'named', WHILE);
   }
 }
 
@@ -76,7 +78,7 @@ function clusterOf(bundle: ClusterBundle): Cluster {
   const boot = bundle.o2cb.O2CB_BOOTCLUSTER;
   const cluster = boot ? findCluster({ clusters }, boot) : clusters.length === 1 ? clusters[0] : undefined;
   if (!cluster) {
-    const why = boot ? `has no cluster '${boot}' (its O2CB_BOOTCLUSTER)` : `holds ${clusters.length} clusters and no O2CB_BOOTCLUSTER to choose one`;
+    const why = boot ? `has no cluster '${shown(boot)}' (its O2CB_BOOTCLUSTER)` : `holds ${clusters.length} clusters and no O2CB_BOOTCLUSTER to choose one`;
     throw new OvsError(EXIT.DATAERR, `the bundle's cluster.conf ${why}`, { while: WHILE, hint: 'run ovs cluster-configure on the pool master, then propagate again' });
   }
   const [problem] = validateCluster(cluster);
@@ -95,7 +97,7 @@ export async function importBundle(ctx: Context, source: string): Promise<Import
   checkSettings(bundle);
   const hostname = await thisHostname(ctx);
   if (!cluster.nodes.some((n) => isThisHost(n.name, hostname))) {
-    throw new OvsError(EXIT.CONFIG, `this host (${hostname}) is not a node of cluster '${cluster.name}' in the bundle`, {
+    throw new OvsError(EXIT.CONFIG, `this host (${hostname}) is not a node of cluster '${shown(cluster.name)}' in the bundle`, {
       while: WHILE,
       hint: `add ${hostname} on the pool master (ovs cluster-configure --add-node ${hostname}) before propagating, or check this server's host name`,
     });

@@ -4,7 +4,7 @@
  * checked against the documented cluster.conf rules (SPEC §2.1) before anything is read
  * or written; a bad one is exit 65 naming the option and the value.
  */
-import { EXIT, OvsError } from '../errors.js';
+import { EXIT, OvsError, shown } from '../errors.js';
 import { isIPv4, isNodeName } from '../formats/cluster-conf.js';
 import { MAX_NODES } from '../formats/cluster-nodes.js';
 
@@ -19,12 +19,12 @@ export interface NodeArg {
 const SPEC = /^([^=:]*)(?:=([^:]*))?(?::(.*))?$/;
 
 function bad(option: string, text: string, why: string, hint: string): OvsError {
-  return new OvsError(EXIT.DATAERR, `${option} '${text}': ${why}`, { while: `reading ${option}`, hint });
+  return new OvsError(EXIT.DATAERR, `${option} '${shown(text)}': ${why}`, { while: `reading ${option}`, hint });
 }
 
 /** The IPv4 problem of an address a node may use, or undefined. */
 export function addressProblem(ip: string): string | undefined {
-  if (!isIPv4(ip)) return `'${ip}' is not an IPv4 address (O2CB speaks IPv4 only)`;
+  if (!isIPv4(ip)) return `'${shown(ip)}' is not an IPv4 address (O2CB speaks IPv4 only)`;
   if (ip.startsWith('127.')) return `${ip} is a loopback address: the other servers could never reach this node on it`;
   if (ip === '0.0.0.0') return '0.0.0.0 is not an address a node can be reached on';
   return undefined;
@@ -36,7 +36,7 @@ export function parseNodeArg(text: string, option = '--node'): NodeArg {
   if (!m) throw bad(option, text, 'is not NAME[=IPV4][:NUMBER]', usage);
   const [, name = '', ip, num] = m;
   if (!isNodeName(name)) {
-    throw bad(option, text, `node name '${name}' is not a host name (1-64 letters, digits, "-" and ".")`, 'the node name must be the server\'s host name, as `hostname` prints it');
+    throw bad(option, text, `node name '${shown(name)}' is not a host name (1-64 letters, digits, "-" and ".")`, 'the node name must be the server\'s host name, as `hostname` prints it');
   }
   const node: NodeArg = { name, text };
   if (ip !== undefined) {
@@ -45,7 +45,7 @@ export function parseNodeArg(text: string, option = '--node'): NodeArg {
     node.ipAddress = ip;
   }
   if (num !== undefined) {
-    if (!/^\d{1,3}$/.test(num) || Number(num) >= MAX_NODES) throw bad(option, text, `node number '${num}' is not 0-254`, usage);
+    if (!/^\d{1,3}$/.test(num) || Number(num) >= MAX_NODES) throw bad(option, text, `node number '${shown(num)}' is not 0-254`, usage);
     node.number = Number(num);
   }
   return node;
@@ -60,7 +60,7 @@ export function parseNodeArgs(texts: readonly string[], option = '--node'): Node
   const clash = (what: string): OvsError => new OvsError(EXIT.DATAERR, what, { while: `reading ${option}`, hint: 'every node needs its own name, address and number' });
   for (const n of nodes) {
     const key = n.name.toLowerCase();
-    if (names.has(key)) throw clash(`node '${n.name}' is given twice`);
+    if (names.has(key)) throw clash(`node '${shown(n.name)}' is given twice`);
     const sameIp = n.ipAddress === undefined ? undefined : ips.get(n.ipAddress);
     if (sameIp) throw clash(`address ${n.ipAddress} is given to both ${sameIp.name} and ${n.name}`);
     const sameNumber = n.number === undefined ? undefined : numbers.get(n.number);

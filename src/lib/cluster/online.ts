@@ -6,7 +6,7 @@
  * cluster still registered — is reported as needing an o2cb restart, never forced.
  */
 import type { Context } from '../command.js';
-import { EXIT, OvsError } from '../errors.js';
+import { EXIT, OvsError, shown } from '../errors.js';
 import type { Cluster, ClusterNode } from '../formats/cluster-conf.js';
 import { o2cbClusterOnline, o2cbRegisteredClusters, o2cbRegisteredNodes, registerClusterNodes, type RegisteredNode } from './o2cb.js';
 
@@ -31,7 +31,7 @@ function differences(kernel: RegisteredNode, node: ClusterNode): string[] {
 }
 
 function restartReasons(cluster: Cluster, kernel: RegisteredNode[], others: string[]): string[] {
-  const reasons = others.map((c) => `another O2CB cluster '${c}' is registered on this host`);
+  const reasons = others.map((c) => `another O2CB cluster '${shown(c)}' is registered on this host`);
   for (const k of kernel) {
     const node = cluster.nodes.find((n) => same(n.name, k.name));
     if (!node) reasons.push(`node ${k.name} was removed but is still registered in the running cluster`);
@@ -44,7 +44,7 @@ function restartReasons(cluster: Cluster, kernel: RegisteredNode[], others: stri
 }
 
 async function register(ctx: Context, cluster: Cluster, configFile: string, missing: string[]): Promise<void> {
-  ctx.report.step(`registering ${missing.join(', ')} in the running O2CB cluster '${cluster.name}'`);
+  ctx.report.step(`registering ${missing.join(', ')} in the running O2CB cluster '${shown(cluster.name)}'`);
   const r = await registerClusterNodes(ctx, cluster.name, configFile);
   const hint = `run \`o2cb register-cluster ${cluster.name}\` by hand to see why, or restart o2cb when the cluster can go offline`;
   if (r.planned) return;

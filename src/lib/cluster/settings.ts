@@ -6,7 +6,7 @@
  * is edited in place (comments, quotes and unknown lines kept), or created from the
  * template `/etc/init.d/o2cb configure` writes.
  */
-import { EXIT, OvsError } from '../errors.js';
+import { EXIT, OvsError, shown } from '../errors.js';
 import {
   editO2cbSettings,
   newO2cbSettingsFile,
@@ -40,7 +40,7 @@ const WHY: Record<TimeoutKey, string> = {
 export function parseTimeout(key: TimeoutKey, raw: string): number {
   const option = TIMEOUT_OPTIONS[key];
   const min = O2CB_MINIMUMS[key];
-  if (!/^\d{1,9}$/.test(raw)) throw new OvsError(EXIT.DATAERR, `${option} '${raw}' is not a whole number`, { while: `reading ${option}`, hint: WHY[key] });
+  if (!/^\d{1,9}$/.test(raw)) throw new OvsError(EXIT.DATAERR, `${option} '${shown(raw)}' is not a whole number`, { while: `reading ${option}`, hint: WHY[key] });
   const n = Number(raw);
   if (n < min) throw new OvsError(EXIT.DATAERR, `${option} ${n} is below the minimum of ${min}`, { while: `reading ${option}`, hint: WHY[key] });
   return n;

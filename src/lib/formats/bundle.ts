@@ -20,6 +20,7 @@ import { createHash } from 'node:crypto';
 
 import { FormatError } from './format-error.js';
 import { isO2cbKey, O2CB_KEYS, type O2cbValues } from './o2cb-settings.js';
+import { shown } from '../errors.js';
 
 export const BUNDLE_VERSION = 1;
 const MAGIC = '# ovs cluster bundle v';
@@ -58,7 +59,7 @@ const truncated = (line: number): FormatError =>
 function checkMagic(first: string | undefined): void {
   if (first === `${MAGIC}${BUNDLE_VERSION}`) return;
   if (first?.startsWith(MAGIC)) {
-    throw new FormatError(`unsupported bundle version "${first.slice(MAGIC.length)}"; this ovs reads version ${BUNDLE_VERSION}`, 1);
+    throw new FormatError(`unsupported bundle version "${shown(first.slice(MAGIC.length))}"; this ovs reads version ${BUNDLE_VERSION}`, 1);
   }
   throw new FormatError(`not an ovs cluster bundle (it must start with "${MAGIC}${BUNDLE_VERSION}")`, 1);
 }

@@ -11,6 +11,7 @@
  * Pure: no I/O.
  */
 import { FormatError } from './format-error.js';
+import { shown } from '../errors.js';
 
 export type HeartbeatMode = 'local' | 'global';
 
@@ -128,10 +129,10 @@ function crlfHint(c: string | undefined, fallback: string): string {
 function lineError(s: string, line: number, started: boolean): FormatError {
   const c = s[0];
   if (isIdent(c)) return headerError(s, line);
-  if (!isBlank(c)) return new FormatError(crlfHint(c, `a line must start with a stanza name, a tab or space, or "#" (found "${c}")`), line);
+  if (!isBlank(c)) return new FormatError(crlfHint(c, `a line must start with a stanza name, a tab or space, or "#" (found "${shown(c)}")`), line);
   const j = skip(s, 0, isBlank);
   if (!isIdent(s[j])) {
-    const why = s[j] === '#' ? 'comments must start in column 1; this "#" is indented' : `unexpected "${s[j]}" where an attribute name should start`;
+    const why = s[j] === '#' ? 'comments must start in column 1; this "#" is indented' : `unexpected "${shown(s[j])}" where an attribute name should start`;
     return new FormatError(crlfHint(s[j], why), line);
   }
   return attributeError(s, j, line, started);
@@ -140,9 +141,9 @@ function lineError(s: string, line: number, started: boolean): FormatError {
 function headerError(s: string, line: number): FormatError {
   const end = skip(s, 0, isIdent);
   const type = s.slice(0, end);
-  if (end === s.length) return new FormatError(`stanza header "${type}" lacks its colon (write "${type}:")`, line);
+  if (end === s.length) return new FormatError(`stanza header "${shown(type)}" lacks its colon (write "${type}:")`, line);
   if (s[end] !== ':') {
-    const why = `stanza header "${type}" must be followed directly by ":" (found "${s[end]}"; a name holds only letters, digits and "_")`;
+    const why = `stanza header "${shown(type)}" must be followed directly by ":" (found "${shown(s[end])}"; a name holds only letters, digits and "_")`;
     return new FormatError(crlfHint(s[end], why), line);
   }
   const rest = skip(s, end + 1, isBlank);
@@ -158,10 +159,10 @@ function attributeError(s: string, j: number, line: number, started: boolean): F
   const eq = skip(s, keyEnd, isBlank);
   if (s[eq] === '=') {
     const why = started ? 'a blank line ends a stanza, so remove the blank line above it or add a header' : 'it comes before the first stanza header';
-    return new FormatError(`attribute "${key}" belongs to no stanza: ${why}`, line);
+    return new FormatError(`attribute "${shown(key)}" belongs to no stanza: ${why}`, line);
   }
-  const why = eq === s.length || isIdent(s[eq]) ? `has no "=" (write "${key} = value")` : `is followed by "${s[eq]}" instead of "=" (a name holds only letters, digits and "_")`;
-  return new FormatError(crlfHint(s[eq], `attribute "${key}" ${why}`), line);
+  const why = eq === s.length || isIdent(s[eq]) ? `has no "=" (write "${key} = value")` : `is followed by "${shown(s[eq])}" instead of "=" (a name holds only letters, digits and "_")`;
+  return new FormatError(crlfHint(s[eq], `attribute "${shown(key)}" ${why}`), line);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -187,34 +188,34 @@ export function isIPv4(s: string): boolean {
 
 function required(st: Stanza, key: string, what: string): Attr {
   const a = st.attrs.get(key);
-  if (!a) throw new FormatError(`${what} lacks "${key}"`, st.line);
-  if (a.value === '') throw new FormatError(`${what}: "${key}" is empty`, a.line);
+  if (!a) throw new FormatError(`${what} lacks "${shown(key)}"`, st.line);
+  if (a.value === '') throw new FormatError(`${what}: "${shown(key)}" is empty`, a.line);
   return a;
 }
 
 function number(st: Stanza, key: string, what: string, max: number): number {
   const a = required(st, key, what);
   const n = parseUnsigned(a.value, max);
-  if (n === 'invalid') throw new FormatError(`${what}: ${key} "${a.value}" is not a number`, a.line);
+  if (n === 'invalid') throw new FormatError(`${what}: ${key} "${shown(a.value)}" is not a number`, a.line);
   if (n === 'range') throw new FormatError(`${what}: ${key} ${a.value} is out of range`, a.line);
   return n;
 }
 
 function readNode(st: Stanza, cluster: string, names: Set<string>): ClusterNode {
-  const name = required(st, 'name', `node stanza of cluster "${cluster}"`).value;
-  const what = `node "${name}"`;
-  if (names.has(name)) throw new FormatError(`${what} appears twice in cluster "${cluster}"`, st.line);
+  const name = required(st, 'name', `node stanza of cluster "${shown(cluster)}"`).value;
+  const what = `node "${shown(name)}"`;
+  if (names.has(name)) throw new FormatError(`${what} appears twice in cluster "${shown(cluster)}"`, st.line);
   names.add(name);
   const num = number(st, 'number', what, INT_MAX - 1);
   const ip = required(st, 'ip_address', what);
-  if (!isIPv4(ip.value)) throw new FormatError(`${what}: ip_address "${ip.value}" is not an IPv4 address`, ip.line);
+  if (!isIPv4(ip.value)) throw new FormatError(`${what}: ip_address "${shown(ip.value)}" is not an IPv4 address`, ip.line);
   const port = number(st, 'ip_port', what, UINT_MAX);
   return { name, number: num, ipAddress: ip.value, ipPort: port, line: st.line };
 }
 
 function readHeartbeat(st: Stanza, cluster: string, regions: Set<string>): Heartbeat {
-  const region = required(st, 'region', `heartbeat stanza of cluster "${cluster}"`);
-  if (regions.has(region.value)) throw new FormatError(`heartbeat region ${region.value} appears twice in cluster "${cluster}"`, region.line);
+  const region = required(st, 'region', `heartbeat stanza of cluster "${shown(cluster)}"`);
+  if (regions.has(region.value)) throw new FormatError(`heartbeat region ${region.value} appears twice in cluster "${shown(cluster)}"`, region.line);
   regions.add(region.value);
   return { region: region.value, line: st.line };
 }
@@ -224,7 +225,7 @@ function readMode(st: Stanza, name: string): HeartbeatMode {
   if (!a) return 'local';
   const mode = a.value.toLowerCase(); // o2cb compares without case
   if (mode !== 'local' && mode !== 'global') {
-    throw new FormatError(`cluster "${name}": heartbeat_mode "${a.value}" must be local or global`, a.line);
+    throw new FormatError(`cluster "${shown(name)}": heartbeat_mode "${shown(a.value)}" must be local or global`, a.line);
   }
   return mode;
 }
@@ -253,11 +254,11 @@ export function parseClusterConf(text: string): ClusterConfFile {
     // o2cb itself segfaults on this one (reference/real-tools.md §3.1).
     if (name === undefined) throw new FormatError('cluster stanza has no "name"', st.line);
     const first = clusters.find((c) => c.name === name);
-    if (first) throw new FormatError(`cluster "${name}" is defined twice (first at line ${first.line})`, st.line);
+    if (first) throw new FormatError(`cluster "${shown(name)}" is defined twice (first at line ${first.line})`, st.line);
     const names = new Set<string>();
     const regions = new Set<string>();
     const members = (nodes.get(name) ?? []).map((n) => readNode(n, name, names));
-    const nodeCount = number(st, 'node_count', `cluster "${name}"`, UINT_MAX);
+    const nodeCount = number(st, 'node_count', `cluster "${shown(name)}"`, UINT_MAX);
     const heartbeatMode = readMode(st, name);
     const heartbeats = (beats.get(name) ?? []).map((h) => readHeartbeat(h, name, regions));
     clusters.push({ name, heartbeatMode, nodeCount, nodes: members, heartbeats, line: st.line });
@@ -284,7 +285,7 @@ export function isNodeName(name: string): boolean {
 export const isClusterName = (name: string): boolean => /^[A-Za-z0-9]{1,16}$/.test(name);
 
 function addressProblem(ip: string): string | undefined {
-  if (!isIPv4(ip)) return `ip_address "${ip}" is not an IPv4 address`;
+  if (!isIPv4(ip)) return `ip_address "${shown(ip)}" is not an IPv4 address`;
   if (ip.startsWith('127.')) return `ip_address ${ip} is a loopback address; use the address the other servers reach this one on`;
   if (ip === '0.0.0.0') return 'ip_address 0.0.0.0 is not a usable address';
   return undefined;
@@ -294,12 +295,12 @@ function nodeProblems(n: ClusterNode, seen: { names: Map<string, string>; number
   const out: string[] = [];
   if (!isNodeName(n.name)) out.push('the name must be a host name of 1–64 letters, digits, "-" and "."');
   const sameName = seen.names.get(n.name.toLowerCase());
-  if (sameName !== undefined) out.push(`the name is also used by node "${sameName}"`);
+  if (sameName !== undefined) out.push(`the name is also used by node "${shown(sameName)}"`);
   if (!Number.isInteger(n.number) || n.number < 0 || n.number > 254) out.push(`number ${n.number} is outside 0–254`);
-  else if (seen.numbers.has(n.number)) out.push(`number ${n.number} is also used by node "${seen.numbers.get(n.number)}"`);
+  else if (seen.numbers.has(n.number)) out.push(`number ${n.number} is also used by node "${shown(seen.numbers.get(n.number))}"`);
   const bad = addressProblem(n.ipAddress);
   if (bad) out.push(bad);
-  else if (seen.ips.has(n.ipAddress)) out.push(`ip_address ${n.ipAddress} is also used by node "${seen.ips.get(n.ipAddress)}"`);
+  else if (seen.ips.has(n.ipAddress)) out.push(`ip_address ${n.ipAddress} is also used by node "${shown(seen.ips.get(n.ipAddress))}"`);
   if (!Number.isInteger(n.ipPort) || n.ipPort < 1 || n.ipPort > 65535) out.push(`ip_port ${n.ipPort} is outside 1–65535`);
   seen.names.set(n.name.toLowerCase(), n.name);
   if (!seen.numbers.has(n.number)) seen.numbers.set(n.number, n.name);
@@ -313,13 +314,13 @@ export function validateCluster(cluster: Cluster): ClusterProblem[] {
   const at = (message: string, line: number | undefined): void => {
     problems.push(line === undefined ? { message } : { message, line });
   };
-  if (!isClusterName(cluster.name)) at(`cluster name "${cluster.name}" must be 1–16 letters or digits`, cluster.line);
+  if (!isClusterName(cluster.name)) at(`cluster name "${shown(cluster.name)}" must be 1–16 letters or digits`, cluster.line);
   const seen = { names: new Map<string, string>(), numbers: new Map<number, string>(), ips: new Map<string, string>() };
   for (const n of cluster.nodes) {
-    for (const m of nodeProblems(n, seen)) at(`node "${n.name}": ${m}`, n.line);
+    for (const m of nodeProblems(n, seen)) at(`node "${shown(n.name)}": ${m}`, n.line);
   }
   if (cluster.nodeCount !== cluster.nodes.length) {
-    at(`cluster "${cluster.name}": node_count is ${cluster.nodeCount} but there are ${cluster.nodes.length} node stanzas`, cluster.line);
+    at(`cluster "${shown(cluster.name)}": node_count is ${cluster.nodeCount} but there are ${cluster.nodes.length} node stanzas`, cluster.line);
   }
   return problems;
 }

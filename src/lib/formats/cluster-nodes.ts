@@ -6,6 +6,7 @@
  */
 import { FormatError } from './format-error.js';
 import { DEFAULT_IP_PORT, type HeartbeatMode, type ClusterNode, type Cluster, type ClusterConfFile } from './cluster-conf.js';
+import { shown } from '../errors.js';
 
 export interface NodeSpec {
   name: string;
@@ -44,7 +45,7 @@ function withNodes(cluster: Cluster, nodes: ClusterNode[]): Cluster {
 
 function updated(node: ClusterNode, spec: NodeSpec): ClusterNode {
   if (spec.number !== undefined && spec.number !== node.number) {
-    throw new FormatError(`node "${node.name}" already has number ${node.number}; a node's number never changes`);
+    throw new FormatError(`node "${shown(node.name)}" already has number ${node.number}; a node's number never changes`);
   }
   return { ...node, ipAddress: spec.ipAddress, ipPort: spec.ipPort ?? node.ipPort };
 }
@@ -54,7 +55,7 @@ function numbered(specs: NodeSpec[], used: Map<number, string>): ClusterNode[] {
   for (const s of specs) {
     if (s.number === undefined) continue;
     const owner = used.get(s.number);
-    if (owner !== undefined) throw new FormatError(`node number ${s.number} is already used by node "${owner}"`);
+    if (owner !== undefined) throw new FormatError(`node number ${s.number} is already used by node "${shown(owner)}"`);
     used.set(s.number, s.name);
   }
   let next = 0;
@@ -62,7 +63,7 @@ function numbered(specs: NodeSpec[], used: Map<number, string>): ClusterNode[] {
     let number = s.number;
     if (number === undefined) {
       while (used.has(next)) next++;
-      if (next >= MAX_NODES) throw new FormatError(`no free node number for "${s.name}": all of 0–254 are in use`);
+      if (next >= MAX_NODES) throw new FormatError(`no free node number for "${shown(s.name)}": all of 0–254 are in use`);
       used.set((number = next), s.name);
     }
     return { name: s.name, number, ipAddress: s.ipAddress, ipPort: s.ipPort ?? DEFAULT_IP_PORT };
@@ -76,7 +77,7 @@ function numbered(specs: NodeSpec[], used: Map<number, string>): ClusterNode[] {
 export function addNodes(cluster: Cluster, specs: NodeSpec[]): Cluster {
   const given = new Set<string>();
   for (const s of specs) {
-    if (given.has(s.name.toLowerCase())) throw new FormatError(`node "${s.name}" is given twice`);
+    if (given.has(s.name.toLowerCase())) throw new FormatError(`node "${shown(s.name)}" is given twice`);
     given.add(s.name.toLowerCase());
   }
   const bySpec = (n: ClusterNode) => specs.find((s) => s.name.toLowerCase() === n.name.toLowerCase());

@@ -10,6 +10,7 @@
  * --alter-fstab` comments out the `/OVS` lines it moves into /etc/ovs/repositories.
  */
 import { FormatError } from './format-error.js';
+import { shown } from '../errors.js';
 
 export interface FstabEntry {
   /** 1-based line number. */
@@ -151,10 +152,10 @@ function counter(field: string, what: string, line: number): number {
   let n = 0;
   for (let i = 0; i < field.length; i++) {
     const d = field.charCodeAt(i) - 48;
-    if (d < 0 || d > 9 || i >= 9) throw new FormatError(`the ${what} "${field}" is not a number`, line);
+    if (d < 0 || d > 9 || i >= 9) throw new FormatError(`the ${what} "${shown(field)}" is not a number`, line);
     n = n * 10 + d;
   }
-  if (field.length === 0) throw new FormatError(`the ${what} "${field}" is not a number`, line);
+  if (field.length === 0) throw new FormatError(`the ${what} "${shown(field)}" is not a number`, line);
   return n;
 }
 

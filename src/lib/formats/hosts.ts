@@ -9,6 +9,7 @@
  *
  * Also home of the small address helpers (IPv4/IPv6 parsing, loopback) other formats use.
  */
+import { shown } from '../errors.js';
 
 export interface HostsEntry {
   /** 1-based line number. */
@@ -53,6 +54,7 @@ export function isIPv4(s: string): boolean {
 
 /** The eight 16-bit groups of an IPv6 address (`::` and a trailing dotted quad allowed). */
 export function parseIPv6(s: string): number[] | undefined {
+  if (s.length > 45) return undefined; // the longest IPv6 text (IPv4-mapped, all groups written out)
   if (!/^[0-9A-Fa-f:.]+$/.test(s)) return undefined;
   const halves = s.split('::');
   if (halves.length > 2) return undefined;
@@ -129,7 +131,7 @@ export function parseHosts(text: string): HostsFile {
 
 function problemOf(address: string, canonical: string | undefined): string | undefined {
   if (!isIPv4(address) && !isIPv6(address)) {
-    return `"${address}" is not an IPv4 or IPv6 address; the resolver ignores this line`;
+    return `"${shown(address)}" is not an IPv4 or IPv6 address; the resolver ignores this line`;
   }
   if (canonical === undefined) return `address ${address} has no host name; the resolver ignores this line`;
   return undefined;

@@ -18,6 +18,7 @@
 import { FormatError } from './format-error.js';
 import { splitLines } from './fstab.js';
 import { sameAddress } from './hosts.js';
+import { shown } from '../errors.js';
 
 /** The tpgt of a record that has none (`-1`, printed by some releases as 4294967295). */
 export const NO_TPGT = -1;
@@ -43,11 +44,11 @@ export function parsePortal(text: string): { address: string; port: number; tpgt
   const address = m?.[1]?.replace(/^\[(.*)\]$/, '$1') ?? '';
   const port = Number(m?.[2]);
   if (!m || address === '' || port < 1 || port > 65535) {
-    throw new FormatError(`"${text}" is not a portal (ADDRESS:PORT,TPGT, e.g. 10.2.0.250:3260,3)`);
+    throw new FormatError(`"${shown(text)}" is not a portal (ADDRESS:PORT,TPGT, e.g. 10.2.0.250:3260,3)`);
   }
   if (m[3] === undefined) return { address, port };
   const tpgt = m[3] === '4294967295' ? NO_TPGT : Number(m[3]);
-  if (tpgt > 65535) throw new FormatError(`portal group ${m[3]} in "${text}" is out of range (0-65535)`);
+  if (tpgt > 65535) throw new FormatError(`portal group ${m[3]} in "${shown(text)}" is out of range (0-65535)`);
   return { address, port, tpgt };
 }
 
@@ -74,10 +75,10 @@ export function parseIscsiRecords(stdout: string): IscsiRecord[] {
     if (text === '') continue;
     const fields = text.split(/\s+/);
     if (fields.length !== 2) {
-      throw new FormatError(`expected "ADDRESS:PORT,TPGT IQN", found "${text}"`, i + 1);
+      throw new FormatError(`expected "ADDRESS:PORT,TPGT IQN", found "${shown(text)}"`, i + 1);
     }
     const portal = withLine(() => parsePortal(fields[0] ?? ''), i + 1);
-    if (portal.tpgt === undefined) throw new FormatError(`the record "${text}" has no portal group (,TPGT)`, i + 1);
+    if (portal.tpgt === undefined) throw new FormatError(`the record "${shown(text)}" has no portal group (,TPGT)`, i + 1);
     out.push({ address: portal.address, port: portal.port, tpgt: portal.tpgt, iqn: fields[1] ?? '', line: i + 1 });
   }
   return out;
@@ -123,7 +124,7 @@ export function parseNodeTree(stdout: string): IscsiTarget[] {
       portal.ifaces.push(m[2] ?? '');
     } else if (!/^\s/.test(raw) || !target) {
       // Deeper detail lines (session state, SID ...) are indented; anything else is not this output.
-      throw new FormatError(`expected Target:, Portal: or Iface Name:, found "${text}"`, i + 1);
+      throw new FormatError(`expected Target:, Portal: or Iface Name:, found "${shown(text)}"`, i + 1);
     }
   }
   return targets;
@@ -241,16 +242,16 @@ export function parseKeepPattern(text: string): KeepPattern {
   if (t === '') throw new FormatError('an empty --keep pattern');
   if (parts.length === 2) {
     const p = parsePortal(parts[0] ?? '');
-    if (p.tpgt === undefined) throw new FormatError(`"${t}": a record needs its portal group (ADDRESS:PORT,TPGT IQN)`);
+    if (p.tpgt === undefined) throw new FormatError(`"${shown(t)}": a record needs its portal group (ADDRESS:PORT,TPGT IQN)`);
     return { kind: 'record', text, address: p.address, port: p.port, tpgt: p.tpgt, iqn: parts[1] ?? '' };
   }
-  if (parts.length > 2) throw new FormatError(`"${t}" is not a pattern (IQN, ADDRESS:PORT,TPGT or a glob)`);
+  if (parts.length > 2) throw new FormatError(`"${shown(t)}" is not a pattern (IQN, ADDRESS:PORT,TPGT or a glob)`);
   if (/[*?]/.test(t)) return { kind: 'glob', text, regex: globRegex(t) };
   if (/^(iqn|eui|naa)\./i.test(t)) return { kind: 'iqn', text, iqn: t };
   try {
     return { kind: 'portal', text, ...parsePortal(t) };
   } catch {
-    throw new FormatError(`"${t}" is not an IQN (iqn.…), a portal with its group (10.2.0.250:3260,3) or a glob on the IQN`);
+    throw new FormatError(`"${shown(t)}" is not an IQN (iqn.…), a portal with its group (10.2.0.250:3260,3) or a glob on the IQN`);
   }
 }
 

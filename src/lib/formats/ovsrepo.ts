@@ -21,6 +21,7 @@ import { FormatError } from './format-error.js';
 import { formatValue, parseKeyValue, type KeyValueDocument } from './repositories-options.js';
 import { checkDescription, parseRepositoryType, parseRole, parseUuid, validateEntry, type RepositoryRole, type RepositoryType } from './repositories.js';
 import { parseSource } from './repository-source.js';
+import { shown } from '../errors.js';
 
 export const OVSREPO_FILE = '.ovsrepo';
 export const OVSREPO_VERSION = 1;
@@ -85,7 +86,7 @@ function pairOf(doc: KeyValueDocument, key: string): { value: string; line: numb
 
 function checkCreated(value: string, line?: number): string {
   if (!ISO_8601.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new FormatError(`creation time "${value}" is not an ISO 8601 date and time (e.g. 2009-04-01T12:00:00Z)`, line);
+    throw new FormatError(`creation time "${shown(value)}" is not an ISO 8601 date and time (e.g. 2009-04-01T12:00:00Z)`, line);
   }
   return value;
 }

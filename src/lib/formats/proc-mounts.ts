@@ -10,6 +10,7 @@
  */
 import { FormatError } from './format-error.js';
 import { decodeFstabField, splitFields, splitLines } from './fstab.js';
+import { shown } from '../errors.js';
 
 export interface MountEntry {
   /** 1-based line number. */
@@ -52,7 +53,7 @@ export function mountOptions(entry: MountEntry): string[] {
 
 /** Collapse `//` and drop a trailing `/`; the path must be absolute. */
 export function normalizeMountPath(path: string): string {
-  if (!path.startsWith('/')) throw new FormatError(`"${path}" is not an absolute path`);
+  if (!path.startsWith('/')) throw new FormatError(`"${shown(path)}" is not an absolute path`);
   const p = path.replace(/\/{2,}/g, '/');
   return p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p;
 }

@@ -10,6 +10,7 @@
  */
 import { FormatError } from './format-error.js';
 import { splitLines } from './fstab.js';
+import { shown } from '../errors.js';
 
 export interface Partition {
   /** 1-based line number. */
@@ -33,7 +34,7 @@ export function parseProcPartitions(text: string): Partition[] {
     if (row.trim() === '' || HEADER.test(row)) continue;
     const m = ROW.exec(row);
     if (!m) {
-      throw new FormatError(`expected "major minor #blocks name", found "${row.trim()}"`, i + 1);
+      throw new FormatError(`expected "major minor #blocks name", found "${shown(row.trim())}"`, i + 1);
     }
     out.push({ line: i + 1, major: Number(m[1]), minor: Number(m[2]), blocks: Number(m[3]), name: m[4] ?? '' });
   }

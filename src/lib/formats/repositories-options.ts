@@ -17,6 +17,7 @@
 import { FormatError } from './format-error.js';
 import { joinLines, splitLines } from './fstab.js';
 import type { RepositoryType } from './repositories.js';
+import { shown } from '../errors.js';
 
 // ---------------------------------------------------------------- KEY=value documents
 
@@ -52,7 +53,7 @@ function parsePair(s: string, line: number): { key: string; value: string } {
   const eq = s.indexOf('=');
   const key = eq < 0 ? s : s.slice(0, eq);
   if (eq < 0 || !KEY.test(key)) {
-    throw new FormatError(`expected KEY=value (no blanks around =), found "${s}"`, line);
+    throw new FormatError(`expected KEY=value (no blanks around =), found "${shown(s)}"`, line);
   }
   return { key, value: parseValue(s.slice(eq + 1), line) };
 }
@@ -63,22 +64,25 @@ function parseValue(raw: string, line: number): string {
   const q = raw[0];
   if (q !== '"' && q !== "'") {
     if (BARE.test(raw)) return raw;
-    throw new FormatError(`the value "${raw}" needs quotes (it has a blank or a shell character)`, line);
+    throw new FormatError(`the value "${shown(raw)}" needs quotes (it has a blank or a shell character)`, line);
   }
+  // Slices between escapes, not one concatenation per character: a 10 MB value stays cheap.
   let value = '';
+  let from = 1;
   for (let i = 1; i < raw.length; i++) {
     const c = raw[i] ?? '';
     if (c === q) {
-      if (i !== raw.length - 1) throw new FormatError(`unexpected text after the closing quote: "${raw.slice(i + 1)}"`, line);
-      return value;
+      if (i !== raw.length - 1) throw new FormatError(`unexpected text after the closing quote: "${shown(raw.slice(i + 1))}"`, line);
+      return value + raw.slice(from, i);
     }
     if (q === '"' && (c === '$' || c === '`')) throw new FormatError(`write \\${c} for a literal ${c} inside double quotes`, line);
     if (q === '"' && c === '\\' && /["\\$`]/.test(raw[i + 1] ?? '')) {
+      value += raw.slice(from, i) + (raw[i + 1] ?? '');
       i++;
-      value += raw[i] ?? '';
-    } else value += c;
+      from = i + 1;
+    }
   }
-  throw new FormatError(`the value ${raw} has no closing ${q}`, line);
+  throw new FormatError(`the value ${shown(raw)} has no closing ${q}`, line);
 }
 
 /** The value as written to the file: bare when it is safe, else double-quoted and escaped. */
@@ -95,7 +99,7 @@ export function getValue(doc: KeyValueDocument, key: string): string | undefined
 
 /** Replace KEY's value on its own line, or append `KEY=value`; other lines are untouched. */
 export function setValue(doc: KeyValueDocument, key: string, value: string, header: readonly string[] = []): KeyValueDocument {
-  if (!KEY.test(key)) throw new FormatError(`"${key}" is not a valid key`);
+  if (!KEY.test(key)) throw new FormatError(`"${shown(key)}" is not a valid key`);
   formatValue(value);
   const at = doc.lines.findIndex((l) => l.kind === 'pair' && l.key === key);
   const old = doc.lines[at];
@@ -154,7 +158,7 @@ export function parseRepositoryOptions(text: string | undefined): RepositoryOpti
 export function checkMountOptions(value: string, line?: number): string {
   if (value === '') throw new FormatError('empty mount options; remove the line to use the default', line);
   if (/[\s\u0000-\u001f\u007f]/.test(value) || value.split(',').some((o) => o === '')) {
-    throw new FormatError(`"${value}" is not a comma-separated list of mount options`, line);
+    throw new FormatError(`"${shown(value)}" is not a comma-separated list of mount options`, line);
   }
   return value;
 }

@@ -19,7 +19,8 @@
  */
 import { FormatError } from './format-error.js';
 import { joinLines, splitLines } from './fstab.js';
-import { parseSource, sameSource } from './repository-source.js';
+import { parseSource, sameSource, sourceKey } from './repository-source.js';
+import { shown } from '../errors.js';
 
 export type RepositoryType = 'nfs' | 'ocfs2' | 'ext3' | 'ext4';
 export type RepositoryRole = 'C' | 'S' | 'L';
@@ -69,13 +70,13 @@ export function normalizeUuid(s: string): string | undefined {
 
 export function parseUuid(s: string): string {
   const uuid = normalizeUuid(s);
-  if (!uuid) throw new FormatError(`"${s}" is not a repository uuid (32 hexadecimal digits)`);
+  if (!uuid) throw new FormatError(`"${shown(s)}" is not a repository uuid (32 hexadecimal digits)`);
   return uuid;
 }
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
   const found = allowed.find((a) => a === value);
-  if (found === undefined) throw new FormatError(`"${value}" is not a repository ${what}`);
+  if (found === undefined) throw new FormatError(`"${shown(value)}" is not a repository ${what}`);
   return found;
 }
 
@@ -104,8 +105,8 @@ export function validateEntry(input: RepositoryDraft): RepositoryInput {
   if ((type === 'nfs') !== (src.kind === 'nfs')) {
     throw new FormatError(
       type === 'nfs'
-        ? `type nfs needs a host:/export source, not "${input.source}"`
-        : `type ${type} needs a block device source, not the NFS export "${input.source}"`,
+        ? `type nfs needs a host:/export source, not "${shown(input.source)}"`
+        : `type ${type} needs a block device source, not the NFS export "${shown(input.source)}"`,
     );
   }
   const local = type === 'ext3' || type === 'ext4';
@@ -202,15 +203,20 @@ export function clusterRoot(doc: RepositoriesDocument): RepositoryEntry | undefi
 
 /** Rules across lines: one cluster root, no uuid or source twice. Reports the later line. */
 function checkDocument(doc: RepositoriesDocument): void {
-  const seen: RepositoryEntry[] = [];
+  // Maps, not a search of the lines seen so far: linear in the number of entries.
+  let root: RepositoryEntry | undefined;
+  const byUuid = new Map<string, RepositoryEntry>();
+  const bySource = new Map<string, RepositoryEntry>();
   for (const e of repositoryEntries(doc)) {
-    const root = e.role === 'C' ? seen.find((s) => s.role === 'C') : undefined;
-    if (root) throw new FormatError(`a second cluster root; line ${root.line} (${root.source}) is already the cluster root`, e.line);
-    const twin = seen.find((s) => s.uuid === e.uuid);
+    if (e.role === 'C' && root) throw new FormatError(`a second cluster root; line ${root.line} (${root.source}) is already the cluster root`, e.line);
+    const twin = byUuid.get(e.uuid);
     if (twin) throw new FormatError(`uuid ${e.uuid} is already used on line ${twin.line}`, e.line);
-    const same = seen.find((s) => sameSource(s.source, e.source));
+    const key = sourceKey(e.source);
+    const same = bySource.get(key);
     if (same) throw new FormatError(`source ${e.source} is already listed on line ${same.line}`, e.line);
-    seen.push(e);
+    if (e.role === 'C') root = e;
+    byUuid.set(e.uuid, e);
+    bySource.set(key, e);
   }
 }
 

@@ -6,7 +6,7 @@
  * iscsiadm format module.
  */
 import type { Context } from '../command.js';
-import { EXIT, OvsError } from '../errors.js';
+import { EXIT, OvsError, shown } from '../errors.js';
 import { formatRecord, selectTargets, type IscsiRecord, type TargetSelection } from '../formats/iscsiadm.js';
 import { recordKey } from './adm.js';
 
@@ -59,7 +59,7 @@ async function ask(ctx: Context, records: readonly IscsiRecord[], portal: string
     const answer = await ctx.host.stdin.prompt('Keep which records for the pool? (numbers such as 1,3-4, or all) ');
     const picked = parseChoice(answer, records.length);
     if (picked) return picked.map((i) => records[i] as IscsiRecord);
-    ctx.host.stderr.write(`ovs: '${answer.trim()}' is not a choice between 1 and ${records.length}\n`);
+    ctx.host.stderr.write(`ovs: '${shown(answer.trim())}' is not a choice between 1 and ${records.length}\n`);
   }
   throw new OvsError(EXIT.USAGE, 'no targets chosen', { while: 'choosing the targets to keep', hint: 'give --keep IQN (repeatable) instead' });
 }

@@ -8,7 +8,7 @@
  */
 import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
-import { readRequired } from '../files.js';
+import { readOptional, readRequired } from '../files.js';
 import { FormatError } from '../formats/format-error.js';
 import { diffPartitions, parseProcPartitions, type Partition } from '../formats/proc-partitions.js';
 
@@ -40,8 +40,8 @@ export async function targetOfDevice(ctx: Context, name: string): Promise<string
     const target = await ctx.fs.readlink(link).catch(() => '');
     const session = /\/(session\d+)\//.exec(target)?.[1];
     if (!session) continue;
-    const iqn = await ctx.fs.readFile(`/sys/class/iscsi_session/${session}/targetname`).catch(() => undefined);
-    return iqn?.toString('utf8').trim() || undefined;
+    const iqn = await readOptional(ctx.fs, `/sys/class/iscsi_session/${session}/targetname`).catch(() => undefined);
+    return iqn?.trim() || undefined;
   }
   return undefined;
 }

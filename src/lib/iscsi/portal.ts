@@ -4,7 +4,7 @@
  * a DNS name, or an IPv6 address in brackets (`[fd00::1]:3260`); PORT defaults to 3260, the
  * iSCSI port. Validated here so that nothing the operator typed reaches iscsiadm as an option.
  */
-import { EXIT, OvsError } from '../errors.js';
+import { EXIT, OvsError, shown } from '../errors.js';
 
 export const ISCSI_PORT = 3260;
 
@@ -32,7 +32,7 @@ function validV6(host: string): boolean {
 }
 
 function bad(text: string): OvsError {
-  return new OvsError(EXIT.DATAERR, `portal '${text}' is not HOST[:PORT]`, {
+  return new OvsError(EXIT.DATAERR, `portal '${shown(text)}' is not HOST[:PORT]`, {
     while: 'reading --portal',
     hint: 'give the storage address, e.g. --portal 10.1.1.1 or --portal 10.1.1.1:3260',
   });
@@ -56,8 +56,8 @@ export function parseDiscoveryPortal(text: string): DiscoveryPortal {
   }
   const port = portText === undefined ? ISCSI_PORT : Number(portText);
   if (!Number.isInteger(port) || port < 1 || port > 65535 || (portText !== undefined && !/^\d{1,5}$/.test(portText))) {
-    throw new OvsError(EXIT.DATAERR, `port '${portText}' of portal '${text}' is not 1-65535`, { while: 'reading --portal', hint: 'the iSCSI port is normally 3260' });
+    throw new OvsError(EXIT.DATAERR, `port '${shown(portText)}' of portal '${shown(text)}' is not 1-65535`, { while: 'reading --portal', hint: 'the iSCSI port is normally 3260' });
   }
-  const shown = host.includes(':') ? `[${host}]` : host;
-  return { host, port, text: `${shown}:${port}` };
+  const display = host.includes(':') ? `[${host}]` : host;
+  return { host, port, text: `${display}:${port}` };
 }

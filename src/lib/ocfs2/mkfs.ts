@@ -5,7 +5,7 @@
  * option is a one-line error instead of a half-made file. `ovs hb-create` and `ovs format`
  * both build their mkfs.ocfs2 command here.
  */
-import { EXIT, OvsError } from '../errors.js';
+import { EXIT, OvsError, shown } from '../errors.js';
 
 export interface MkfsGeometry {
   label: string;
@@ -58,7 +58,7 @@ export function parseSize(text: string, what: string): number {
   const m = /^\s*(\d+)\s*([kmgt]?)(?:i?b)?\s*$/i.exec(text);
   const bytes = m ? Number(m[1]) * (UNITS[(m[2] ?? '').toLowerCase()] ?? NaN) : NaN;
   if (!Number.isSafeInteger(bytes)) {
-    throw new OvsError(EXIT.DATAERR, `'${text}' is not a size`, {
+    throw new OvsError(EXIT.DATAERR, `'${shown(text)}' is not a size`, {
       while: `reading ${what}`,
       hint: 'give a whole number of bytes with an optional unit k, M, G or T (1024-based): 512, 4k, 64M, 300M, 1G',
     });
@@ -70,7 +70,7 @@ export function parseSize(text: string, what: string): number {
 export function parseCount(text: string, what: string): number {
   const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
   if (!Number.isSafeInteger(n)) {
-    throw new OvsError(EXIT.DATAERR, `'${text}' is not a whole number`, { while: `reading ${what}`, hint: `give ${what} as a decimal number, e.g. 16` });
+    throw new OvsError(EXIT.DATAERR, `'${shown(text)}' is not a whole number`, { while: `reading ${what}`, hint: `give ${what} as a decimal number, e.g. 16` });
   }
   return n;
 }

@@ -77,10 +77,33 @@ function toolMissing(tool: string): OvsError {
  * The volume on `machinePath` (a device or file path on this machine: ctx.hostPath() of a
  * system path), or undefined when it holds no OCFS2 file system.
  */
+/**
+ * debugfs.ocfs2 opens its device through its own command line (`open <device>`, split at
+ * blanks), so a path with a blank reached it cut short ("Device name specified was not
+ * found ... /OVS/my") and hb-create failed with 69. Such a path is handed over as a blank-free
+ * alias: a symbolic link in a private directory of /tmp, removed right after.
+ */
+async function debugfsStats(ctx: Context, machinePath: string) {
+  const run = (p: string) => ctx.probe(debugfsStatsArgv(p), { env: { ...DEBUGFS_ENV } });
+  if (!/\s/.test(machinePath)) return run(machinePath);
+  const fs = ctx.host.fs;
+  await fs.mkdir('/tmp', 0o1777).catch(() => undefined); // exists on any real machine
+  const dir = `/tmp/ovs-debugfs-${ctx.host.pid}-${ctx.host.randomHex(4)}`;
+  await fs.mkdir(dir, 0o700);
+  const alias = `${dir}/volume`;
+  try {
+    await fs.symlink(machinePath, alias);
+    return await run(alias);
+  } finally {
+    await fs.unlink(alias).catch(() => undefined);
+    await fs.rmdir(dir).catch(() => undefined);
+  }
+}
+
 export async function readVolume(ctx: Context, machinePath: string): Promise<VolumeInfo | undefined> {
   const doing = `reading the OCFS2 volume on ${machinePath}`;
   // Both probes at once: verification sits on hb-create's critical path.
-  const [q, s] = await Promise.all([ctx.probe(tunefsQueryArgv(machinePath)), ctx.probe(debugfsStatsArgv(machinePath), { env: { ...DEBUGFS_ENV } })]);
+  const [q, s] = await Promise.all([ctx.probe(tunefsQueryArgv(machinePath)), debugfsStats(ctx, machinePath)]);
   if (q.notFound) throw toolMissing('tunefs.ocfs2');
   // Its exit status is no guide: a missing target is reported with exit 0 (1.8.7).
   if (NO_SUCH_FILE.test(q.stderr)) throw new OvsError(EXIT.NOINPUT, `${machinePath} does not exist`, { while: doing });

@@ -10,7 +10,7 @@
  * the default.
  */
 import type { Context } from '../command.js';
-import { EXIT, OvsError } from '../errors.js';
+import { EXIT, OvsError, shown } from '../errors.js';
 import { readOptional } from '../files.js';
 import { sha256Hex, serializeBundle } from '../formats/bundle.js';
 import { parseClusterConf, validateCluster, type Cluster, type ClusterConfFile } from '../formats/cluster-conf.js';
@@ -52,13 +52,13 @@ function chooseCluster(conf: ClusterConfFile, boot: string): Cluster {
   const cluster = (boot ? findCluster(conf, boot) : undefined) ?? (conf.clusters.length === 1 ? conf.clusters[0] : undefined);
   if (!cluster) {
     const names = conf.clusters.map((c) => c.name).join(', ') || 'none';
-    throw new OvsError(EXIT.CONFIG, `cannot tell which cluster to send: O2CB_BOOTCLUSTER is '${boot}' and ${CLUSTER_CONF} defines: ${names}`, {
+    throw new OvsError(EXIT.CONFIG, `cannot tell which cluster to send: O2CB_BOOTCLUSTER is '${shown(boot)}' and ${CLUSTER_CONF} defines: ${names}`, {
       while: 'reading the cluster configuration to send',
       hint: 'set O2CB_BOOTCLUSTER to the pool cluster: ovs cluster-configure --cluster-name NAME',
     });
   }
   if (cluster.name !== boot) {
-    throw new OvsError(EXIT.CONFIG, `O2CB_BOOTCLUSTER is '${boot}' but the cluster in ${CLUSTER_CONF} is '${cluster.name}'`, {
+    throw new OvsError(EXIT.CONFIG, `O2CB_BOOTCLUSTER is '${shown(boot)}' but the cluster in ${CLUSTER_CONF} is '${shown(cluster.name)}'`, {
       while: 'reading the cluster configuration to send',
       hint: `make them agree before copying them to the pool: ovs cluster-configure --cluster-name ${cluster.name}`,
     });

@@ -4,7 +4,7 @@
  */
 import type { Command as Commander } from 'commander';
 import type { GlobalOptions } from '../command.js';
-import { EXIT, OvsError } from '../errors.js';
+import { EXIT, OvsError, shown } from '../errors.js';
 import type { PoolSettings } from './propagation.js';
 import { DEFAULT_REMOTE_OVS, validateIdentityPath, validateRemoteOvs, validateSshOption, validateSshUser } from './ssh.js';
 
@@ -35,7 +35,7 @@ export function definePoolOptions(cmd: Commander): Commander {
 function integer(flag: string, value: unknown, min: number, max: number): number {
   const text = String(value);
   if (!/^\d{1,6}$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw new OvsError(EXIT.DATAERR, `${flag} takes a whole number from ${min} to ${max}, not '${text}'`);
+    throw new OvsError(EXIT.DATAERR, `${flag} takes a whole number from ${min} to ${max}, not '${shown(text)}'`);
   }
   return Number(text);
 }

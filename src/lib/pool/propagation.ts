@@ -8,7 +8,7 @@
  * are recorded in the plan.
  */
 import type { Context } from '../command.js';
-import { EXIT, OvsError } from '../errors.js';
+import { EXIT, OvsError, shown } from '../errors.js';
 import { mapLimit } from './concurrency.js';
 import { readMasterConfig, type MasterConfig } from './master-config.js';
 import { poolMembers, type PoolMember } from './member.js';
@@ -97,7 +97,7 @@ export async function propagate(ctx: Context, s: PoolSettings): Promise<Propagat
   if (ctx.offline) throw new OvsError(EXIT.USAGE, '--propagate needs the live machine and cannot run under --root', { hint: 'run it on the pool master itself' });
   const master = await readMasterConfig(ctx);
   if (!master.isNode) {
-    throw new OvsError(EXIT.CONFIG, `this host (${master.hostname}) is not a node of cluster '${master.cluster.name}'`, {
+    throw new OvsError(EXIT.CONFIG, `this host (${master.hostname}) is not a node of cluster '${shown(master.cluster.name)}'`, {
       while: 'propagating the cluster configuration',
       hint: 'propagate from the pool master, which must be one of the nodes in /etc/ocfs2/cluster.conf',
     });

@@ -21,6 +21,7 @@ import { isThisHost } from '../resolve.js';
 import type { PoolMember } from './member.js';
 import { type Failure, type FailureKind, lastLine, sshFailure } from './ssh-failure.js';
 import { HOSTNAME_COMMAND, commandLine, importCommand, sshArgv, type SshSettings } from './ssh.js';
+import { shown } from '../errors.js';
 
 export interface RemoteSettings {
   ssh: SshSettings;
@@ -108,7 +109,7 @@ async function remoteHostname(ctx: Context, s: RemoteSettings, member: PoolMembe
 function mismatch(member: PoolMember, answered: string): Failure {
   return {
     kind: 'hostname-mismatch',
-    reason: `hostname mismatch: ${member.name} answered as '${answered}' (the name leads to another machine)`,
+    reason: `hostname mismatch: ${member.name} answered as '${shown(answered)}' (the name leads to another machine)`,
     hint: `check how ${member.name} resolves on this host (/etc/hosts, DNS) and the member's own host name`,
   };
 }

@@ -14,7 +14,7 @@
  * member's login shell reads the line, so no word may carry anything a shell interprets.
  */
 import { isIPv4, isNodeName } from '../formats/cluster-conf.js';
-import { EXIT, OvsError } from '../errors.js';
+import { EXIT, OvsError, shown } from '../errors.js';
 import { quoteArg } from '../render.js';
 
 export interface SshSettings {
@@ -40,7 +40,7 @@ const SHELL_WORD = /^[A-Za-z0-9_./+@%:=,-]+$/;
 
 export function validateSshUser(user: string): string {
   if (!USER.test(user)) {
-    throw new OvsError(EXIT.DATAERR, `'${user}' is not a user name`, { while: 'reading --ssh-user', hint: 'letters, digits, "_", "." and "-", starting with a letter or "_"' });
+    throw new OvsError(EXIT.DATAERR, `'${shown(user)}' is not a user name`, { while: 'reading --ssh-user', hint: 'letters, digits, "_", "." and "-", starting with a letter or "_"' });
   }
   return user;
 }
@@ -48,7 +48,7 @@ export function validateSshUser(user: string): string {
 export function validateSshOption(option: string): string {
   const m = OPTION.exec(option);
   if (!m) {
-    throw new OvsError(EXIT.USAGE, `--ssh-option takes KEY=VALUE (an ssh_config(5) option), not '${option}'`, { hint: '--ssh-option Port=2222' });
+    throw new OvsError(EXIT.USAGE, `--ssh-option takes KEY=VALUE (an ssh_config(5) option), not '${shown(option)}'`, { hint: '--ssh-option Port=2222' });
   }
   const key = (m[1] as string).toLowerCase();
   if (OWN_OPTIONS.includes(key)) {
@@ -59,14 +59,14 @@ export function validateSshOption(option: string): string {
 }
 
 export function validateIdentityPath(path: string): string {
-  if (path === '' || path.startsWith('-')) throw new OvsError(EXIT.USAGE, `--ssh-identity needs a file name, not '${path}'`);
+  if (path === '' || path.startsWith('-')) throw new OvsError(EXIT.USAGE, `--ssh-identity needs a file name, not '${shown(path)}'`);
   return path;
 }
 
 /** The path of ovs on the members: one shell-safe word (it reaches the remote shell). */
 export function validateRemoteOvs(path: string): string {
   if (!SHELL_WORD.test(path) || path.startsWith('-')) {
-    throw new OvsError(EXIT.DATAERR, `--remote-ovs '${path}' is not a plain program name or path`, {
+    throw new OvsError(EXIT.DATAERR, `--remote-ovs '${shown(path)}' is not a plain program name or path`, {
       hint: 'letters, digits and "/._+-" only, e.g. /usr/local/bin/ovs',
     });
   }
@@ -79,7 +79,7 @@ export function validateRemoteOvs(path: string): string {
  */
 export function assertSafeDestination(destination: string): void {
   if (destination.startsWith('-') || !(isNodeName(destination) || isIPv4(destination))) {
-    throw new OvsError(EXIT.DATAERR, `'${destination}' is not a host name or IPv4 address ovs will hand to ssh`, {
+    throw new OvsError(EXIT.DATAERR, `'${shown(destination)}' is not a host name or IPv4 address ovs will hand to ssh`, {
       while: 'building the ssh command',
       hint: 'node names in cluster.conf are host names: letters, digits, "-" and "."',
     });

@@ -7,7 +7,7 @@
 import type { Context } from '../command.js';
 import { o2cbClusterOnline } from '../cluster/o2cb.js';
 import { readO2cbSettingsFile } from '../cluster/settings-file.js';
-import { EXIT, OvsError } from '../errors.js';
+import { EXIT, OvsError, shown } from '../errors.js';
 import { readOptional } from '../files.js';
 import { FormatError } from '../formats/format-error.js';
 import { ovsEntries, parseFstab } from '../formats/fstab.js';
@@ -89,7 +89,7 @@ export async function checkO2cbOnline(ctx: Context): Promise<string> {
     throw new OvsError(EXIT.CONFIG, 'no O2CB cluster is configured (O2CB_BOOTCLUSTER is empty)', { while: 'checking the O2CB cluster for an OCFS2 repository', hint: 'run `ovs cluster-configure`' });
   }
   if (!(await o2cbClusterOnline(ctx, cluster))) {
-    throw new OvsError(EXIT.UNAVAILABLE, `the O2CB cluster '${cluster}' is not online`, {
+    throw new OvsError(EXIT.UNAVAILABLE, `the O2CB cluster '${shown(cluster)}' is not online`, {
       while: 'checking the O2CB cluster for an OCFS2 repository',
       hint: 'run `ovs cluster-configure` (it configures and starts o2cb), or `ovs services start` if it is configured',
     });

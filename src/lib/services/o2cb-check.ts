@@ -7,6 +7,7 @@
 import type { Context } from '../command.js';
 import { configfsPresent, o2cbClusterOnline } from '../cluster/o2cb.js';
 import { readO2cbSettingsFile } from '../cluster/settings-file.js';
+import { shown } from '../errors.js';
 
 export interface O2cbProblem {
   /** The cluster is known not to be online: the start failed in effect. */
@@ -28,7 +29,7 @@ export async function o2cbProblemAfterStart(ctx: Context): Promise<O2cbProblem |
   if (!cluster || !(await configfsPresent(ctx)) || (await o2cbClusterOnline(ctx, cluster))) return undefined;
   return {
     fatal: true,
-    message: `was started but the O2CB cluster '${cluster}' is not online (not registered in configfs)`,
-    hint: `check that this host is a node of '${cluster}' in /etc/ocfs2/cluster.conf, then \`service o2cb status\``,
+    message: `was started but the O2CB cluster '${shown(cluster)}' is not online (not registered in configfs)`,
+    hint: `check that this host is a node of '${shown(cluster)}' in /etc/ocfs2/cluster.conf, then \`service o2cb status\``,
   };
 }
