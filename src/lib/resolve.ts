@@ -10,7 +10,7 @@
 import type { Context } from './command.js';
 import { EXIT, OvsError } from './errors.js';
 import { readOptional } from './files.js';
-import { FormatError } from './formats/format-error.js';
+import { FormatError, inFile } from './formats/format-error.js';
 import { isLoopback, parseHosts, resolveIPv4, type HostsFile } from './formats/hosts.js';
 
 export const HOSTS_FILE = '/etc/hosts';
@@ -84,7 +84,7 @@ export async function readHostsFile(ctx: Context): Promise<HostsFile> {
     return parseHosts(text);
   } catch (e) {
     // parseHosts skips what it cannot use, like glibc; this only guards a future change.
-    if (e instanceof FormatError) throw new OvsError(EXIT.OSFILE, `${HOSTS_FILE}: ${e.message}`, { while: `reading ${HOSTS_FILE}` });
+    if (e instanceof FormatError) throw new OvsError(EXIT.OSFILE, inFile(HOSTS_FILE, e), { while: `reading ${HOSTS_FILE}` });
     throw e;
   }
 }

@@ -309,7 +309,7 @@ describe('cluster-configure: refused, nothing written', () => {
     const files = { [CONF]: 'cluster:\n\tnode_count = 0\n\tname = ocfs2\n  # indented\n' };
     const r = await runOvs(['cluster-configure'], host({ files }));
     expect(r.exit).toBe(72);
-    expect(r.stderr).toContain('ovs: cluster-configure: /etc/ocfs2/cluster.conf: line 4: comments must start in column 1; this "#" is indented while reading /etc/ocfs2/cluster.conf');
+    expect(r.stderr).toContain('ovs: cluster-configure: /etc/ocfs2/cluster.conf line 4: comments must start in column 1; this "#" is indented while reading /etc/ocfs2/cluster.conf');
     untouched(r.host, files);
   });
 

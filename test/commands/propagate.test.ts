@@ -254,6 +254,18 @@ describe('propagation on the memory host', () => {
     expect([noKey.exit, noKey.json.error.message]).toEqual([66, expect.stringMatching(/--ssh-identity \/root\/.ssh\/missing: no such file/)]);
     for (const r of [notNode, noSettings, boot, noSsh, noKey]) expect(r.host.calls).toEqual([]);
   });
+
+  it('a master cluster.conf o2cb refuses is named once, as "<path> line N: <reason>" (72), and one the rules refuse too (78)', async () => {
+    const badNumber = CONF(NODES).replace('\tnumber = 0\n', '\tnumber = x\n');
+    const r = await runOvs(['cluster-check', '--master', '--propagate'], pool({ files: { '/etc/ocfs2/cluster.conf': badNumber, '/etc/sysconfig/o2cb': O2CB } }));
+    expect(r.exit).toBe(72);
+    expect(r.stderr).toContain('ovs: cluster-check: /etc/ocfs2/cluster.conf line 4: node "ovs1.example.com": number "x" is not a number while reading the cluster configuration to send\n');
+    const loopback = CONF(NODES).replace('192.168.1.12', '127.0.0.2');
+    const rules = await runOvs(['cluster-check', '--master', '--propagate'], pool({ files: { '/etc/ocfs2/cluster.conf': loopback, '/etc/sysconfig/o2cb': O2CB } }));
+    expect(rules.exit).toBe(78);
+    expect(rules.stderr).toMatch(/^ovs: cluster-check: \/etc\/ocfs2\/cluster\.conf line 8: node "ovs2\.example\.com": ip_address 127\.0\.0\.2 is a loopback address/m);
+    for (const x of [r, rules]) expect(x.host.calls).toEqual([]);
+  });
 });
 
 describe('--all-nodes', () => {

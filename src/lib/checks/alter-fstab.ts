@@ -11,7 +11,7 @@ import { posix } from 'node:path';
 import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
 import { readOptional } from '../files.js';
-import { FormatError } from '../formats/format-error.js';
+import { FormatError, inFile } from '../formats/format-error.js';
 import { commentOutEntries, ovsEntries, parseFstab, type FstabDocument, type FstabEntry } from '../formats/fstab.js';
 import { parseOvsRepo, OVSREPO_FILE } from '../formats/ovsrepo.js';
 import { mountsAt, parseProcMounts } from '../formats/proc-mounts.js';
@@ -57,7 +57,7 @@ export interface FstabMigrationResult {
 const DOING = 'moving /OVS out of /etc/fstab';
 
 function unreadable(path: string, e: FormatError): OvsError {
-  return new OvsError(EXIT.OSFILE, `${path}: ${e.message}`, {
+  return new OvsError(EXIT.OSFILE, inFile(path, e), {
     while: DOING,
     hint: e.line === undefined ? `correct ${path}, then run again` : `correct or comment out ${path} line ${e.line}, then run again`,
   });

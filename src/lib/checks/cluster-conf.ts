@@ -4,6 +4,7 @@
  * up in cluster.conf"), node_count right, and the other documented rules (ocfs2.cluster.conf(5)).
  * Whether the file is the same on every pool member is --all-nodes' business (propagation).
  */
+import { inFile } from '../formats/format-error.js';
 import { isLoopback } from '../formats/hosts.js';
 import { validateCluster, type ClusterNode } from '../formats/cluster-conf.js';
 import { isThisHost } from '../resolve.js';
@@ -16,7 +17,7 @@ export function checkClusterConfValid(f: Facts): CheckResult {
   const id = 'cluster-conf.valid';
   const c = f.clusterConf;
   if (c.missing) return fail(id, `${CLUSTER_CONF} is missing`, CONFIGURE);
-  if (c.error) return fail(id, `${CLUSTER_CONF}: ${c.error.message}`, `correct ${where(CLUSTER_CONF, c.error.line)} (o2cb would refuse the file), or regenerate it: ${CONFIGURE}`);
+  if (c.error) return fail(id, inFile(CLUSTER_CONF, c.error), `correct ${where(CLUSTER_CONF, c.error.line)} (o2cb would refuse the file), or regenerate it: ${CONFIGURE}`);
   const clusters = c.value?.clusters ?? [];
   if (!f.cluster) {
     const boot = f.o2cb.value?.O2CB_BOOTCLUSTER;

@@ -33,7 +33,7 @@ export interface Loaded<T> {
   value?: T;
   /** Absent from the system. */
   missing?: boolean;
-  /** Present but unusable (the message already names the line when there is one). */
+  /** Present but unusable: the reason, and its line when there is one (word it with inFile). */
   error?: { message: string; line?: number };
 }
 
@@ -59,7 +59,7 @@ export async function loadFile<T>(ctx: Context, path: string, parse: (text: stri
     return { path, text, value: parse(text) };
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
-    return { path, text, error: e.line === undefined ? { message: e.message } : { message: e.message, line: e.line } };
+    return { path, text, error: e.line === undefined ? { message: e.reason } : { message: e.reason, line: e.line } };
   }
 }
 

@@ -5,6 +5,7 @@
  * /OVS a link to it, and no local file system left mounted on /OVS itself (the guide's
  * first special consideration: "you need to unmount it").
  */
+import { inFile } from '../formats/format-error.js';
 import type { Context } from '../command.js';
 import { isLoopback } from '../formats/hosts.js';
 import type { MountEntry } from '../formats/proc-mounts.js';
@@ -31,7 +32,7 @@ export function checkRepositoriesValid(f: Facts): CheckResult {
     const inFstab = f.fstab.value ? ovsEntries(f.fstab.value).length > 0 : false;
     return fail(id, `${REPOSITORIES} is missing`, inFstab ? 'ovs cluster-check --alter-fstab (moves the /OVS lines of /etc/fstab there)' : MAKEREPO);
   }
-  if (r.error) return fail(id, `${REPOSITORIES}: ${r.error.message}`, `correct ${where(REPOSITORIES, r.error.line)} (format: ovs-repositories(5))`);
+  if (r.error) return fail(id, inFile(REPOSITORIES, r.error), `correct ${where(REPOSITORIES, r.error.line)} (format: ovs-repositories(5))`);
   const n = r.value ? repositoryEntries(r.value).length : 0;
   return pass(id, `${REPOSITORIES} lists ${n} repositor${n === 1 ? 'y' : 'ies'}`);
 }
@@ -105,7 +106,7 @@ function localMount(mounts: readonly MountEntry[]): MountEntry | undefined {
 export function checkNoLocalOvs(ctx: Context, f: Facts): CheckResult {
   const id = 'repositories.no-local-ovs';
   if (ctx.offline) return skipOffline(id, `what is mounted on ${OVS_LINK}`);
-  if (f.mounts?.error || f.mounts?.missing) return fail(id, `cannot read /proc/mounts${f.mounts.error ? `: ${f.mounts.error.message}` : ''}`, 'mount proc on /proc (mount -t proc proc /proc)');
+  if (f.mounts?.error || f.mounts?.missing) return fail(id, f.mounts.error ? `cannot read ${inFile('/proc/mounts', f.mounts.error)}` : 'cannot read /proc/mounts', 'mount proc on /proc (mount -t proc proc /proc)');
   const m = localMount(f.mounts?.value ?? []);
   if (!m) return pass(id, `nothing is mounted on ${OVS_LINK} itself`);
   const what = m.fstype === 'nfs' || m.fstype === 'nfs4' ? `${m.source} (${m.fstype}) is mounted on ${OVS_LINK} itself, the 2.1 layout` : `a local ${m.fstype} file system (${m.source}) is mounted on ${OVS_LINK}`;

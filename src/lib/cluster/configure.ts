@@ -11,7 +11,7 @@ import { EXIT, OvsError } from '../errors.js';
 import { readOptional } from '../files.js';
 import { parseClusterConf, serializeClusterConf, validateCluster, type Cluster, type ClusterConfFile } from '../formats/cluster-conf.js';
 import { addNodes, findCluster, findNode, newCluster, putCluster, removeNodes, setNodes, type NodeSpec } from '../formats/cluster-nodes.js';
-import { FormatError } from '../formats/format-error.js';
+import { FormatError, inFile } from '../formats/format-error.js';
 import { isThisHost, thisHostname } from '../resolve.js';
 import { resolveNodeAddresses, type AddressOrigin } from './addresses.js';
 import type { NodeArg } from './node-spec.js';
@@ -62,7 +62,7 @@ export async function readClusterConf(ctx: Context): Promise<ClusterConfFile> {
     return parseClusterConf(text);
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
-    throw new OvsError(EXIT.OSFILE, `${CLUSTER_CONF}: ${e.message}`, {
+    throw new OvsError(EXIT.OSFILE, inFile(CLUSTER_CONF, e), {
       while: `reading ${CLUSTER_CONF}`,
       hint: `fix that line (o2cb refuses the file as it is), or move the file aside to start afresh`,
     });

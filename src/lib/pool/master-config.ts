@@ -15,7 +15,7 @@ import { readOptional } from '../files.js';
 import { sha256Hex, serializeBundle } from '../formats/bundle.js';
 import { parseClusterConf, validateCluster, type Cluster, type ClusterConfFile } from '../formats/cluster-conf.js';
 import { findCluster } from '../formats/cluster-nodes.js';
-import { FormatError } from '../formats/format-error.js';
+import { FormatError, inFile } from '../formats/format-error.js';
 import { parseO2cbSettings, validateO2cbSettings, type O2cbValues } from '../formats/o2cb-settings.js';
 import { readO2cbSettingsFile } from '../cluster/settings-file.js';
 import { thisHostname } from '../resolve.js';
@@ -42,8 +42,7 @@ function parseConf(text: string): ClusterConfFile {
     return parseClusterConf(text);
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
-    const at = e.line === undefined ? '' : ` (line ${e.line})`;
-    throw new OvsError(EXIT.OSFILE, `${CLUSTER_CONF}${at}: ${e.message}`, { while: 'reading the cluster configuration to send', hint: 'fix the file (ovs cluster-check shows what is wrong)' });
+    throw new OvsError(EXIT.OSFILE, inFile(CLUSTER_CONF, e), { while: 'reading the cluster configuration to send', hint: 'fix the file (ovs cluster-check shows what is wrong)' });
   }
 }
 
@@ -69,8 +68,7 @@ function chooseCluster(conf: ClusterConfFile, boot: string): Cluster {
 function assertSound(cluster: Cluster, o2cbPath: string, o2cbFile: Record<string, string>): void {
   const [problem] = validateCluster(cluster);
   if (problem) {
-    const at = problem.line === undefined ? '' : ` (line ${problem.line})`;
-    throw new OvsError(EXIT.CONFIG, `${CLUSTER_CONF}${at}: ${problem.message}`, { while: 'checking the cluster configuration to send', hint: 'fix it on this host first (ovs cluster-check)' });
+    throw new OvsError(EXIT.CONFIG, inFile(CLUSTER_CONF, problem), { while: 'checking the cluster configuration to send', hint: 'fix it on this host first (ovs cluster-check)' });
   }
   const [bad] = validateO2cbSettings(o2cbFile);
   if (bad) throw new OvsError(EXIT.CONFIG, `${o2cbPath}: ${bad.message}`, { while: 'checking the O2CB settings to send', hint: CONFIGURE_HINT });
@@ -89,7 +87,7 @@ export async function readMasterConfig(ctx: Context): Promise<MasterConfig> {
     bundle = serializeBundle({ clusterConf, o2cb: settings.effective });
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
-    throw new OvsError(EXIT.CONFIG, `${settings.path}: ${e.message}`, { while: 'packing the O2CB settings to send' });
+    throw new OvsError(EXIT.CONFIG, inFile(settings.path, e), { while: 'packing the O2CB settings to send' });
   }
   return {
     hostname,

@@ -7,7 +7,7 @@
 import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
 import { readOptional } from '../files.js';
-import { FormatError } from '../formats/format-error.js';
+import { FormatError, inFile } from '../formats/format-error.js';
 import { OVSREPO_VERSION, parseOvsRepo, serializeOvsRepo, type OvsRepoInfo } from '../formats/ovsrepo.js';
 import type { RepositoryInput } from '../formats/repositories.js';
 import { ovsrepoPathOf } from './layout.js';
@@ -41,7 +41,7 @@ export async function readIdentity(ctx: Context, uuid: string): Promise<OvsRepoI
     return parseOvsRepo(text);
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
-    throw new OvsError(EXIT.OSFILE, `${path}: ${e.message}`, {
+    throw new OvsError(EXIT.OSFILE, inFile(path, e), {
       while: 'reading the repository identity on the storage',
       hint: `correct ${path} (format: ovs-repositories(5)); remove it only if this storage is not in use by another server`,
     });
