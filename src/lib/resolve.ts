@@ -11,7 +11,8 @@ import type { Context } from './command.js';
 import { EXIT, OvsError } from './errors.js';
 import { readOptional } from './files.js';
 import { FormatError, inFile } from './formats/format-error.js';
-import { isLoopback, parseHosts, resolveIPv4, type HostsFile } from './formats/hosts.js';
+import { parseHosts, resolveIPv4, type HostsFile } from './formats/hosts.js';
+import { isLoopback } from './formats/ip.js';
 
 export const HOSTS_FILE = '/etc/hosts';
 export const HOSTNAME_FILE = '/etc/hostname';

@@ -420,6 +420,12 @@ describe('iscsi-prep: options, dry run, --root (replayed open-iscsi 2.1.8 output
   it.each([
     [[], 64, '--portal is required'],
     [['--portal', '10.1.1.999'], 65, "portal '10.1.1.999' is not HOST[:PORT] while reading --portal"],
+    [['--portal', '[1:2]'], 65, "portal '[1:2]' is not HOST[:PORT] while reading --portal"],
+    [['--portal', '[1:2]:3260'], 65, "portal '[1:2]:3260' is not HOST[:PORT] while reading --portal"],
+    [['--portal', '1::2::3'], 65, "portal '1::2::3' is not HOST[:PORT] while reading --portal"],
+    [['--portal', '[fe80::1%eth0]'], 65, "portal '[fe80::1%eth0]' is not HOST[:PORT] while reading --portal"],
+    [['--portal', '010.1.1.1'], 65, "portal '010.1.1.1' is not HOST[:PORT] while reading --portal"],
+    [['--portal', '127.1'], 65, "portal '127.1' is not HOST[:PORT] while reading --portal"],
     [['--portal', '10.1.1.1', '--keep', 'a b c'], 65, 'is not a pattern (IQN, ADDRESS:PORT,TPGT or a glob) while reading --keep'],
     [['--portal', '10.1.1.1', '--wait', 'soon'], 65, "--wait 'soon' is not a whole number of seconds between 0 and 3600"],
     [['--portal', '10.1.1.1', '--timeout', '0'], 65, '--timeout'],
@@ -430,6 +436,7 @@ describe('iscsi-prep: options, dry run, --root (replayed open-iscsi 2.1.8 output
     expect(r.exit).toBe(exit);
     expect(r.stderr).toContain(message);
     expect(host.calls).toEqual([]);
+    expect(host.serviceLog).toEqual([]);
   });
 
   it('is refused under --root (needs the live machine)', async () => {

@@ -5,7 +5,7 @@
  * Whether the file is the same on every pool member is --all-nodes' business (propagation).
  */
 import { inFile } from '../formats/format-error.js';
-import { isLoopback } from '../formats/hosts.js';
+import { isLoopback } from '../formats/ip.js';
 import { validateCluster, type ClusterNode } from '../formats/cluster-conf.js';
 import { isThisHost } from '../resolve.js';
 import { fail, pass, skip, type CheckResult } from './check.js';

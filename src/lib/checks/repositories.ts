@@ -7,7 +7,7 @@
  */
 import { inFile } from '../formats/format-error.js';
 import type { Context } from '../command.js';
-import { isLoopback } from '../formats/hosts.js';
+import { isLoopback } from '../formats/ip.js';
 import type { MountEntry } from '../formats/proc-mounts.js';
 import { ovsEntries } from '../formats/fstab.js';
 import { clusterRoot, repositoryEntries, type RepositoryEntry } from '../formats/repositories.js';
