@@ -20,9 +20,9 @@ export function checkClusterConfValid(f: Facts): CheckResult {
   if (c.error) return fail(id, inFile(CLUSTER_CONF, c.error), `correct ${where(CLUSTER_CONF, c.error.line)} (o2cb would refuse the file), or regenerate it: ${CONFIGURE}`);
   const clusters = c.value?.clusters ?? [];
   if (!f.cluster) {
-    const boot = f.o2cb.value?.O2CB_BOOTCLUSTER;
-    const names = clusters.map((k) => `'${k.name}'`).join(', ') || 'none';
-    return fail(id, `${CLUSTER_CONF} defines no cluster O2CB would start (clusters: ${names}; O2CB_BOOTCLUSTER=${boot ?? ''})`, `set O2CB_BOOTCLUSTER in ${f.o2cb.path} to one of them, or ${CONFIGURE}`);
+    // Clusters that O2CB_BOOTCLUSTER does not name: the settings' fault, o2cb.boot-cluster says so.
+    if (clusters.length > 0 && !f.o2cb.missing) return skip(id, `skipped: ${CLUSTER_CONF} loads, but O2CB starts none of its clusters (see o2cb.boot-cluster)`);
+    return fail(id, `${CLUSTER_CONF}: ${f.clusterProblem ?? 'no cluster'}`, clusters.length > 0 ? `ovs cluster-configure --cluster-name NAME (one of them)` : CONFIGURE);
   }
   const k = f.cluster;
   return pass(id, `cluster '${k.name}' with ${k.nodes.length} node${k.nodes.length === 1 ? '' : 's'} in ${CLUSTER_CONF}`);

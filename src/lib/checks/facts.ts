@@ -7,13 +7,13 @@
 import type { Context } from '../command.js';
 import { OvsError } from '../errors.js';
 import { readOptional } from '../files.js';
+import { poolCluster } from '../cluster/boot-cluster.js';
 import { locateO2cbSettings } from '../cluster/settings-file.js';
 import { parseClusterConf, type Cluster, type ClusterConfFile } from '../formats/cluster-conf.js';
-import { findCluster } from '../formats/cluster-nodes.js';
 import { FormatError } from '../formats/format-error.js';
 import { parseFstab, type FstabDocument } from '../formats/fstab.js';
 import type { HostsFile } from '../formats/hosts.js';
-import { parseO2cbSettings } from '../formats/o2cb-settings.js';
+import { effectiveO2cbSettings, parseO2cbSettings } from '../formats/o2cb-settings.js';
 import { parseProcMounts, type MountEntry } from '../formats/proc-mounts.js';
 import { parseRepositories, type RepositoriesDocument } from '../formats/repositories.js';
 import { readHostsFile, thisHostname } from '../resolve.js';
@@ -43,8 +43,10 @@ export interface Facts {
   hostname: { name?: string; error?: string };
   hosts: HostsFile;
   clusterConf: Loaded<ClusterConfFile>;
-  /** The cluster the checks are about: O2CB_BOOTCLUSTER's, else the only one in the file. */
+  /** The cluster the checks are about: the one the pool runs (cluster/boot-cluster.ts). */
   cluster?: Cluster;
+  /** Why cluster.conf (read fine) has no cluster the pool runs. */
+  clusterProblem?: string;
   o2cb: Loaded<Record<string, string>>;
   repositories: Loaded<RepositoriesDocument>;
   fstab: Loaded<FstabDocument>;
@@ -72,10 +74,11 @@ async function hostnameOf(ctx: Context): Promise<Facts['hostname']> {
   }
 }
 
-function selectCluster(conf: ClusterConfFile | undefined, bootCluster: string | undefined): Cluster | undefined {
-  if (!conf) return undefined;
-  const boot = bootCluster ? findCluster(conf, bootCluster) : undefined;
-  return boot ?? (conf.clusters.length === 1 ? conf.clusters[0] : undefined);
+/** The cluster the pool runs (boot-cluster.ts), or why there is none. */
+function selectCluster(conf: ClusterConfFile | undefined, o2cb: Record<string, string> | undefined): Pick<Facts, 'cluster' | 'clusterProblem'> {
+  if (!conf) return {};
+  const pool = poolCluster(conf, o2cb ? effectiveO2cbSettings(o2cb).O2CB_BOOTCLUSTER : undefined);
+  return pool.cluster ? { cluster: pool.cluster } : { clusterProblem: pool.problem };
 }
 
 export async function gatherFacts(ctx: Context): Promise<Facts> {
@@ -88,8 +91,8 @@ export async function gatherFacts(ctx: Context): Promise<Facts> {
     loadFile(ctx, FSTAB, parseFstab),
   ]);
   const mounts = ctx.offline ? undefined : await loadFile(ctx, PROC_MOUNTS, parseProcMounts);
-  const cluster = selectCluster(clusterConf.value, o2cb.value?.O2CB_BOOTCLUSTER);
-  return { offline: ctx.offline, hostname, hosts, clusterConf, cluster, o2cb, repositories, fstab, ...(mounts ? { mounts } : {}) };
+  const cluster = selectCluster(clusterConf.value, o2cb.value);
+  return { offline: ctx.offline, hostname, hosts, clusterConf, ...cluster, o2cb, repositories, fstab, ...(mounts ? { mounts } : {}) };
 }
 
 /** `file line N` for a fix, or just the file. */

@@ -15,6 +15,7 @@ import { FormatError, inFile } from '../formats/format-error.js';
 import { isThisHost, thisHostname } from '../resolve.js';
 import { resolveNodeAddresses, type AddressOrigin } from './addresses.js';
 import type { NodeArg } from './node-spec.js';
+import { bootClusterOf, poolCluster } from './boot-cluster.js';
 import { o2cbSettingsText, type TimeoutOptions } from './settings.js';
 import { readO2cbSettingsFile } from './settings-file.js';
 
@@ -69,12 +70,21 @@ export async function readClusterConf(ctx: Context): Promise<ClusterConfFile> {
   }
 }
 
-/** --cluster-name, else the boot cluster when the file has it, else the file's only cluster, else ocfs2. */
-function chooseClusterName(o: ConfigureOptions, file: ClusterConfFile, bootCluster: string): string {
+/**
+ * --cluster-name, else the cluster the pool runs (boot-cluster.ts); a file with no cluster
+ * starts the one O2CB_BOOTCLUSTER names, else ocfs2. A file whose clusters O2CB would not
+ * start (O2CB_BOOTCLUSTER names another) is not guessed at: 78, say which with --cluster-name.
+ */
+function chooseClusterName(o: ConfigureOptions, file: ClusterConfFile, boot: string | undefined): string {
   if (o.clusterName) return o.clusterName;
-  if (bootCluster && findCluster(file, bootCluster)) return bootCluster;
-  if (file.clusters.length === 1) return (file.clusters[0] as Cluster).name;
-  return DEFAULT_CLUSTER_NAME;
+  const pool = poolCluster(file, boot);
+  if (pool.cluster) return pool.cluster.name;
+  if (file.clusters.length === 0) return boot || DEFAULT_CLUSTER_NAME;
+  const names = file.clusters.map((c) => c.name);
+  throw new OvsError(EXIT.CONFIG, pool.problem, {
+    while: 'choosing the cluster to configure',
+    hint: `say which cluster to configure: --cluster-name ${names[0]}${names.length > 1 ? ` (or ${names.slice(1).join(', ')})` : ''} keeps its nodes, ${boot ? `--cluster-name ${boot} starts that one afresh` : 'a new name starts one afresh'}`,
+  });
 }
 
 /** The node specs to apply, and the names that still need an address. */
@@ -137,7 +147,7 @@ export async function planConfiguration(ctx: Context, o: ConfigureOptions): Prom
   const hostname = await thisHostname(ctx);
   const file = await readClusterConf(ctx);
   const settings = await readO2cbSettingsFile(ctx);
-  const name = chooseClusterName(o, file, settings.effective.O2CB_BOOTCLUSTER);
+  const name = chooseClusterName(o, file, bootClusterOf(settings));
   const before = findCluster(file, name) ?? newCluster(name);
   const removed = o.remove.filter((r) => findNode(before, r));
   const warnings = o.remove.filter((r) => !findNode(before, r)).map((r) => `--remove-node ${r}: not a node of cluster '${name}'; nothing to remove`);

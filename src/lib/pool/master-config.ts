@@ -14,9 +14,9 @@ import { EXIT, OvsError } from '../errors.js';
 import { readOptional } from '../files.js';
 import { sha256Hex, serializeBundle } from '../formats/bundle.js';
 import { parseClusterConf, validateCluster, type Cluster, type ClusterConfFile } from '../formats/cluster-conf.js';
-import { findCluster } from '../formats/cluster-nodes.js';
 import { FormatError, inFile } from '../formats/format-error.js';
 import { parseO2cbSettings, validateO2cbSettings, type O2cbValues } from '../formats/o2cb-settings.js';
+import { poolCluster } from '../cluster/boot-cluster.js';
 import { readO2cbSettingsFile } from '../cluster/settings-file.js';
 import { thisHostname } from '../resolve.js';
 import { isClusterNode } from './member.js';
@@ -46,17 +46,17 @@ function parseConf(text: string): ClusterConfFile {
   }
 }
 
-/** O2CB_BOOTCLUSTER's cluster, else the only one: the cluster the pool runs. */
+/** The cluster the pool runs (boot-cluster.ts), named by O2CB_BOOTCLUSTER: the members start that one. */
 function chooseCluster(conf: ClusterConfFile, boot: string): Cluster {
-  const cluster = (boot ? findCluster(conf, boot) : undefined) ?? (conf.clusters.length === 1 ? conf.clusters[0] : undefined);
-  if (!cluster) {
-    const names = conf.clusters.map((c) => c.name).join(', ') || 'none';
-    throw new OvsError(EXIT.CONFIG, `cannot tell which cluster to send: O2CB_BOOTCLUSTER is '${boot}' and ${CLUSTER_CONF} defines: ${names}`, {
+  const pool = poolCluster(conf, boot);
+  if (!pool.cluster) {
+    throw new OvsError(EXIT.CONFIG, `cannot tell which cluster to send: ${pool.problem}`, {
       while: 'reading the cluster configuration to send',
       hint: 'set O2CB_BOOTCLUSTER to the pool cluster: ovs cluster-configure --cluster-name NAME',
     });
   }
-  if (cluster.name !== boot) {
+  const { cluster } = pool;
+  if (pool.by !== 'boot') {
     throw new OvsError(EXIT.CONFIG, `O2CB_BOOTCLUSTER is '${boot}' but the cluster in ${CLUSTER_CONF} is '${cluster.name}'`, {
       while: 'reading the cluster configuration to send',
       hint: `make them agree before copying them to the pool: ovs cluster-configure --cluster-name ${cluster.name}`,
