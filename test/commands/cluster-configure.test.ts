@@ -110,7 +110,7 @@ describe('cluster-configure: writing a new cluster', () => {
   });
 
   it('an empty O2CB_BOOTCLUSTER, or no O2CB settings file, means the only cluster of cluster.conf; a cluster.conf without clusters starts the one O2CB_BOOTCLUSTER names', async () => {
-    for (const settings of [{ [DEB]: 'O2CB_ENABLED=true\nO2CB_BOOTCLUSTER=\n' }, {}]) {
+    for (const settings of [{ [DEB]: 'O2CB_ENABLED=true\nO2CB_BOOTCLUSTER=\n' }, {}] as Record<string, string>[]) {
       const r = await runOvs(['cluster-configure', '--add-node', 'ovs3=192.168.1.13'], host({ files: { [CONF]: TWO.replaceAll('ocfs2', 'pool2'), ...settings } }));
       expect(r.exit).toBe(0);
       expect(parseClusterConf(r.host.readText(CONF)).clusters.map((c) => `${c.name} ${c.nodes.length}`)).toEqual(['pool2 3']);
