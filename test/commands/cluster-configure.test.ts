@@ -231,6 +231,27 @@ describe('cluster-configure: refused, nothing written', () => {
     untouched(r.host, files);
   });
 
+  it('refuses the classic failure in disguise, as glibc resolves it: the host name only on the ::1 line (65)', async () => {
+    const files = { '/etc/hosts': fixture('hosts/hostname-on-ipv6-loopback.hosts'), '/etc/host.conf': 'multi on\n' };
+    const r = await runOvs(['cluster-configure'], host({ hostname: 'vmserver1.example.com', files }));
+    expect(r.exit).toBe(65);
+    expect(r.stderr).toContain(
+      "ovs: cluster-configure: 'vmserver1.example.com' resolves to the loopback address 127.0.0.1 through line 3 of /etc/hosts (\"::1 localhost ip6-localhost vmserver1.example.com vmserver1\") while resolving the address of node vmserver1.example.com\n",
+    );
+    expect(r.host.calls).toEqual([]);
+    untouched(r.host, files);
+  });
+
+  it('with multi on, a loopback line anywhere for the name wins (getaddrinfo sorts loopback first); with multi off the first line answers', async () => {
+    const hosts = fixture('hosts/duplicates.hosts');
+    const multi = await runOvs(['cluster-configure'], host({ hostname: 'vmserver1.example.com', files: { '/etc/hosts': hosts, '/etc/host.conf': 'order hosts,bind\nmulti on\n' } }));
+    expect(multi.exit).toBe(65);
+    expect(multi.stderr).toContain("'vmserver1.example.com' resolves to the loopback address 127.0.1.1 through line 5 of /etc/hosts (\"127.0.1.1 vmserver1.example.com vmserver1\")");
+    const first = await runOvs(['cluster-configure'], host({ hostname: 'vmserver1.example.com', files: { '/etc/hosts': hosts } }));
+    expect(first.exit).toBe(0);
+    expect(nodesOf(first.host)).toEqual(['0 vmserver1.example.com 192.168.100.100:7777']);
+  });
+
   it('refuses an unresolvable name (65)', async () => {
     const r = await runOvs(['cluster-configure', '--node', 'ovs1', '--node', 'nosuchhost'], host());
     expect(r.exit).toBe(65);

@@ -7,7 +7,7 @@
  * address with no name) are skipped, never fatal, so `ovs` sees exactly what the resolver
  * sees. They are reported in `skipped` so `cluster-check` can warn about them.
  */
-import { isIPv4, isIPv6, isLoopback } from './ip.js';
+import { isIPv4, isIPv6, isLoopback, parseIPv4, parseIPv6 } from './ip.js';
 
 export interface HostsEntry {
   /** 1-based line number. */
@@ -28,6 +28,8 @@ export interface SkippedHostsLine {
 export interface HostsFile {
   entries: HostsEntry[];
   skipped: SkippedHostsLine[];
+  /** /etc/host.conf's `multi` (every matching line answers); absent: off, glibc's default. */
+  multi?: boolean;
 }
 
 // ---------------------------------------------------------------- the file
@@ -60,18 +62,80 @@ function names(e: HostsEntry): string[] {
   return [e.canonical, ...e.aliases];
 }
 
+/** ASCII-only case folding: glibc compares host names with strcasecmp. */
+const fold = (s: string): string => s.replace(/[A-Z]+/g, (c) => c.toLowerCase());
+
 /**
  * Every line that carries NAME (canonical name or alias, case-insensitive), in file order.
- * The first one is what the resolver answers, as glibc's files backend stops at the first match.
  */
 export function lookup(hosts: HostsFile, name: string): HostsEntry[] {
-  const wanted = name.toLowerCase();
-  return hosts.entries.filter((e) => names(e).some((n) => n.toLowerCase() === wanted));
+  const wanted = fold(name);
+  return hosts.entries.filter((e) => names(e).some((n) => fold(n) === wanted));
 }
 
-/** The line gethostbyname(NAME) with AF_INET would use, or undefined (then DNS decides). */
-export function resolveIPv4(hosts: HostsFile, name: string): HostsEntry | undefined {
-  return lookup(hosts, name).find((e) => isIPv4(e.address));
+/** /etc/host.conf, host.conf(5): only `multi on|off` changes what the files backend answers (the last one wins). */
+export function parseHostConf(text: string): { multi: boolean } {
+  let multi = false; // glibc's default when the file does not say
+  for (const line of text.split('\n')) {
+    const [keyword, value] = line.replace(/#.*/, '').trim().split(/[ \t,]+/);
+    if (keyword?.toLowerCase() === 'multi' && value !== undefined) multi = value.toLowerCase() === 'on';
+  }
+  return { multi };
+}
+
+export interface HostsAnswer {
+  /** The IPv4 address the resolver hands out. */
+  address: string;
+  /** The line it comes from. */
+  entry: HostsEntry;
+}
+
+/**
+ * The IPv4 address of an /etc/hosts line for an AF_INET question, as glibc's files backend
+ * reads it: an IPv4 address as it is; an IPv6 line counts only as ::1 (answered as 127.0.0.1)
+ * or as an IPv4-mapped ::ffff:a.b.c.d (answered as a.b.c.d); any other IPv6 line is passed over.
+ */
+function ipv4Of(address: string): string | undefined {
+  if (isIPv4(address)) return address;
+  const g = parseIPv6(address);
+  if (!g || g.slice(0, 5).some((x) => x !== 0)) return undefined;
+  if (g[5] === 0 && g[6] === 0 && g[7] === 1) return '127.0.0.1';
+  if (g[5] !== 0xffff) return undefined;
+  const [hi = 0, lo = 0] = g.slice(6);
+  return [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
+}
+
+/** How far an address is from 127.0.0.1 in bits (getaddrinfo's longest-matching-prefix rule inside 127/8). */
+function distanceFromLocalhost(address: string): number {
+  const x = (parseIPv4(address) ?? []).reduce((n, o) => n * 256 + o, 0) ^ 0x7f000001;
+  return x === 0 ? 0 : 32 - Math.clz32(x);
+}
+
+/**
+ * What getaddrinfo(NAME, AF_INET) answers from /etc/hosts (`getent ahostsv4 NAME`), in its
+ * order; empty when the file does not know NAME (then DNS decides). glibc's files backend:
+ * - names match without regard to ASCII case, exactly otherwise (a trailing dot is part of
+ *   the name); a name with non-ASCII characters matches nothing;
+ * - every line carrying the name answers when /etc/host.conf says `multi on` (Debian's and
+ *   Red Hat's default file), only the first otherwise (glibc's default with no file);
+ * - ::1 counts as 127.0.0.1 and ::ffff:a.b.c.d as a.b.c.d; other IPv6 lines are passed over.
+ * getaddrinfo then sorts (RFC 3484): loopback addresses come first (smallest scope; among
+ * them the closest to 127.0.0.1), the others keep the file order. That last part holds for
+ * addresses not on a subnet of this machine's own interfaces (where the longest-prefix rule
+ * may reorder them) and outside 169.254/16; test/integration/hosts-glibc.test.ts compares
+ * the whole answer with the real getent for every name of test/fixtures/hosts/.
+ */
+export function answerIPv4(hosts: HostsFile, name: string): HostsAnswer[] {
+  if (/[^\x00-\x7f]/.test(name)) return [];
+  const answers: HostsAnswer[] = [];
+  for (const entry of lookup(hosts, name)) {
+    const address = ipv4Of(entry.address);
+    if (address === undefined) continue;
+    answers.push({ address, entry });
+    if (!hosts.multi) break;
+  }
+  const rank = (a: HostsAnswer): number => (isLoopback(a.address) ? distanceFromLocalhost(a.address) : 64);
+  return answers.map((a, i) => ({ a, i })).sort((x, y) => rank(x.a) - rank(y.a) || x.i - y.i).map(({ a }) => a);
 }
 
 /**
