@@ -17,13 +17,14 @@ import { checkDescription, findBySource, normalizeUuid, parseRepositoryType, par
 import { type RepositorySource } from '../lib/formats/repository-source.js';
 import { attachRepository, type AttachResult } from '../lib/repos/attach.js';
 import { candidateUuid, newUuid, type UuidOrigin } from '../lib/repos/identity.js';
-import { OVS_LINK, REPOSITORIES_FILE } from '../lib/repos/layout.js';
+import { OVS_LINK } from '../lib/repos/layout.js';
 import { readMounts } from '../lib/repos/mounts.js';
 import { checkO2cbOnline, checkOvsFree, checkRegisteredUuid, checkSingleRoot, checkUuidFree } from '../lib/repos/preflight.js';
 import { readRegistry, readRepositoryOptions, writeRegistry } from '../lib/repos/registry.js';
 import { serviceAtBootNote } from '../lib/repos/service.js';
 import { checkRoleFitsType, inspectStorage, parseSourceArg } from '../lib/repos/source.js';
 import { Undo } from '../lib/repos/undo.js';
+import { REPOSITORIES_FILE } from '../lib/system-paths.js';
 
 interface Options {
   source: string;

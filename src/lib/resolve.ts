@@ -15,10 +15,8 @@ import { readOptional } from './files.js';
 import { FormatError, inFile } from './formats/format-error.js';
 import { answerIPv4, parseHostConf, parseHosts, type HostsFile } from './formats/hosts.js';
 import { isLoopback } from './formats/ip.js';
+import { HOSTNAME_FILE, HOSTS_FILE, HOST_CONF } from './system-paths.js';
 
-export const HOSTS_FILE = '/etc/hosts';
-export const HOST_CONF = '/etc/host.conf';
-export const HOSTNAME_FILE = '/etc/hostname';
 
 export type ResolutionSource = 'hosts' | 'dns' | 'none';
 

@@ -11,6 +11,7 @@ import { FormatError } from '../formats/format-error.js';
 import { parseProcMounts, type MountEntry } from '../formats/proc-mounts.js';
 import { parseProcPartitions } from '../formats/proc-partitions.js';
 import { realPath, type BlockDevice } from './device.js';
+import { PROC_MOUNTS, PROC_PARTITIONS } from '../system-paths.js';
 
 /** Partition names of a disk: sdb -> sdb1, sdb2; loop0 / nvme0n1 (ending in a digit) -> loop0p1. */
 export function isPartitionOf(disk: string, name: string): boolean {
@@ -24,7 +25,7 @@ export function partitionPath(diskRealPath: string, n: number): string {
 }
 
 export async function partitionsOf(ctx: Context, dev: BlockDevice): Promise<string[]> {
-  const text = (await readOptional(ctx.fs, '/proc/partitions')) ?? '';
+  const text = (await readOptional(ctx.fs, PROC_PARTITIONS)) ?? '';
   // A /proc/partitions we cannot read only loses this refinement; blkid still sees the table.
   const parts = (() => {
     try {
@@ -46,7 +47,7 @@ function mounts(text: string): MountEntry[] {
 }
 
 async function mountedOn(ctx: Context, names: Set<string>): Promise<string[]> {
-  const text = (await readOptional(ctx.fs, '/proc/mounts')) ?? '';
+  const text = (await readOptional(ctx.fs, PROC_MOUNTS)) ?? '';
   const found: string[] = [];
   for (const m of mounts(text)) {
     if (!m.source.startsWith('/dev/')) continue;

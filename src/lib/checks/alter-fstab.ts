@@ -19,10 +19,9 @@ import { mountOptionsFor, parseRepositoryOptions } from '../formats/repositories
 import { findBySource, normalizeUuid, serializeRepositories, upsertEntry, type RepositoriesDocument, type RepositoryRole, type RepositoryType } from '../formats/repositories.js';
 import { readVolume } from '../ocfs2/volume.js';
 import { newUuid } from '../repos/identity.js';
-import { REPOSITORY_OPTIONS_FILE } from '../repos/layout.js';
 import { readRegistry, writeRegistry } from '../repos/registry.js';
-import { FSTAB, PROC_MOUNTS, REPOSITORIES } from './facts.js';
 import { isOvsRoot, repositoryShapeOf } from './fstab-move.js';
+import { FSTAB, PROC_MOUNTS, REPOSITORIES_FILE, REPOSITORY_OPTIONS_FILE } from '../system-paths.js';
 
 export type UuidOrigin = 'listed' | 'ovsrepo' | 'mount-point' | 'ocfs2-volume' | 'new';
 
@@ -160,9 +159,9 @@ function upsert(doc: RepositoriesDocument, move: Omit<FstabMove, 'notes'>): Repo
     return upsertEntry(doc, { uuid: move.uuid, type: move.type, role: move.role, source: move.source, description: move.description }).doc;
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
-    throw new OvsError(EXIT.CONFIG, `/etc/fstab line ${move.line} (${move.mountPoint}) cannot be added to ${REPOSITORIES}: ${e.reason}`, {
+    throw new OvsError(EXIT.CONFIG, `/etc/fstab line ${move.line} (${move.mountPoint}) cannot be added to ${REPOSITORIES_FILE}: ${e.reason}`, {
       while: DOING,
-      hint: move.role === 'C' ? `the cluster root is already in ${REPOSITORIES}: umount /OVS and comment out /etc/fstab line ${move.line}, or remove the other root with ovs offlinerepo -d` : `correct ${REPOSITORIES} or /etc/fstab line ${move.line}, then run again`,
+      hint: move.role === 'C' ? `the cluster root is already in ${REPOSITORIES_FILE}: umount /OVS and comment out /etc/fstab line ${move.line}, or remove the other root with ovs offlinerepo -d` : `correct ${REPOSITORIES_FILE} or /etc/fstab line ${move.line}, then run again`,
     });
   }
 }

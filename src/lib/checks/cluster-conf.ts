@@ -9,7 +9,8 @@ import { isLoopback } from '../formats/ip.js';
 import { validateCluster, type ClusterNode } from '../formats/cluster-conf.js';
 import { isThisHost } from '../resolve.js';
 import { fail, pass, skip, type CheckResult } from './check.js';
-import { CLUSTER_CONF, where, type Facts } from './facts.js';
+import { where, type Facts } from './facts.js';
+import { CLUSTER_CONF } from '../system-paths.js';
 
 const CONFIGURE = 'ovs cluster-configure --node <name>=<address> ... (one --node per pool server)';
 

@@ -17,14 +17,8 @@ import { effectiveO2cbSettings, parseO2cbSettings } from '../formats/o2cb-settin
 import { parseProcMounts, type MountEntry } from '../formats/proc-mounts.js';
 import { parseRepositories, type RepositoriesDocument } from '../formats/repositories.js';
 import { readHostsFile, thisHostname } from '../resolve.js';
-import { CLUSTER_CONF } from '../cluster/configure.js';
-import { REPOSITORIES_FILE as REPOSITORIES } from '../repos/layout.js';
-import { PROC_MOUNTS } from '../repos/mounts.js';
+import { CLUSTER_CONF, FSTAB, PROC_MOUNTS, REPOSITORIES_FILE } from '../system-paths.js';
 
-export { CLUSTER_CONF } from '../cluster/configure.js';
-export { REPOSITORIES_FILE as REPOSITORIES } from '../repos/layout.js';
-export { PROC_MOUNTS } from '../repos/mounts.js';
-export const FSTAB = '/etc/fstab';
 
 /** A system file: its text and what it parsed to, or why it could not be used. */
 export interface Loaded<T> {
@@ -87,7 +81,7 @@ export async function gatherFacts(ctx: Context): Promise<Facts> {
     readHostsFile(ctx),
     loadFile(ctx, CLUSTER_CONF, parseClusterConf),
     locateO2cbSettings(ctx).then((p) => loadFile(ctx, p, parseO2cbSettings)),
-    loadFile(ctx, REPOSITORIES, parseRepositories),
+    loadFile(ctx, REPOSITORIES_FILE, parseRepositories),
     loadFile(ctx, FSTAB, parseFstab),
   ]);
   const mounts = ctx.offline ? undefined : await loadFile(ctx, PROC_MOUNTS, parseProcMounts);

@@ -7,7 +7,8 @@
 import { inFile } from '../formats/format-error.js';
 import { ovsEntries } from '../formats/fstab.js';
 import { fail, pass, type CheckResult } from './check.js';
-import { FSTAB, where, type Facts } from './facts.js';
+import { where, type Facts } from './facts.js';
+import { FSTAB } from '../system-paths.js';
 
 export function checkFstab(f: Facts): CheckResult {
   const id = 'fstab.no-ovs';

@@ -7,9 +7,10 @@
 import type { Context } from '../command.js';
 import type { ClusterNode } from '../formats/cluster-conf.js';
 import { answerIPv4, hostnameOnLoopback } from '../formats/hosts.js';
-import { HOSTS_FILE, loopbackFinding, mismatchFinding, resolveName, type Resolution } from '../resolve.js';
+import { loopbackFinding, mismatchFinding, resolveName, type Resolution } from '../resolve.js';
 import { fail, pass, skip, warn, type CheckResult } from './check.js';
-import { CLUSTER_CONF, type Facts } from './facts.js';
+import type { Facts } from './facts.js';
+import { CLUSTER_CONF, HOSTS_FILE } from '../system-paths.js';
 
 const HOSTNAME_FIX = 'give the server its fully qualified name, e.g. `hostname vmserver1.example.com`, and make it permanent in /etc/hostname (HOSTNAME= in /etc/sysconfig/network on Oracle VM Server)';
 

@@ -18,8 +18,8 @@ import type { NodeArg } from './node-spec.js';
 import { bootClusterOf, poolCluster } from './boot-cluster.js';
 import { o2cbSettingsText, type TimeoutOptions } from './settings.js';
 import { readO2cbSettingsFile } from './settings-file.js';
+import { CLUSTER_CONF } from '../system-paths.js';
 
-export const CLUSTER_CONF = '/etc/ocfs2/cluster.conf';
 export const DEFAULT_CLUSTER_NAME = 'ocfs2';
 
 export interface ConfigureOptions {

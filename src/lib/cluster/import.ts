@@ -16,9 +16,9 @@ import { editO2cbSettings, newO2cbSettingsFile, validateO2cbSettings, type O2cbV
 import { isThisHost, thisHostname } from '../resolve.js';
 import { writeConfiguration } from './apply.js';
 import { poolCluster } from './boot-cluster.js';
-import { CLUSTER_CONF } from './configure.js';
 import { syncRunningCluster } from './online.js';
 import { readO2cbSettingsFile } from './settings-file.js';
+import { CLUSTER_CONF } from '../system-paths.js';
 
 export interface ImportResult {
   hostname: string;

@@ -11,6 +11,7 @@ import { EXIT, OvsError } from '../errors.js';
 import { readRequired } from '../files.js';
 import { FormatError } from '../formats/format-error.js';
 import { diffPartitions, parseProcPartitions, type Partition } from '../formats/proc-partitions.js';
+import { PROC_PARTITIONS } from '../system-paths.js';
 
 export const POLL_MS = 500;
 
@@ -24,7 +25,7 @@ export interface NewDevice {
 }
 
 export async function readPartitions(ctx: Context): Promise<Partition[]> {
-  const text = await readRequired(ctx.fs, '/proc/partitions', 'mount /proc (mount -t proc proc /proc)');
+  const text = await readRequired(ctx.fs, PROC_PARTITIONS, 'mount /proc (mount -t proc proc /proc)');
   try {
     return parseProcPartitions(text);
   } catch (e) {

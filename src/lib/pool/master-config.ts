@@ -20,8 +20,8 @@ import { poolCluster } from '../cluster/boot-cluster.js';
 import { readO2cbSettingsFile } from '../cluster/settings-file.js';
 import { thisHostname } from '../resolve.js';
 import { isClusterNode } from './member.js';
+import { CLUSTER_CONF } from '../system-paths.js';
 
-export const CLUSTER_CONF = '/etc/ocfs2/cluster.conf';
 const CONFIGURE_HINT = 'configure the cluster on this host first: ovs cluster-configure --node NAME=IP ...';
 
 export interface MasterConfig {

@@ -20,8 +20,7 @@ import { mountsAt, parseProcMounts, type MountEntry } from '../formats/proc-moun
 import type { RepositoryType } from '../formats/repositories.js';
 import { lastLine } from '../program-output.js';
 import { mountPointOf } from './layout.js';
-
-export const PROC_MOUNTS = '/proc/mounts';
+import { PROC_MOUNTS } from '../system-paths.js';
 
 /** The live mount table; empty under --root (see above). */
 export async function readMounts(ctx: Context): Promise<MountEntry[]> {

@@ -17,8 +17,7 @@ import { sameSource } from '../formats/repository-source.js';
 import { OVS_LINK } from './layout.js';
 import { checkOvsReplaceable, ovsLinkState } from './links.js';
 import { mountOn } from './mounts.js';
-
-const FSTAB = '/etc/fstab';
+import { FSTAB } from '../system-paths.js';
 
 /** One cluster root per server: another source holding role C is refused (78). */
 export function checkSingleRoot(entries: readonly RepositoryEntry[], source: string, role: RepositoryRole): void {

@@ -16,7 +16,7 @@ import {
   type RepositoriesDocument,
   type RepositoryEntry,
 } from '../formats/repositories.js';
-import { REPOSITORIES_FILE, REPOSITORY_OPTIONS_FILE } from './layout.js';
+import { REPOSITORIES_FILE, REPOSITORY_OPTIONS_FILE } from '../system-paths.js';
 
 export interface Registry {
   doc: RepositoriesDocument;
