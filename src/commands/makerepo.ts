@@ -133,6 +133,7 @@ const ORIGIN_WORDS: Record<UuidOrigin, string> = {
   registry: 'already registered',
   requested: 'from --uuid',
   ovsrepo: 'from the .ovsrepo on the storage',
+  'mount-point': 'from its 2.1 mount point /OVS/<uuid>',
   volume: 'the OCFS2 volume uuid',
   new: 'new',
 };

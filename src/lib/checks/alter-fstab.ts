@@ -18,12 +18,10 @@ import { mountsAt, parseProcMounts } from '../formats/proc-mounts.js';
 import { mountOptionsFor, parseRepositoryOptions } from '../formats/repositories-options.js';
 import { findBySource, normalizeUuid, serializeRepositories, upsertEntry, type RepositoriesDocument, type RepositoryRole, type RepositoryType } from '../formats/repositories.js';
 import { readVolume } from '../ocfs2/volume.js';
-import { newUuid } from '../repos/identity.js';
+import { candidateUuid, newUuid, type UuidOrigin } from '../repos/identity.js';
 import { readRegistry, writeRegistry } from '../repos/registry.js';
 import { isOvsRoot, repositoryShapeOf } from './fstab-move.js';
 import { FSTAB, PROC_MOUNTS, REPOSITORIES_FILE, REPOSITORY_OPTIONS_FILE } from '../system-paths.js';
-
-export type UuidOrigin = 'listed' | 'ovsrepo' | 'mount-point' | 'ocfs2-volume' | 'new';
 
 export interface FstabMove {
   /** The fstab line (1-based) that is commented out. */
@@ -113,20 +111,18 @@ async function ocfs2VolumeUuid(ctx: Context, device: string): Promise<string | u
 }
 
 /**
- * The repository's identity, in the order SPEC §3.2 gives for makerepo: an entry already
- * listed for this source; the storage's .ovsrepo (every pool server must use one uuid);
- * a 2.1 mount point `/OVS/<uuid>`; the OCFS2 volume uuid; a new one.
+ * The repository's UUID by makerepo's rule (candidateUuid, repos/identity.ts): an entry
+ * already listed for this source; the storage's .ovsrepo (every pool server must use one
+ * uuid); a 2.1 mount point `/OVS/<uuid>`; the OCFS2 volume uuid; a new one. What is read
+ * from the storage is read only when nothing before it decides.
  */
-async function identityOf(ctx: Context, doc: RepositoriesDocument, entry: FstabEntry, source: string, type: RepositoryType): Promise<{ uuid: string; from: UuidOrigin }> {
-  const listed = findBySource(doc, source);
-  if (listed) return { uuid: listed.uuid, from: 'listed' };
-  const card = await mountedIdentity(ctx, entry.file);
-  if (card) return { uuid: card, from: 'ovsrepo' };
-  const named = normalizeUuid(posix.basename(entry.file));
-  if (named) return { uuid: named, from: 'mount-point' };
-  const volume = type === 'ocfs2' ? await ocfs2VolumeUuid(ctx, source) : undefined;
-  if (volume) return { uuid: volume, from: 'ocfs2-volume' };
-  return { uuid: newUuid(ctx), from: 'new' };
+async function uuidFor(ctx: Context, doc: RepositoriesDocument, entry: FstabEntry, source: string, type: RepositoryType): Promise<{ uuid: string; from: UuidOrigin }> {
+  const registered = findBySource(doc, source)?.uuid;
+  const ovsrepo = registered ? undefined : await mountedIdentity(ctx, entry.file);
+  const mountPoint = normalizeUuid(posix.basename(entry.file));
+  const volume = registered || ovsrepo || mountPoint || type !== 'ocfs2' ? undefined : await ocfs2VolumeUuid(ctx, source);
+  const { uuid, origin } = candidateUuid({ registered, ovsrepo, mountPoint, volume }, () => newUuid(ctx));
+  return { uuid, from: origin };
 }
 
 function notesFor(entry: FstabEntry, move: Omit<FstabMove, 'notes'>, optionsFor: (t: RepositoryType) => string | undefined): string[] {
@@ -178,8 +174,8 @@ export async function planFstabMigration(ctx: Context): Promise<FstabMigrationPl
   const moves: FstabMove[] = [];
   for (const entry of entries) {
     const shape = repositoryShapeOf(entry);
-    const id = await identityOf(ctx, doc, entry, shape.source, shape.type);
-    const listed = id.from === 'listed' ? findBySource(doc, shape.source) : undefined;
+    const id = await uuidFor(ctx, doc, entry, shape.source, shape.type);
+    const listed = id.from === 'registry' ? findBySource(doc, shape.source) : undefined;
     const base = { line: entry.line, mountPoint: entry.file, uuid: id.uuid, uuidFrom: id.from, ...shape, ...(listed ? { role: listed.role, type: listed.type, description: listed.description } : {}) };
     if (!listed) doc = upsert(doc, base);
     moves.push({ ...base, notes: notesFor(entry, base, optionsFor) });

@@ -9,7 +9,7 @@ const ROLE_WORDS = { C: 'the cluster root', S: 'a shared repository', L: 'a loca
 
 function moveLine(m: FstabMove, dryRun: boolean): string {
   const verb = dryRun ? 'would move' : 'moved';
-  const as = m.uuidFrom === 'listed' ? `already listed as ${m.uuid} (${ROLE_WORDS[m.role]})` : `as ${ROLE_WORDS[m.role]} ${m.uuid} (${m.type} ${m.source})`;
+  const as = m.uuidFrom === 'registry' ? `already listed as ${m.uuid} (${ROLE_WORDS[m.role]})` : `as ${ROLE_WORDS[m.role]} ${m.uuid} (${m.type} ${m.source})`;
   return `${verb} /etc/fstab line ${m.line} (${m.mountPoint}) to /etc/ovs/repositories: ${as}`;
 }
 
