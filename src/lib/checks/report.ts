@@ -3,7 +3,7 @@
  * check.ts): one line per moved fstab line, its notes indented, where the old fstab went,
  * and what to do next.
  */
-import type { FstabMigrationResult, FstabMove } from './alter-fstab.js';
+import type { FstabMigrationResult, FstabMove } from '../repos/alter-fstab.js';
 
 const ROLE_WORDS = { C: 'the cluster root', S: 'a shared repository', L: 'a local repository' } as const;
 

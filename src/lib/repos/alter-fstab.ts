@@ -18,8 +18,8 @@ import { mountsAt, parseProcMounts } from '../formats/proc-mounts.js';
 import { mountOptionsFor, parseRepositoryOptions } from '../formats/repositories-options.js';
 import { findBySource, normalizeUuid, serializeRepositories, upsertEntry, type RepositoriesDocument, type RepositoryRole, type RepositoryType } from '../formats/repositories.js';
 import { readVolume } from '../ocfs2/volume.js';
-import { candidateUuid, newUuid, type UuidOrigin } from '../repos/identity.js';
-import { readRegistry, writeRegistry } from '../repos/registry.js';
+import { candidateUuid, newUuid, type UuidOrigin } from './identity.js';
+import { readRegistry, writeRegistry } from './registry.js';
 import { isOvsRoot, repositoryShapeOf } from './fstab-move.js';
 import { FSTAB, PROC_MOUNTS, REPOSITORIES_FILE, REPOSITORY_OPTIONS_FILE } from '../system-paths.js';
 
