@@ -9,7 +9,7 @@
 import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
 import { readRequired } from '../files.js';
-import { FormatError } from '../formats/format-error.js';
+import { FormatError, inFile } from '../formats/format-error.js';
 import { diffPartitions, parseProcPartitions, type Partition } from '../formats/proc-partitions.js';
 import { PROC_PARTITIONS } from '../system-paths.js';
 
@@ -30,7 +30,7 @@ export async function readPartitions(ctx: Context): Promise<Partition[]> {
     return parseProcPartitions(text);
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
-    throw new OvsError(EXIT.OSFILE, `/proc/partitions: ${e.message}`, { while: 'reading the block devices' });
+    throw new OvsError(EXIT.OSFILE, inFile(PROC_PARTITIONS, e), { while: 'reading the block devices' });
   }
 }
 
