@@ -13,7 +13,7 @@ import { EXIT, OvsError } from '../lib/errors.js';
 import { FormatError } from '../lib/formats/format-error.js';
 import { mountOptionsFor } from '../lib/formats/repositories-options.js';
 import { preflightPrograms } from '../lib/ocfs2/heartbeat.js';
-import { checkDescription, findBySource, normalizeUuid, parseRepositoryType, parseRole, upsertEntry, type RepositoryRole, type RepositoryType } from '../lib/formats/repositories.js';
+import { checkDescription, findBySource, normalizeUuid, parseRepositoryType, parseRole, upsertEntry, type RepositoryRole, type RepositoryShape, type RepositoryType } from '../lib/formats/repositories.js';
 import { type RepositorySource } from '../lib/formats/repository-source.js';
 import { attachRepository, type AttachResult } from '../lib/repos/attach.js';
 import { candidateUuid, newUuid, type UuidOrigin } from '../lib/repos/identity.js';
@@ -35,11 +35,7 @@ interface Options {
   uuid?: string;
 }
 
-export interface MakerepoResult extends Omit<AttachResult, 'notes'> {
-  type: RepositoryType;
-  role: RepositoryRole;
-  source: string;
-  description: string;
+export interface MakerepoResult extends Omit<AttachResult, 'notes'>, RepositoryShape {
   entry: 'added' | 'updated' | 'unchanged';
   /** Nothing at all was changed (the same command again). */
   changed: boolean;

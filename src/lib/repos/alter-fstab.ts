@@ -16,22 +16,18 @@ import { commentOutEntries, ovsEntries, parseFstab, type FstabDocument, type Fst
 import { parseOvsRepo, OVSREPO_FILE } from '../formats/ovsrepo.js';
 import { mountsAt, parseProcMounts } from '../formats/proc-mounts.js';
 import { mountOptionsFor, parseRepositoryOptions } from '../formats/repositories-options.js';
-import { findBySource, normalizeUuid, serializeRepositories, upsertEntry, type RepositoriesDocument, type RepositoryRole, type RepositoryType } from '../formats/repositories.js';
+import { findBySource, normalizeUuid, serializeRepositories, upsertEntry, type RepositoriesDocument, type RepositoryShape, type RepositoryType } from '../formats/repositories.js';
 import { readVolume } from '../ocfs2/volume.js';
 import { candidateUuid, newUuid, type UuidOrigin } from './identity.js';
 import { readRegistry, writeRegistry } from './registry.js';
 import { isOvsRoot, repositoryShapeOf } from './fstab-move.js';
 import { FSTAB, PROC_MOUNTS, REPOSITORIES_FILE, REPOSITORY_OPTIONS_FILE } from '../system-paths.js';
 
-export interface FstabMove {
+export interface FstabMove extends RepositoryShape {
   /** The fstab line (1-based) that is commented out. */
   line: number;
   mountPoint: string;
   uuid: string;
-  type: RepositoryType;
-  role: RepositoryRole;
-  source: string;
-  description: string;
   /** Where the uuid came from: the entry already in the repositories file, the storage's .ovsrepo ... */
   uuidFrom: UuidOrigin;
   notes: string[];
