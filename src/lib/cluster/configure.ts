@@ -9,7 +9,7 @@
 import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
 import { readOptional } from '../files.js';
-import { parseClusterConf, serializeClusterConf, validateCluster, type Cluster, type ClusterConfFile } from '../formats/cluster-conf.js';
+import { parseClusterConf, serializeClusterConf, validateCluster, type Cluster, type ClusterConfFile, type ClusterNode } from '../formats/cluster-conf.js';
 import { addNodes, findCluster, findNode, newCluster, putCluster, removeNodes, setNodes, type NodeSpec } from '../formats/cluster-nodes.js';
 import { FormatError, inFile } from '../formats/format-error.js';
 import { isThisHost, thisHostname } from '../resolve.js';
@@ -33,11 +33,7 @@ export interface ConfigureOptions {
   timeouts: TimeoutOptions;
 }
 
-export interface PlannedNode {
-  name: string;
-  number: number;
-  ipAddress: string;
-  ipPort: number;
+export interface PlannedNode extends Omit<ClusterNode, 'line'> {
   origin: AddressOrigin;
   added: boolean;
   thisHost: boolean;
