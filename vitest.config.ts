@@ -15,6 +15,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          // Fails a file that changed the machine's own journal, backups or lock.
+          setupFiles: ['test/helpers/live-state-guard.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           // Real loop devices, ports and namespaces: one file at a time keeps them apart.

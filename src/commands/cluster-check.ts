@@ -9,7 +9,7 @@
  * options are parsed into ClusterCheckOptions, run() is a list of small steps, and the
  * checks live in src/lib/checks/.
  */
-import { applyFstabMigration, planFstabMigration, type FstabMigrationResult } from '../lib/checks/alter-fstab.js';
+import { applyFstabMigration, planFstabMigration, type FstabMigrationResult } from '../lib/repos/alter-fstab.js';
 import { renderResults, renderSummary, runChecks, summarize, type CheckResult, type CheckRunOptions, type CheckSummary } from '../lib/checks/index.js';
 import { prepareMaster, renderMaster, type MasterResult } from '../lib/checks/master.js';
 import { renderFstabMigration } from '../lib/checks/report.js';

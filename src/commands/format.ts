@@ -16,7 +16,7 @@ import { EXIT, OvsError, shown } from '../lib/errors.js';
 import { exists } from '../lib/files.js';
 import { formatSize, mkfsArgv, parseCount, parseSize, validateGeometry, volumeSizeProblem, type MkfsGeometry } from '../lib/ocfs2/mkfs.js';
 import { reason } from '../lib/ocfs2/volume-file.js';
-import { readVolume, type VolumeInfo } from '../lib/ocfs2/volume.js';
+import { verifyNewVolume, type VolumeInfo } from '../lib/ocfs2/volume.js';
 
 export interface FormatOptions {
   device: string;
@@ -109,16 +109,7 @@ function checkSize(o: FormatOptions, dev: BlockDevice): number {
 
 /** The new volume as the device now says: exactly what was asked, or 69. */
 async function readBack(ctx: Context, target: string, g: MkfsGeometry): Promise<VolumeInfo> {
-  const doing = `reading back the new volume on ${target}`;
-  const info = await readVolume(ctx, await ctx.hostPath(target));
-  if (!info) throw new OvsError(EXIT.UNAVAILABLE, 'mkfs.ocfs2 reported success but the device holds no OCFS2 volume', { while: doing });
-  const wrong: string[] = [];
-  if (info.label !== g.label) wrong.push(`label '${info.label}' instead of '${g.label}'`);
-  if (info.slots !== g.slots) wrong.push(`${info.slots} node slots instead of ${g.slots}`);
-  if (info.blockSize !== g.blockSize) wrong.push(`block size ${info.blockSize} instead of ${g.blockSize}`);
-  if (info.clusterSize !== g.clusterSize) wrong.push(`cluster size ${info.clusterSize} instead of ${g.clusterSize}`);
-  if (wrong.length) throw new OvsError(EXIT.UNAVAILABLE, `the new volume has ${wrong.join(', ')}`, { while: doing });
-  return info;
+  return verifyNewVolume(ctx, await ctx.hostPath(target), g, { doing: `reading back the new volume on ${target}`, holder: 'device' });
 }
 
 async function format(ctx: Context, o: FormatOptions): Promise<FormatResult> {

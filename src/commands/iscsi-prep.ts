@@ -15,7 +15,7 @@ import { iscsiadm, recordKey, shown, type NodeRef } from '../lib/iscsi/adm.js';
 import { chooseTargets } from '../lib/iscsi/choice.js';
 import { readPartitions, waitForDevices, type NewDevice } from '../lib/iscsi/devices.js';
 import { discoverTargets, probeTargets } from '../lib/iscsi/discovery.js';
-import { deleteNodeRecord, listNodeRecords, makeAutomatic } from '../lib/iscsi/node-records.js';
+import { deleteNodeRecord, listNodeRecords, makeAutomatic, recordsOfPortal } from '../lib/iscsi/node-records.js';
 import { parseDiscoveryPortal, type DiscoveryPortal } from '../lib/iscsi/portal.js';
 import { seconds } from '../lib/iscsi/seconds.js';
 import { ensureServiceRunning, findIscsiServices, requireInitiator, type IscsiServices, type ServiceOutcome } from '../lib/iscsi/service.js';
@@ -88,10 +88,15 @@ function parseOptions(flags: Record<string, unknown>): PrepOptions {
   };
 }
 
-/** The kept records already exist (every --keep matches one): use them, do not rediscover. */
-function existingSelection(existing: IscsiRecord[], o: PrepOptions): Records | undefined {
+/**
+ * The kept records already exist, written by discovery on THIS portal (every --keep matches
+ * one of them): use them, do not rediscover. A record of the same IQN from another portal
+ * does not count, so asking for an unreachable portal is still 66, never a login elsewhere.
+ */
+async function existingSelection(ctx: Context, o: PrepOptions): Promise<Records | undefined> {
   if (o.rediscover || o.keep.length === 0) return undefined;
-  const selection = selectTargets(existing, o.keep);
+  const named = selectTargets(await listNodeRecords(ctx), o.keep).kept;
+  const selection = selectTargets(await recordsOfPortal(ctx, named, o.portal), o.keep);
   if (selection.unmatched.length > 0) return undefined;
   // Records no --keep names may come from other portals: they are not this run's to delete.
   return { discovered: null, selection: { ...selection, dropped: [] }, keep: o.keep };
@@ -180,7 +185,7 @@ async function prepare(ctx: Context, o: PrepOptions): Promise<PrepResult> {
   const services = await findIscsiServices(ctx);
   const service = await ensureServiceRunning(ctx, services.start); // step 2
   const before = await readPartitions(ctx); // step 6
-  const records = existingSelection(await listNodeRecords(ctx), o) ?? (await discoverAndChoose(ctx, o)); // steps 3, 4
+  const records = (await existingSelection(ctx, o)) ?? (await discoverAndChoose(ctx, o)); // steps 3, 4
   const deleted: string[] = [];
   for (const r of records.selection.dropped) if (await deleteNodeRecord(ctx, r)) deleted.push(shown(r));
   const { kept } = records.selection;

@@ -13,17 +13,18 @@ import { EXIT, OvsError, shown } from '../lib/errors.js';
 import { FormatError } from '../lib/formats/format-error.js';
 import { mountOptionsFor } from '../lib/formats/repositories-options.js';
 import { preflightPrograms } from '../lib/ocfs2/heartbeat.js';
-import { checkDescription, findBySource, normalizeUuid, parseRepositoryType, parseRole, upsertEntry, type RepositoryRole, type RepositoryType } from '../lib/formats/repositories.js';
+import { checkDescription, findBySource, normalizeUuid, parseRepositoryType, parseRole, upsertEntry, type RepositoryRole, type RepositoryShape, type RepositoryType } from '../lib/formats/repositories.js';
 import { type RepositorySource } from '../lib/formats/repository-source.js';
 import { attachRepository, type AttachResult } from '../lib/repos/attach.js';
 import { candidateUuid, newUuid, type UuidOrigin } from '../lib/repos/identity.js';
-import { OVS_LINK, REPOSITORIES_FILE } from '../lib/repos/layout.js';
+import { OVS_LINK } from '../lib/repos/layout.js';
 import { readMounts } from '../lib/repos/mounts.js';
 import { checkO2cbOnline, checkOvsFree, checkRegisteredUuid, checkSingleRoot, checkUuidFree } from '../lib/repos/preflight.js';
 import { readRegistry, readRepositoryOptions, writeRegistry } from '../lib/repos/registry.js';
 import { serviceAtBootNote } from '../lib/repos/service.js';
 import { checkRoleFitsType, inspectStorage, parseSourceArg } from '../lib/repos/source.js';
 import { Undo } from '../lib/repos/undo.js';
+import { REPOSITORIES_FILE } from '../lib/system-paths.js';
 
 interface Options {
   source: string;
@@ -34,11 +35,7 @@ interface Options {
   uuid?: string;
 }
 
-export interface MakerepoResult extends Omit<AttachResult, 'notes'> {
-  type: RepositoryType;
-  role: RepositoryRole;
-  source: string;
-  description: string;
+export interface MakerepoResult extends Omit<AttachResult, 'notes'>, RepositoryShape {
   entry: 'added' | 'updated' | 'unchanged';
   /** Nothing at all was changed (the same command again). */
   changed: boolean;
@@ -132,6 +129,7 @@ const ORIGIN_WORDS: Record<UuidOrigin, string> = {
   registry: 'already registered',
   requested: 'from --uuid',
   ovsrepo: 'from the .ovsrepo on the storage',
+  'mount-point': 'from its 2.1 mount point /OVS/<uuid>',
   volume: 'the OCFS2 volume uuid',
   new: 'new',
 };

@@ -11,11 +11,12 @@ import { defineCommand, type Context } from '../lib/command.js';
 import { EXIT, OvsError } from '../lib/errors.js';
 import { findBySource, findByUuid, normalizeUuid, removeEntry, type RepositoryEntry } from '../lib/formats/repositories.js';
 import { detachRepository, type DetachResult } from '../lib/repos/detach.js';
-import { OVS_LINK, REPOSITORIES_FILE, mountPointOf } from '../lib/repos/layout.js';
+import { OVS_LINK, mountPointOf } from '../lib/repos/layout.js';
 import { unlinkUnderRoot } from '../lib/repos/links.js';
 import { mountOn, readMounts } from '../lib/repos/mounts.js';
 import { readRegistry, writeRegistry } from '../lib/repos/registry.js';
 import { parseSourceArg } from '../lib/repos/source.js';
+import { REPOSITORIES_FILE } from '../lib/system-paths.js';
 
 interface Options {
   key: string;

@@ -10,7 +10,6 @@
 import type { Command } from 'commander';
 import { defineCommand, type Context } from '../lib/command.js';
 import { EXIT, OvsError, shown } from '../lib/errors.js';
-import { REPOSITORIES_FILE } from '../lib/repos/layout.js';
 import {
   reloadRepositories,
   repositoriesStatus,
@@ -19,6 +18,7 @@ import {
   type RepoOutcome,
   type RepoStatus,
 } from '../lib/repos/service.js';
+import { REPOSITORIES_FILE } from '../lib/system-paths.js';
 
 const ACTIONS = ['start', 'stop', 'status', 'reload'] as const;
 type Action = (typeof ACTIONS)[number];

@@ -1,8 +1,10 @@
 /**
  * Names as a pool server resolves them: this host's name (the kernel's, or the image's
- * /etc/hostname under --root), and a node name to its IPv4 address the way glibc does with
- * `hosts: files dns` — /etc/hosts first (read through ctx.fs, so under --root it is the
- * image's file), then DNS. Both answers are kept so a disagreement between /etc/hosts and
+ * /etc/hostname under --root), and a node name to its IPv4 addresses exactly as glibc's
+ * getaddrinfo does with `hosts: files dns` — /etc/hosts first (read through ctx.fs, so under
+ * --root it is the image's file, with its /etc/host.conf; the rules are answerIPv4's in
+ * formats/hosts.ts, compared with the real getent in test/integration/hosts-glibc.test.ts),
+ * then DNS. Both answers are kept so a disagreement between /etc/hosts and
  * DNS (the guide's "mixed name services") can be reported, and the /etc/hosts line that
  * answered is kept so the guide's classic failure — the host name on the 127.0.0.1 line —
  * can be explained with the line to fix. Shared by cluster-configure and cluster-check.
@@ -10,11 +12,11 @@
 import type { Context } from './command.js';
 import { EXIT, OvsError } from './errors.js';
 import { readOptional } from './files.js';
-import { FormatError } from './formats/format-error.js';
-import { isLoopback, parseHosts, resolveIPv4, type HostsFile } from './formats/hosts.js';
+import { FormatError, inFile } from './formats/format-error.js';
+import { answerIPv4, parseHostConf, parseHosts, type HostsFile } from './formats/hosts.js';
+import { isLoopback } from './formats/ip.js';
+import { HOSTNAME_FILE, HOSTS_FILE, HOST_CONF } from './system-paths.js';
 
-export const HOSTS_FILE = '/etc/hosts';
-export const HOSTNAME_FILE = '/etc/hostname';
 
 export type ResolutionSource = 'hosts' | 'dns' | 'none';
 
@@ -76,15 +78,19 @@ export async function thisHostname(ctx: Context): Promise<string> {
   return name;
 }
 
-/** /etc/hosts as the resolver sees it; a missing file is an empty one (then DNS decides). */
+/**
+ * /etc/hosts as the resolver sees it, with /etc/host.conf's `multi` (whether every line of a
+ * name answers); a missing file is an empty one (then DNS decides).
+ */
 export async function readHostsFile(ctx: Context): Promise<HostsFile> {
-  const text = await readOptional(ctx.fs, HOSTS_FILE);
-  if (text === undefined) return { entries: [], skipped: [] };
+  const [text, conf] = await Promise.all([readOptional(ctx.fs, HOSTS_FILE), readOptional(ctx.fs, HOST_CONF)]);
+  const { multi } = parseHostConf(conf ?? '');
+  if (text === undefined) return { entries: [], skipped: [], multi };
   try {
-    return parseHosts(text);
+    return { ...parseHosts(text), multi };
   } catch (e) {
     // parseHosts skips what it cannot use, like glibc; this only guards a future change.
-    if (e instanceof FormatError) throw new OvsError(EXIT.OSFILE, `${HOSTS_FILE}: ${e.message}`, { while: `reading ${HOSTS_FILE}` });
+    if (e instanceof FormatError) throw new OvsError(EXIT.OSFILE, inFile(HOSTS_FILE, e), { while: `reading ${HOSTS_FILE}` });
     throw e;
   }
 }
@@ -92,12 +98,14 @@ export async function readHostsFile(ctx: Context): Promise<HostsFile> {
 /** Resolve NAME to IPv4 addresses: /etc/hosts first, then DNS. */
 export async function resolveName(ctx: Context, name: string, opts: ResolveOptions = {}): Promise<Resolution> {
   const hosts = opts.hosts ?? (await readHostsFile(ctx));
-  const entry = resolveIPv4(hosts, name);
-  const askDns = entry === undefined || opts.compareDns !== false;
+  const answers = answerIPv4(hosts, name);
+  const askDns = answers.length === 0 || opts.compareDns !== false;
   const dns = askDns ? await ctx.host.resolveDns(name) : undefined;
-  if (entry) {
-    const addresses = [entry.address];
-    const mismatch = dns !== undefined && dns.length > 0 && !dns.includes(entry.address);
+  const [first] = answers;
+  if (first) {
+    const addresses = answers.map((a) => a.address);
+    const mismatch = dns !== undefined && dns.length > 0 && !dns.includes(first.address);
+    const { entry } = first;
     return { name, addresses, source: 'hosts', hostsLine: { number: entry.line, text: entry.raw }, ...(dns ? { dns } : {}), mismatch };
   }
   const answer = dns ?? [];

@@ -179,7 +179,7 @@ describe('cluster-check --alter-fstab: refusals change nothing', () => {
     ['a file system type that is no repository', '/dev/sdb1 /OVS xfs defaults 0 0\n', {}, 78, /line 1 \(\/OVS\) cannot be moved: file system type "xfs" is not a repository type/, /comment out \/etc\/fstab line 1/],
     ['two file systems on /OVS', '/dev/sdb1 /OVS ocfs2 _netdev 0 0\nfiler:/x /OVS nfs rw 0 0\n', {}, 78, /mounts 2 file systems on \/OVS \(lines 1, 2\)/, /keep only the cluster root's line/],
     ['an NFS line without host:/export', '/dev/sdb1 /OVS nfs rw 0 0\n', {}, 78, /its source "\/dev\/sdb1": an NFS mount needs a host:\/export source/, /correct \/etc\/fstab line 1/],
-    ['an fstab that does not parse', '/dev/sdb1 /OVS\n', {}, 72, /\/etc\/fstab: line 1: only 2 fields/, /comment out \/etc\/fstab line 1/],
+    ['an fstab that does not parse', '/dev/sdb1 /OVS\n', {}, 72, /\/etc\/fstab line 1: only 2 fields/, /comment out \/etc\/fstab line 1/],
     ['another cluster root already registered', '/dev/sdb1 /OVS ocfs2 _netdev 0 0\n', { '/etc/ovs/repositories': 'F4135C096045458195057412169071E5  nfs    C     filer:/OVS    root\n' }, 78, /cannot be added to \/etc\/ovs\/repositories: a second cluster root/, /ovs offlinerepo -d/],
   ];
   for (const [name, fstab, extra, exit, message, hint] of cases) {

@@ -95,6 +95,32 @@ describe('cluster-configure: writing a new cluster', () => {
     expect(r.host.readText(DEB)).toContain('O2CB_BOOTCLUSTER=pool1');
   });
 
+  it("O2CB_BOOTCLUSTER naming a cluster cluster.conf lacks: 78 and nothing written (the pool runs no cluster; ovs does not guess), --cluster-name decides", async () => {
+    const files = { [CONF]: TWO, [DEB]: 'O2CB_ENABLED=true\nO2CB_BOOTCLUSTER=webcluster\n' };
+    const r = await runOvs(['cluster-configure', '--add-node', 'ovs3=192.168.1.13'], host({ files }));
+    expect(r.exit).toBe(78);
+    expect(r.stderr).toContain("ovs: cluster-configure: O2CB_BOOTCLUSTER is 'webcluster' but cluster.conf defines only 'ocfs2': O2CB would start no cluster while choosing the cluster to configure\n");
+    expect(r.stderr).toContain('ovs: hint: say which cluster to configure: --cluster-name ocfs2 keeps its nodes, --cluster-name webcluster starts that one afresh');
+    expect([r.host.readText(CONF), r.host.readText(DEB)]).toEqual([TWO, files[DEB]]);
+    expect(r.host.calls).toEqual([]);
+    const chosen = await runOvs(['cluster-configure', '--cluster-name', 'ocfs2', '--add-node', 'ovs3=192.168.1.13'], host({ files }));
+    expect(chosen.exit).toBe(0);
+    expect(nodesOf(chosen.host)).toEqual(['0 ovs1.example.com 192.168.1.11:7777', '1 ovs2.example.com 192.168.1.12:7777', '2 ovs3 192.168.1.13:7777']);
+    expect(chosen.host.readText(DEB)).toContain('O2CB_BOOTCLUSTER=ocfs2');
+  });
+
+  it('an empty O2CB_BOOTCLUSTER, or no O2CB settings file, means the only cluster of cluster.conf; a cluster.conf without clusters starts the one O2CB_BOOTCLUSTER names', async () => {
+    for (const settings of [{ [DEB]: 'O2CB_ENABLED=true\nO2CB_BOOTCLUSTER=\n' }, {}] as Record<string, string>[]) {
+      const r = await runOvs(['cluster-configure', '--add-node', 'ovs3=192.168.1.13'], host({ files: { [CONF]: TWO.replaceAll('ocfs2', 'pool2'), ...settings } }));
+      expect(r.exit).toBe(0);
+      expect(parseClusterConf(r.host.readText(CONF)).clusters.map((c) => `${c.name} ${c.nodes.length}`)).toEqual(['pool2 3']);
+      expect(r.host.readText(DEB)).toContain('O2CB_BOOTCLUSTER=pool2');
+    }
+    const fresh = await runOvs(['cluster-configure', '--node', 'ovs1=192.168.1.11'], host({ hostname: 'ovs1', files: { [DEB]: 'O2CB_ENABLED=true\nO2CB_BOOTCLUSTER=webcluster\n' } }));
+    expect(fresh.exit).toBe(0);
+    expect(parseClusterConf(fresh.host.readText(CONF)).clusters.map((c) => c.name)).toEqual(['webcluster']);
+  });
+
   it('writes 255 nodes, numbered 0-254, node_count 255', async () => {
     const args = Array.from({ length: 255 }, (_, i) => ['--node', `n${i}=10.0.${i >> 4}.${(i & 15) + 1}`]).flat();
     const r = await runOvs(['cluster-configure', ...args], host({ hostname: 'n0' }));
@@ -205,6 +231,27 @@ describe('cluster-configure: refused, nothing written', () => {
     untouched(r.host, files);
   });
 
+  it('refuses the classic failure in disguise, as glibc resolves it: the host name only on the ::1 line (65)', async () => {
+    const files = { '/etc/hosts': fixture('hosts/hostname-on-ipv6-loopback.hosts'), '/etc/host.conf': 'multi on\n' };
+    const r = await runOvs(['cluster-configure'], host({ hostname: 'vmserver1.example.com', files }));
+    expect(r.exit).toBe(65);
+    expect(r.stderr).toContain(
+      "ovs: cluster-configure: 'vmserver1.example.com' resolves to the loopback address 127.0.0.1 through line 3 of /etc/hosts (\"::1 localhost ip6-localhost vmserver1.example.com vmserver1\") while resolving the address of node vmserver1.example.com\n",
+    );
+    expect(r.host.calls).toEqual([]);
+    untouched(r.host, files);
+  });
+
+  it('with multi on, a loopback line anywhere for the name wins (getaddrinfo sorts loopback first); with multi off the first line answers', async () => {
+    const hosts = fixture('hosts/duplicates.hosts');
+    const multi = await runOvs(['cluster-configure'], host({ hostname: 'vmserver1.example.com', files: { '/etc/hosts': hosts, '/etc/host.conf': 'order hosts,bind\nmulti on\n' } }));
+    expect(multi.exit).toBe(65);
+    expect(multi.stderr).toContain("'vmserver1.example.com' resolves to the loopback address 127.0.1.1 through line 5 of /etc/hosts (\"127.0.1.1 vmserver1.example.com vmserver1\")");
+    const first = await runOvs(['cluster-configure'], host({ hostname: 'vmserver1.example.com', files: { '/etc/hosts': hosts } }));
+    expect(first.exit).toBe(0);
+    expect(nodesOf(first.host)).toEqual(['0 vmserver1.example.com 192.168.100.100:7777']);
+  });
+
   it('refuses an unresolvable name (65)', async () => {
     const r = await runOvs(['cluster-configure', '--node', 'ovs1', '--node', 'nosuchhost'], host());
     expect(r.exit).toBe(65);
@@ -309,7 +356,7 @@ describe('cluster-configure: refused, nothing written', () => {
     const files = { [CONF]: 'cluster:\n\tnode_count = 0\n\tname = ocfs2\n  # indented\n' };
     const r = await runOvs(['cluster-configure'], host({ files }));
     expect(r.exit).toBe(72);
-    expect(r.stderr).toContain('ovs: cluster-configure: /etc/ocfs2/cluster.conf: line 4: comments must start in column 1; this "#" is indented while reading /etc/ocfs2/cluster.conf');
+    expect(r.stderr).toContain('ovs: cluster-configure: /etc/ocfs2/cluster.conf line 4: comments must start in column 1; this "#" is indented while reading /etc/ocfs2/cluster.conf');
     untouched(r.host, files);
   });
 
@@ -528,7 +575,7 @@ describe('cluster-configure --import (the receiving end of propagation)', () => 
     ['a loopback address', () => bundle(TWO.replace('192.168.1.12', '127.0.0.1')), 'node "ovs2.example.com": ip_address 127.0.0.1 is a loopback address'],
     ['a cluster.conf o2cb refuses', () => bundle(TWO.replace('\tname = ovs1.example.com\n', '  # x\n')), "the bundle's cluster.conf: line"],
     ['a threshold below 7', () => bundle(TWO, { ...O2CB, O2CB_HEARTBEAT_THRESHOLD: '3' }), "the bundle's O2CB settings: O2CB_HEARTBEAT_THRESHOLD=3 is below the minimum of 7"],
-    ['a boot cluster it lacks', () => bundle(TWO, { ...O2CB, O2CB_BOOTCLUSTER: 'other' }), "the bundle's cluster.conf has no cluster 'other'"],
+    ['a boot cluster it lacks', () => bundle(TWO, { ...O2CB, O2CB_BOOTCLUSTER: 'other' }), "ovs: cluster-configure: the bundle: O2CB_BOOTCLUSTER is 'other' but cluster.conf defines only 'ocfs2': O2CB would start no cluster while importing the cluster bundle"],
     ['empty input', () => '', 'not an ovs cluster bundle'],
   ])('refuses %s (65), writing nothing', async (_what, text, message) => {
     const r = await runOvs(['cluster-configure', '--import', '-'], node2({ stdin: text() }));

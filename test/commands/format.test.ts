@@ -185,6 +185,14 @@ describe('format: the disk (replayed blkid and ocfs2-tools 1.8.7 output)', () =>
     expect(mkfsCalls(host)).toEqual([]);
   });
 
+  it('a /proc/mounts it cannot read is 72, its line named once, and nothing formatted', async () => {
+    const host = setup({ files: { '/proc/mounts': '/dev/sda1 / ext4 rw,relatime 0 0\ngarbage\n' } });
+    const r = await runOvs(['--yes', 'format', '/dev/sdb'], host);
+    expect(r.exit).toBe(72);
+    expect(r.stderr).toMatch(/^ovs: format: \/proc\/mounts line 2: expected "source target type options 0 0", found 1 fields while reading the mount table$/m);
+    expect(mkfsCalls(host)).toEqual([]);
+  });
+
   it('a mount through /dev/mapper is seen on the device it points to', async () => {
     const host = setup({ disks: [{ path: '/dev/dm-0', size: 2 * GiB }], files: { '/proc/mounts': '/dev/mapper/ovs_data1 /OVS ocfs2 rw 0 0\n' } });
     host.vol.mkdirSync('/dev/mapper', { recursive: true });

@@ -84,7 +84,8 @@ describe('iscsi-prep: the guide\'s EMC example (replayed open-iscsi 2.1.8 output
     const again = await runOvs(argv, host);
     expect(again.exit).toBe(0);
     const second = host.calls.slice(first).map((c) => c.argv.join(' '));
-    expect(second).toEqual(['service iscsid status', 'iscsiadm -m node', `iscsiadm -m node -T ${EMC}.a3 -p 10.1.1.1:3260,6`]);
+    // Read-only: the list, the record (where discovery found it), its node.startup.
+    expect(second).toEqual(['service iscsid status', 'iscsiadm -m node', ...Array(2).fill(`iscsiadm -m node -T ${EMC}.a3 -p 10.1.1.1:3260,6`)]);
     expect(again.stdout).toContain('not rediscovered');
     expect(again.stdout).toContain('nothing to do');
     expect(again.stdout).toContain('node.startup=automatic (already)');
@@ -193,6 +194,29 @@ describe('iscsi-prep: the portal (replayed open-iscsi 2.1.8 output)', () => {
     expect(r.exit).toBe(66);
     expect(r.stderr).toContain('ovs: iscsi-prep: portal 127.0.0.9:3260 is unreachable: 127.0.0.9 refused the connection (nothing listens on the iSCSI port) (iscsiadm exit 11) while discovering the targets of portal 127.0.0.9:3260');
     expect(r.stderr).toContain('ovs: hint: check the portal address and that the storage listens on it (port 3260)');
+  });
+
+  it('the portal asked for is part of the selection: a record of the IQN from another portal is not used (66 on an unreachable one, no login)', async () => {
+    const { host, double } = setup({ nodes: [{ ...tgt(2), discovery: '127.0.0.1:3260' }], login: () => ({}) });
+    const r = await runOvs(['--yes', 'iscsi-prep', '--portal', '127.0.0.9', '--keep', `${TGT}:target2`], host);
+    expect(r.exit).toBe(66);
+    expect(r.stderr).toContain('ovs: iscsi-prep: portal 127.0.0.9:3260 is unreachable: 127.0.0.9 refused the connection');
+    expect(changesRun(host)).toEqual([]);
+    expect([...double.nodes.values()].map(line)).toEqual([line(tgt(2))]);
+    expect(double.sessions.size).toBe(0);
+  });
+
+  it('the kept records of the portal asked for are used as they are; a hand-made record counts when it is on that portal', async () => {
+    for (const discovery of ['127.0.0.1:3260', undefined]) {
+      const { host } = setup({ nodes: [{ ...tgt(2), startup: 'automatic', ...(discovery ? { discovery } : {}) }] });
+      const r = await runOvs(['--yes', '--json', 'iscsi-prep', '--portal', '127.0.0.1', '--keep', `${TGT}:target2`, '--no-login'], host);
+      expect([r.exit, r.json.result.discovered, changesRun(host)]).toEqual([0, null, []]);
+    }
+    // The same record, found by discovery on another portal: this portal is asked again.
+    const { host } = setup({ nodes: [{ ...tgt(2), startup: 'automatic', discovery: '10.1.1.1:3260' }] });
+    const r = await runOvs(['--yes', '--json', 'iscsi-prep', '--portal', '127.0.0.1', '--keep', `${TGT}:target2`, '--no-login'], host);
+    expect(r.exit).toBe(0);
+    expect(r.json.result.discovered).toHaveLength(3);
   });
 
   it('a portal that does not answer in --timeout is 66, not a hang', async () => {
@@ -420,6 +444,12 @@ describe('iscsi-prep: options, dry run, --root (replayed open-iscsi 2.1.8 output
   it.each([
     [[], 64, '--portal is required'],
     [['--portal', '10.1.1.999'], 65, "portal '10.1.1.999' is not HOST[:PORT] while reading --portal"],
+    [['--portal', '[1:2]'], 65, "portal '[1:2]' is not HOST[:PORT] while reading --portal"],
+    [['--portal', '[1:2]:3260'], 65, "portal '[1:2]:3260' is not HOST[:PORT] while reading --portal"],
+    [['--portal', '1::2::3'], 65, "portal '1::2::3' is not HOST[:PORT] while reading --portal"],
+    [['--portal', '[fe80::1%eth0]'], 65, "portal '[fe80::1%eth0]' is not HOST[:PORT] while reading --portal"],
+    [['--portal', '010.1.1.1'], 65, "portal '010.1.1.1' is not HOST[:PORT] while reading --portal"],
+    [['--portal', '127.1'], 65, "portal '127.1' is not HOST[:PORT] while reading --portal"],
     [['--portal', '10.1.1.1', '--keep', 'a b c'], 65, 'is not a pattern (IQN, ADDRESS:PORT,TPGT or a glob) while reading --keep'],
     [['--portal', '10.1.1.1', '--wait', 'soon'], 65, "--wait 'soon' is not a whole number of seconds between 0 and 3600"],
     [['--portal', '10.1.1.1', '--timeout', '0'], 65, '--timeout'],
@@ -430,6 +460,7 @@ describe('iscsi-prep: options, dry run, --root (replayed open-iscsi 2.1.8 output
     expect(r.exit).toBe(exit);
     expect(r.stderr).toContain(message);
     expect(host.calls).toEqual([]);
+    expect(host.serviceLog).toEqual([]);
   });
 
   it('is refused under --root (needs the live machine)', async () => {

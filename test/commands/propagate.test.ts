@@ -247,12 +247,24 @@ describe('propagation on the memory host', () => {
     const noSettings = await runOvs(propagateArgs, { hostname: 'ovs1.example.com', files: { '/etc/ocfs2/cluster.conf': CONF(NODES), '/etc/sysconfig': null } });
     expect([noSettings.exit, noSettings.json.error.message]).toEqual([72, expect.stringMatching(/\/etc\/sysconfig\/o2cb is missing/)]);
     const boot = await runOvs(propagateArgs, pool({ files: { '/etc/ocfs2/cluster.conf': CONF(NODES), '/etc/sysconfig/o2cb': 'O2CB_BOOTCLUSTER=other\n' } }));
-    expect([boot.exit, boot.json.error.message]).toEqual([78, expect.stringMatching(/cannot tell which cluster|O2CB_BOOTCLUSTER is 'other'/)]);
+    expect([boot.exit, boot.json.error.message]).toEqual([78, "cannot tell which cluster to send: O2CB_BOOTCLUSTER is 'other' but cluster.conf defines only 'ocfs2': O2CB would start no cluster while reading the cluster configuration to send"]);
     const noSsh = await runOvs(propagateArgs, pool({ programs: ['o2cb'] }));
     expect([noSsh.exit, noSsh.json.error.message]).toEqual([69, 'ssh is not installed on this host while preparing to reach the pool members']);
     const noKey = await runOvs([...propagateArgs, '--ssh-identity', '/root/.ssh/missing'], pool());
     expect([noKey.exit, noKey.json.error.message]).toEqual([66, expect.stringMatching(/--ssh-identity \/root\/.ssh\/missing: no such file/)]);
     for (const r of [notNode, noSettings, boot, noSsh, noKey]) expect(r.host.calls).toEqual([]);
+  });
+
+  it('a master cluster.conf o2cb refuses is named once, as "<path> line N: <reason>" (72), and one the rules refuse too (78)', async () => {
+    const badNumber = CONF(NODES).replace('\tnumber = 0\n', '\tnumber = x\n');
+    const r = await runOvs(['cluster-check', '--master', '--propagate'], pool({ files: { '/etc/ocfs2/cluster.conf': badNumber, '/etc/sysconfig/o2cb': O2CB } }));
+    expect(r.exit).toBe(72);
+    expect(r.stderr).toContain('ovs: cluster-check: /etc/ocfs2/cluster.conf line 4: node "ovs1.example.com": number "x" is not a number while reading the cluster configuration to send\n');
+    const loopback = CONF(NODES).replace('192.168.1.12', '127.0.0.2');
+    const rules = await runOvs(['cluster-check', '--master', '--propagate'], pool({ files: { '/etc/ocfs2/cluster.conf': loopback, '/etc/sysconfig/o2cb': O2CB } }));
+    expect(rules.exit).toBe(78);
+    expect(rules.stderr).toMatch(/^ovs: cluster-check: \/etc\/ocfs2\/cluster\.conf line 8: node "ovs2\.example\.com": ip_address 127\.0\.0\.2 is a loopback address/m);
+    for (const x of [r, rules]) expect(x.host.calls).toEqual([]);
   });
 });
 

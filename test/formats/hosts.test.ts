@@ -1,16 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  hostnameOnLoopback,
-  isIPv4,
-  isIPv6,
-  isLoopback,
-  lookup,
-  parseHosts,
-  parseIPv6,
-  resolveIPv4,
-  sameAddress,
-} from '../../src/lib/formats/hosts.js';
+import { answerIPv4, hostnameOnLoopback, lookup, parseHostConf, parseHosts, type HostsFile } from '../../src/lib/formats/hosts.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/formats/${name}`, import.meta.url), 'utf8');
 
@@ -44,9 +34,9 @@ describe('lookup', () => {
 
   it('returns every line with the name, first match first, names case-insensitive', () => {
     expect(lookup(hosts, 'VMSERVER1').map((e) => e.line)).toEqual([3, 5]);
-    expect(resolveIPv4(hosts, 'vmserver1.example.com')?.address).toBe('127.0.0.1');
-    expect(resolveIPv4(hosts, 'vmserver2')?.address).toBe('192.168.100.101');
-    expect(resolveIPv4(hosts, 'vmserver9')).toBeUndefined();
+    expect(answerIPv4(hosts, 'vmserver1.example.com')[0]?.address).toBe('127.0.0.1');
+    expect(answerIPv4(hosts, 'vmserver2')[0]?.address).toBe('192.168.100.101');
+    expect(answerIPv4(hosts, 'vmserver9')).toEqual([]);
     expect(lookup(hosts, 'localhost6')[0]?.address).toBe('::1');
   });
 
@@ -61,22 +51,52 @@ describe('lookup', () => {
   });
 });
 
-describe('addresses', () => {
-  it('tells loopback addresses apart', () => {
-    const loop = ['127.0.0.1', '127.1.2.3', '::1', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1'];
-    const notLoop = ['192.168.1.11', '0.0.0.0', '::', '::2', '::ffff:10.0.0.1', 'fe80::1', 'localhost', '128.0.0.1'];
-    expect(loop.filter(isLoopback)).toEqual(loop);
-    expect(notLoop.filter(isLoopback)).toEqual([]);
+describe('answerIPv4: what getent ahostsv4 answers (the integration test holds these to the real glibc)', () => {
+  const text = [
+    '192.168.1.5 both', // 1
+    '127.0.1.1 both vm1.example.com vm1', // 2
+    '10.0.0.9 both', // 3
+    '::1 localhost ip6-localhost both v6name', // 4
+    '::ffff:10.1.2.3 mapped', // 5
+    'fe80::1%eth0 zoned', // 6: not an address: skipped
+    'fe80::2 zoned v6only', // 7: IPv6, passed over for AF_INET
+    '10.9.9.9 dotted.', // 8
+    '10.0.0.3 crlf\r', // 9
+    '10.0.0.4 zoned', // 10
+  ].join('\n');
+  const on: HostsFile = { ...parseHosts(text), multi: true };
+  const off: HostsFile = parseHosts(text);
+  const answer = (h: HostsFile, name: string) => answerIPv4(h, name).map((a) => `${a.address}@${a.entry.line}`);
+
+  it('multi on: every line, loopback first (closest to 127.0.0.1 first), the others in file order', () => {
+    expect(answer(on, 'both')).toEqual(['127.0.0.1@4', '127.0.1.1@2', '192.168.1.5@1', '10.0.0.9@3']);
+    expect(answer(on, 'BOTH')).toEqual(answer(on, 'both'));
   });
 
-  it('parses IPv4 strictly and IPv6 in all its spellings', () => {
-    expect(['1.2.3.4', '255.255.255.255'].every(isIPv4)).toBe(true);
-    expect(['1.2.3', '256.1.1.1', '01.2.3.4', '1.2.3.4.', 'a.b.c.d', ''].some(isIPv4)).toBe(false);
-    expect(parseIPv6('fe80::1')).toEqual([0xfe80, 0, 0, 0, 0, 0, 0, 1]);
-    expect(parseIPv6('::ffff:192.168.1.1')).toEqual([0, 0, 0, 0, 0, 0xffff, 0xc0a8, 0x0101]);
-    expect(['::', '1::', '1:2:3:4:5:6:7:8', '2001:db8::8:800:200c:417a'].every(isIPv6)).toBe(true);
-    expect(['1:2:3:4:5:6:7', '1::2::3', '12345::', '1.2.3.4::', '::1:2:3:4:5:6:7:8', 'g::1', ':'].some(isIPv6)).toBe(false);
-    expect(sameAddress('::1', '0:0:0:0:0:0:0:1')).toBe(true);
-    expect(sameAddress('Host.Example', 'host.example')).toBe(true);
+  it('multi off (glibc without host.conf): the first line that answers', () => {
+    expect(answer(off, 'both')).toEqual(['192.168.1.5@1']);
+    expect(answer(off, 'zoned')).toEqual(['10.0.0.4@10']);
+  });
+
+  it('::1 answers 127.0.0.1 and ::ffff:a.b.c.d answers a.b.c.d; other IPv6 lines and zone ids are passed over', () => {
+    expect(answer(on, 'v6name')).toEqual(['127.0.0.1@4']);
+    expect(answer(on, 'mapped')).toEqual(['10.1.2.3@5']);
+    expect(answer(on, 'v6only')).toEqual([]);
+    expect(answer(on, 'zoned')).toEqual(['10.0.0.4@10']);
+  });
+
+  it('a trailing dot is part of the name, a CR is white space, non-ASCII matches nothing', () => {
+    expect(answer(on, 'dotted')).toEqual([]);
+    expect(answer(on, 'dotted.')).toEqual(['10.9.9.9@8']);
+    expect(answer(on, 'vm1.example.com.')).toEqual([]);
+    expect(answer(on, 'crlf')).toEqual(['10.0.0.3@9']);
+    expect(answerIPv4({ ...parseHosts('10.2.0.1 \u00fcn\u00ef\n'), multi: true }, '\u00fcn\u00ef')).toEqual([]);
+  });
+
+  it('reads multi from host.conf (the last word wins; off by default)', () => {
+    expect(parseHostConf('multi on\n').multi).toBe(true);
+    expect(parseHostConf('# x\norder hosts,bind\nmulti on\nmulti off # no\n').multi).toBe(false);
+    expect(parseHostConf('').multi).toBe(false);
+    expect(parseHostConf('  MULTI   ON\n').multi).toBe(true);
   });
 });

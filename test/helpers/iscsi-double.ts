@@ -32,8 +32,8 @@ export interface LoginEffect {
 export interface IscsiDoubleOptions {
   /** What each discovery address (`HOST:PORT` as given to -p) answers. */
   portals: Record<string, PortalBehaviour>;
-  /** Node records present before the run, with their startup value. */
-  nodes?: (FakeRecord & { startup?: string })[];
+  /** Node records present before the run, with their startup value and the discovery portal that wrote them (`ADDRESS:PORT`; none: made by hand). */
+  nodes?: (FakeRecord & { startup?: string; discovery?: string })[];
   /** Records (`ADDR:PORT,TPGT IQN`) with a logged-in session. */
   sessions?: string[];
   /** iscsid.conf's node.startup: what discovery writes (Debian: manual, RHEL: automatic). */
@@ -42,9 +42,11 @@ export interface IscsiDoubleOptions {
   login?: 'no-iscsid' | ((r: FakeRecord) => LoginEffect);
 }
 
+type StoredRecord = FakeRecord & { startup: string; discovery?: string };
+
 export interface IscsiDouble {
   expectations: Expectation[];
-  nodes: Map<string, FakeRecord & { startup: string }>;
+  nodes: Map<string, StoredRecord>;
   sessions: Set<string>;
 }
 
@@ -71,13 +73,18 @@ function parseP(p: string): { address: string; port: number; tpgt?: number } {
   return { address: m?.[1] ?? p, port: Number(m?.[2] ?? 3260), ...(m?.[3] ? { tpgt: Number(m[3]) } : {}) };
 }
 
-function record(r: FakeRecord, startup: string): string {
+function record(r: StoredRecord): string {
+  const from = r.discovery ? parseP(r.discovery) : undefined;
   return [
     '# BEGIN RECORD 2.1.8',
     `node.name = ${r.iqn}`,
     `node.tpgt = ${r.tpgt}`,
-    `node.startup = ${startup}`,
+    `node.startup = ${r.startup}`,
     'node.leading_login = No',
+    // Where SendTargets discovery found the record (the real iscsiadm keeps it; <empty> for a hand-made one).
+    `node.discovery_address = ${from?.address ?? '<empty>'}`,
+    `node.discovery_port = ${from?.port ?? 0}`,
+    `node.discovery_type = ${from ? 'send_targets' : 'static'}`,
     `node.conn[0].address = ${r.address}`,
     `node.conn[0].port = ${r.port}`,
     '# END RECORD',
@@ -101,7 +108,7 @@ export function iscsiDouble(opts: IscsiDoubleOptions): IscsiDouble {
     if (behaviour === 'unresolvable') return { exitCode: 21, stderr: fixture('unresolvable.stderr') };
     if (behaviour === 'no-transport') return { exitCode: 12, stderr: fixture('discovery-plain-host.stderr') };
     if (!Array.isArray(behaviour)) return { exitCode: 0, stdout: behaviour.stdout };
-    if (persistent) for (const r of behaviour) nodes.set(key(r), { ...r, startup: defaultStartup });
+    if (persistent) for (const r of behaviour) nodes.set(key(r), { ...r, startup: defaultStartup, discovery: p });
     return { exitCode: 0, stdout: behaviour.map((r) => `${line(r)}\n`).join(''), stderr: NOISE.repeat(behaviour.length + 1) };
   };
 
@@ -155,7 +162,7 @@ export function iscsiDouble(opts: IscsiDoubleOptions): IscsiDouble {
       for (const h of hits) if (f.values['-n'] === 'node.startup') h.startup = f.values['-v'] ?? '';
       return { exitCode: 0 };
     }
-    return { exitCode: 0, stdout: hits.map((h) => record(h, h.startup)).join('') };
+    return { exitCode: 0, stdout: hits.map(record).join('') };
   };
 
   for (let n = 2; n <= 16; n++) {

@@ -46,3 +46,14 @@ export function scratchDir(prefix: string): { path: string; remove: () => void }
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
+
+/**
+ * ARGV run with a private, empty /var/log, /var/lib and /run/lock (tmpfs in a private mount
+ * namespace): a run on live paths (no --root) then journals, backs up and locks there, never
+ * in the machine's own /var/log/ovs/journal.log, /var/lib/ovs/backups or /run/lock/ovs.lock.
+ * unshare and bash exec in place, so the pid spawned is the program's own (signals reach it).
+ */
+export function withPrivateState(argv: readonly string[]): string[] {
+  const script = 'for d in /var/log /var/lib /run/lock; do mount -t tmpfs ovs-test "$d" || exit 125; done; exec "$@"';
+  return ['unshare', '--mount', '--propagation', 'private', '--', 'bash', '-c', script, 'private-state', ...argv];
+}

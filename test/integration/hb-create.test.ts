@@ -3,7 +3,8 @@
  * 1.8.7), fallocate, dd, blkid and cmp, in scratch directories under .scratch/. The result
  * is checked with the real tools, never with ovs's own parsers. Runs the built CLI
  * (`npm run build`, as the test command does). Most runs use --root so the lock and the
- * journal stay in the scratch directory; one runs on live paths.
+ * journal stay in the scratch directory; one runs on live paths, and every run has a private
+ * /var/log, /var/lib and /run/lock, so none journals into the machine's own.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, mkdirSync, openSync, writeSync, readdirSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
@@ -11,14 +12,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { minimumVolumeSize, type MkfsGeometry } from '../../src/lib/ocfs2/mkfs.js';
-import { inNamespaces, scratchDir } from '../helpers/sandbox.js';
+import { inNamespaces, scratchDir, withPrivateState } from '../helpers/sandbox.js';
 import { describeWithTools } from '../helpers/tools.js';
 
 const MiB = 1024 * 1024;
 const TOOLS = ['mkfs.ocfs2', 'tunefs.ocfs2', 'debugfs.ocfs2', 'fallocate', 'dd', 'blkid', 'cmp', 'mkfs.ext4', '/sbin/modprobe', 'unshare', 'mount'];
 
+/** The built CLI; on live paths (no --root) with its own /var/log, /var/lib and /run/lock (withPrivateState). */
 function ovs(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, ['bin/ovs', ...args], { encoding: 'utf8', env: { ...process.env, ...env }, input: '' });
+  const [cmd = '', ...argv] = withPrivateState([process.execPath, 'bin/ovs', ...args]);
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', env: { ...process.env, ...env }, input: '' });
   return { exit: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { scratchDir } from '../helpers/sandbox.js';
+import { scratchDir, withPrivateState } from '../helpers/sandbox.js';
 import { describeWithTools } from '../helpers/tools.js';
 
 const alive = (pid: number) => {
@@ -20,7 +20,7 @@ const alive = (pid: number) => {
   }
 };
 
-describeWithTools(['fallocate', 'dd', '/sbin/modprobe', 'tunefs.ocfs2', 'debugfs.ocfs2'], 'interrupting a real run', () => {
+describeWithTools(['fallocate', 'dd', '/sbin/modprobe', 'tunefs.ocfs2', 'debugfs.ocfs2', 'unshare', 'mount'], 'interrupting a real run', () => {
   const scratch = scratchDir('interrupt');
   afterAll(() => scratch.remove());
 
@@ -32,7 +32,9 @@ describeWithTools(['fallocate', 'dd', '/sbin/modprobe', 'tunefs.ocfs2', 'debugfs
     mkdirSync(ovsDir);
     writeFileSync(join(bin, 'mkfs.ocfs2'), `#!/bin/sh\necho $$ > '${mark}'\nexec sleep 60\n`);
     chmodSync(join(bin, 'mkfs.ocfs2'), 0o755);
-    const child = spawn(process.execPath, ['bin/ovs', '--yes', 'hb-create', join(ovsDir, '.server_pool_hb')], {
+    // A live run (no --root), journaling into a private /var/log, not the machine's.
+    const [cmd = '', ...argv] = withPrivateState([process.execPath, 'bin/ovs', '--yes', 'hb-create', join(ovsDir, '.server_pool_hb')]);
+    const child = spawn(cmd, argv, {
       env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

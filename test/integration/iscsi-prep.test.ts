@@ -97,6 +97,18 @@ describeWithTools(['tgtd', 'tgtadm', 'iscsiadm', 'unshare', 'nsenter', 'ip', 'se
     expect(init.iscsiadm(['-m', 'node']).stdout.split('\n').filter(Boolean).sort()).toEqual([`127.0.0.1:3260,1 ${A}:target2`, `127.0.0.2:3260,1 ${B}:target1`]);
   });
 
+  it('the portal asked for is part of the selection: target2 recorded through 127.0.0.1 does not satisfy --portal 127.0.0.9 (66, nothing changed)', () => {
+    const show = init.iscsiadm(['-m', 'node', '-T', `${A}:target2`, '-p', '127.0.0.1:3260,1']).stdout;
+    // Where the record came from, as ovs reads it (iscsiadm writes it at discovery).
+    expect(show).toMatch(/^node\.discovery_address = 127\.0\.0\.1$/m);
+    expect(show).toMatch(/^node\.discovery_port = 3260$/m);
+    const before = recordTree(join(init.stateDir, 'etc-iscsi'));
+    const r = init.ovs(['--yes', 'iscsi-prep', '--portal', '127.0.0.9', '--keep', `${A}:target2`]);
+    expect(r.exitCode, r.stderr).toBe(66);
+    expect(r.stderr).toContain('ovs: iscsi-prep: portal 127.0.0.9:3260 is unreachable');
+    expect(recordTree(join(init.stateDir, 'etc-iscsi'))).toEqual(before);
+  });
+
   it('the login step fails here as on any host without iscsid: 69, said plainly (the real iscsiadm exit 20)', () => {
     const r = init.ovs(['--yes', 'iscsi-prep', '--portal', '127.0.0.1', '--keep', `${A}:target2`]);
     expect(r.exitCode, r.stderr).toBe(69);

@@ -5,12 +5,11 @@
  * /proc/mounts (shared parser), /proc/swaps and sysfs `holders/`.
  */
 import type { Context } from '../command.js';
-import { EXIT, OvsError } from '../errors.js';
 import { readOptional } from '../files.js';
-import { FormatError } from '../formats/format-error.js';
-import { parseProcMounts, type MountEntry } from '../formats/proc-mounts.js';
 import { parseProcPartitions } from '../formats/proc-partitions.js';
 import { realPath, type BlockDevice } from './device.js';
+import { readMounts } from '../repos/mounts.js';
+import { PROC_PARTITIONS } from '../system-paths.js';
 
 /** Partition names of a disk: sdb -> sdb1, sdb2; loop0 / nvme0n1 (ending in a digit) -> loop0p1. */
 export function isPartitionOf(disk: string, name: string): boolean {
@@ -24,7 +23,7 @@ export function partitionPath(diskRealPath: string, n: number): string {
 }
 
 export async function partitionsOf(ctx: Context, dev: BlockDevice): Promise<string[]> {
-  const text = (await readOptional(ctx.fs, '/proc/partitions')) ?? '';
+  const text = (await readOptional(ctx.fs, PROC_PARTITIONS)) ?? '';
   // A /proc/partitions we cannot read only loses this refinement; blkid still sees the table.
   const parts = (() => {
     try {
@@ -36,19 +35,9 @@ export async function partitionsOf(ctx: Context, dev: BlockDevice): Promise<stri
   return parts.filter((p) => isPartitionOf(dev.name, p.name)).map((p) => p.name);
 }
 
-function mounts(text: string): MountEntry[] {
-  try {
-    return parseProcMounts(text);
-  } catch (e) {
-    if (!(e instanceof FormatError)) throw e;
-    throw new OvsError(EXIT.OSFILE, `/proc/mounts: ${e.message}`, { while: 'checking what is mounted' });
-  }
-}
-
 async function mountedOn(ctx: Context, names: Set<string>): Promise<string[]> {
-  const text = (await readOptional(ctx.fs, '/proc/mounts')) ?? '';
   const found: string[] = [];
-  for (const m of mounts(text)) {
+  for (const m of await readMounts(ctx)) {
     if (!m.source.startsWith('/dev/')) continue;
     const real = await realPath(ctx.fs, m.source);
     if (names.has(real.replace(/^\/dev\//, ''))) found.push(`${m.source} is mounted on ${m.target}`);

@@ -4,11 +4,13 @@
  * up in cluster.conf"), node_count right, and the other documented rules (ocfs2.cluster.conf(5)).
  * Whether the file is the same on every pool member is --all-nodes' business (propagation).
  */
-import { isLoopback } from '../formats/hosts.js';
+import { inFile } from '../formats/format-error.js';
+import { isLoopback } from '../formats/ip.js';
 import { validateCluster, type ClusterNode } from '../formats/cluster-conf.js';
 import { isThisHost } from '../resolve.js';
 import { fail, pass, skip, type CheckResult } from './check.js';
-import { CLUSTER_CONF, where, type Facts } from './facts.js';
+import { where, type Facts } from './facts.js';
+import { CLUSTER_CONF } from '../system-paths.js';
 import { shown } from '../errors.js';
 
 const CONFIGURE = 'ovs cluster-configure --node <name>=<address> ... (one --node per pool server)';
@@ -17,12 +19,12 @@ export function checkClusterConfValid(f: Facts): CheckResult {
   const id = 'cluster-conf.valid';
   const c = f.clusterConf;
   if (c.missing) return fail(id, `${CLUSTER_CONF} is missing`, CONFIGURE);
-  if (c.error) return fail(id, `${CLUSTER_CONF}: ${c.error.message}`, `correct ${where(CLUSTER_CONF, c.error.line)} (o2cb would refuse the file), or regenerate it: ${CONFIGURE}`);
+  if (c.error) return fail(id, inFile(CLUSTER_CONF, c.error), `correct ${where(CLUSTER_CONF, c.error.line)} (o2cb would refuse the file), or regenerate it: ${CONFIGURE}`);
   const clusters = c.value?.clusters ?? [];
   if (!f.cluster) {
-    const boot = f.o2cb.value?.O2CB_BOOTCLUSTER;
-    const names = clusters.map((k) => `'${shown(k.name)}'`).join(', ') || 'none';
-    return fail(id, `${CLUSTER_CONF} defines no cluster O2CB would start (clusters: ${names}; O2CB_BOOTCLUSTER=${boot ?? ''})`, `set O2CB_BOOTCLUSTER in ${f.o2cb.path} to one of them, or ${CONFIGURE}`);
+    // Clusters that O2CB_BOOTCLUSTER does not name: the settings' fault, o2cb.boot-cluster says so.
+    if (clusters.length > 0 && !f.o2cb.missing) return skip(id, `skipped: ${CLUSTER_CONF} loads, but O2CB starts none of its clusters (see o2cb.boot-cluster)`);
+    return fail(id, `${CLUSTER_CONF}: ${f.clusterProblem ?? 'no cluster'}`, clusters.length > 0 ? `ovs cluster-configure --cluster-name NAME (one of them)` : CONFIGURE);
   }
   const k = f.cluster;
   return pass(id, `cluster '${shown(k.name)}' with ${k.nodes.length} node${k.nodes.length === 1 ? '' : 's'} in ${CLUSTER_CONF}`);

@@ -7,24 +7,18 @@
 import type { Context } from '../command.js';
 import { OvsError } from '../errors.js';
 import { readOptional } from '../files.js';
+import { poolCluster } from '../cluster/boot-cluster.js';
 import { locateO2cbSettings } from '../cluster/settings-file.js';
 import { parseClusterConf, type Cluster, type ClusterConfFile } from '../formats/cluster-conf.js';
-import { findCluster } from '../formats/cluster-nodes.js';
 import { FormatError } from '../formats/format-error.js';
 import { parseFstab, type FstabDocument } from '../formats/fstab.js';
 import type { HostsFile } from '../formats/hosts.js';
-import { parseO2cbSettings } from '../formats/o2cb-settings.js';
+import { effectiveO2cbSettings, parseO2cbSettings } from '../formats/o2cb-settings.js';
 import { parseProcMounts, type MountEntry } from '../formats/proc-mounts.js';
 import { parseRepositories, type RepositoriesDocument } from '../formats/repositories.js';
 import { readHostsFile, thisHostname } from '../resolve.js';
-import { CLUSTER_CONF } from '../cluster/configure.js';
-import { REPOSITORIES_FILE as REPOSITORIES } from '../repos/layout.js';
-import { PROC_MOUNTS } from '../repos/mounts.js';
+import { CLUSTER_CONF, FSTAB, PROC_MOUNTS, REPOSITORIES_FILE } from '../system-paths.js';
 
-export { CLUSTER_CONF } from '../cluster/configure.js';
-export { REPOSITORIES_FILE as REPOSITORIES } from '../repos/layout.js';
-export { PROC_MOUNTS } from '../repos/mounts.js';
-export const FSTAB = '/etc/fstab';
 
 /** A system file: its text and what it parsed to, or why it could not be used. */
 export interface Loaded<T> {
@@ -33,7 +27,7 @@ export interface Loaded<T> {
   value?: T;
   /** Absent from the system. */
   missing?: boolean;
-  /** Present but unusable (the message already names the line when there is one). */
+  /** Present but unusable: the reason, and its line when there is one (word it with inFile). */
   error?: { message: string; line?: number };
 }
 
@@ -43,8 +37,10 @@ export interface Facts {
   hostname: { name?: string; error?: string };
   hosts: HostsFile;
   clusterConf: Loaded<ClusterConfFile>;
-  /** The cluster the checks are about: O2CB_BOOTCLUSTER's, else the only one in the file. */
+  /** The cluster the checks are about: the one the pool runs (cluster/boot-cluster.ts). */
   cluster?: Cluster;
+  /** Why cluster.conf (read fine) has no cluster the pool runs. */
+  clusterProblem?: string;
   o2cb: Loaded<Record<string, string>>;
   repositories: Loaded<RepositoriesDocument>;
   fstab: Loaded<FstabDocument>;
@@ -59,7 +55,7 @@ export async function loadFile<T>(ctx: Context, path: string, parse: (text: stri
     return { path, text, value: parse(text) };
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
-    return { path, text, error: e.line === undefined ? { message: e.message } : { message: e.message, line: e.line } };
+    return { path, text, error: e.line === undefined ? { message: e.reason } : { message: e.reason, line: e.line } };
   }
 }
 
@@ -72,10 +68,11 @@ async function hostnameOf(ctx: Context): Promise<Facts['hostname']> {
   }
 }
 
-function selectCluster(conf: ClusterConfFile | undefined, bootCluster: string | undefined): Cluster | undefined {
-  if (!conf) return undefined;
-  const boot = bootCluster ? findCluster(conf, bootCluster) : undefined;
-  return boot ?? (conf.clusters.length === 1 ? conf.clusters[0] : undefined);
+/** The cluster the pool runs (boot-cluster.ts), or why there is none. */
+function selectCluster(conf: ClusterConfFile | undefined, o2cb: Record<string, string> | undefined): Pick<Facts, 'cluster' | 'clusterProblem'> {
+  if (!conf) return {};
+  const pool = poolCluster(conf, o2cb ? effectiveO2cbSettings(o2cb).O2CB_BOOTCLUSTER : undefined);
+  return pool.cluster ? { cluster: pool.cluster } : { clusterProblem: pool.problem };
 }
 
 export async function gatherFacts(ctx: Context): Promise<Facts> {
@@ -84,12 +81,12 @@ export async function gatherFacts(ctx: Context): Promise<Facts> {
     readHostsFile(ctx),
     loadFile(ctx, CLUSTER_CONF, parseClusterConf),
     locateO2cbSettings(ctx).then((p) => loadFile(ctx, p, parseO2cbSettings)),
-    loadFile(ctx, REPOSITORIES, parseRepositories),
+    loadFile(ctx, REPOSITORIES_FILE, parseRepositories),
     loadFile(ctx, FSTAB, parseFstab),
   ]);
   const mounts = ctx.offline ? undefined : await loadFile(ctx, PROC_MOUNTS, parseProcMounts);
-  const cluster = selectCluster(clusterConf.value, o2cb.value?.O2CB_BOOTCLUSTER);
-  return { offline: ctx.offline, hostname, hosts, clusterConf, cluster, o2cb, repositories, fstab, ...(mounts ? { mounts } : {}) };
+  const cluster = selectCluster(clusterConf.value, o2cb.value);
+  return { offline: ctx.offline, hostname, hosts, clusterConf, ...cluster, o2cb, repositories, fstab, ...(mounts ? { mounts } : {}) };
 }
 
 /** `file line N` for a fix, or just the file. */

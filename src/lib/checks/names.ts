@@ -6,10 +6,11 @@
  */
 import type { Context } from '../command.js';
 import type { ClusterNode } from '../formats/cluster-conf.js';
-import { hostnameOnLoopback, resolveIPv4 } from '../formats/hosts.js';
-import { HOSTS_FILE, loopbackFinding, mismatchFinding, resolveName, type Resolution } from '../resolve.js';
+import { answerIPv4, hostnameOnLoopback } from '../formats/hosts.js';
+import { loopbackFinding, mismatchFinding, resolveName, type Resolution } from '../resolve.js';
 import { fail, pass, skip, warn, type CheckResult } from './check.js';
-import { CLUSTER_CONF, type Facts } from './facts.js';
+import type { Facts } from './facts.js';
+import { CLUSTER_CONF, HOSTS_FILE } from '../system-paths.js';
 import { shown } from '../errors.js';
 
 const HOSTNAME_FIX = 'give the server its fully qualified name, e.g. `hostname vmserver1.example.com`, and make it permanent in /etc/hostname (HOSTNAME= in /etc/sysconfig/network on Oracle VM Server)';
@@ -28,7 +29,7 @@ export function checkHostnameFqdn(f: Facts): CheckResult {
  * the machine running ovs says nothing about the server's (undefined = not in the file).
  */
 async function resolveFor(ctx: Context, f: Facts, name: string): Promise<Resolution | undefined> {
-  if (ctx.offline && !resolveIPv4(f.hosts, name)) return undefined;
+  if (ctx.offline && answerIPv4(f.hosts, name).length === 0) return undefined;
   return resolveName(ctx, name, { hosts: f.hosts, compareDns: !ctx.offline });
 }
 

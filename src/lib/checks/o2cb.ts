@@ -52,7 +52,14 @@ export function checkEnabled(f: Facts): CheckResult {
 export function checkBootCluster(f: Facts): CheckResult {
   const id = 'o2cb.boot-cluster';
   if (f.o2cb.missing) return skip(id, 'skipped: no O2CB settings file (see o2cb.settings)');
-  if (!f.cluster) return skip(id, 'skipped: no usable cluster in cluster.conf (see cluster-conf.valid)');
+  const clusters = f.clusterConf.value?.clusters ?? [];
+  if (!f.cluster) {
+    // cluster.conf is fine, O2CB_BOOTCLUSTER starts none of its clusters (cluster/boot-cluster.ts).
+    const [only, ...others] = clusters;
+    if (!only || !f.clusterProblem) return skip(id, 'skipped: no usable cluster in cluster.conf (see cluster-conf.valid)');
+    const names = clusters.map((c) => c.name).join(', ');
+    return fail(id, f.clusterProblem, others.length === 0 ? setKey(f, 'O2CB_BOOTCLUSTER', only.name) : `set O2CB_BOOTCLUSTER in ${f.o2cb.path} to the pool's cluster, one of: ${names}`);
+  }
   const boot = effectiveO2cbSettings(f.o2cb.value ?? {}).O2CB_BOOTCLUSTER;
   if (boot !== f.cluster.name) {
     return fail(id, `O2CB_BOOTCLUSTER=${boot} but cluster.conf defines '${shown(f.cluster.name)}': that cluster is not started at boot`, setKey(f, 'O2CB_BOOTCLUSTER', f.cluster.name));

@@ -3,13 +3,13 @@
  * check.ts): one line per moved fstab line, its notes indented, where the old fstab went,
  * and what to do next.
  */
-import type { FstabMigrationResult, FstabMove } from './alter-fstab.js';
+import type { FstabMigrationResult, FstabMove } from '../repos/alter-fstab.js';
 
 const ROLE_WORDS = { C: 'the cluster root', S: 'a shared repository', L: 'a local repository' } as const;
 
 function moveLine(m: FstabMove, dryRun: boolean): string {
   const verb = dryRun ? 'would move' : 'moved';
-  const as = m.uuidFrom === 'listed' ? `already listed as ${m.uuid} (${ROLE_WORDS[m.role]})` : `as ${ROLE_WORDS[m.role]} ${m.uuid} (${m.type} ${m.source})`;
+  const as = m.uuidFrom === 'registry' ? `already listed as ${m.uuid} (${ROLE_WORDS[m.role]})` : `as ${ROLE_WORDS[m.role]} ${m.uuid} (${m.type} ${m.source})`;
   return `${verb} /etc/fstab line ${m.line} (${m.mountPoint}) to /etc/ovs/repositories: ${as}`;
 }
 

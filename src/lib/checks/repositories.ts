@@ -5,8 +5,9 @@
  * /OVS a link to it, and no local file system left mounted on /OVS itself (the guide's
  * first special consideration: "you need to unmount it").
  */
+import { inFile } from '../formats/format-error.js';
 import type { Context } from '../command.js';
-import { isLoopback } from '../formats/hosts.js';
+import { isLoopback } from '../formats/ip.js';
 import type { MountEntry } from '../formats/proc-mounts.js';
 import { ovsEntries } from '../formats/fstab.js';
 import { clusterRoot, repositoryEntries, type RepositoryEntry } from '../formats/repositories.js';
@@ -15,7 +16,8 @@ import { OVS_LINK, mountPointOf } from '../repos/layout.js';
 import { ovsLinkState } from '../repos/links.js';
 import { mountOn } from '../repos/mounts.js';
 import { fail, pass, skip, skipOffline, type CheckResult } from './check.js';
-import { REPOSITORIES, where, type Facts } from './facts.js';
+import { where, type Facts } from './facts.js';
+import { PROC_MOUNTS, REPOSITORIES_FILE } from '../system-paths.js';
 
 const MAKEREPO = 'ovs makerepo SOURCE C "cluster root" (SOURCE: fileserver.example.com:/OVS or /dev/sdb1)';
 
@@ -29,18 +31,18 @@ export function checkRepositoriesValid(f: Facts): CheckResult {
   const r = f.repositories;
   if (r.missing) {
     const inFstab = f.fstab.value ? ovsEntries(f.fstab.value).length > 0 : false;
-    return fail(id, `${REPOSITORIES} is missing`, inFstab ? 'ovs cluster-check --alter-fstab (moves the /OVS lines of /etc/fstab there)' : MAKEREPO);
+    return fail(id, `${REPOSITORIES_FILE} is missing`, inFstab ? 'ovs cluster-check --alter-fstab (moves the /OVS lines of /etc/fstab there)' : MAKEREPO);
   }
-  if (r.error) return fail(id, `${REPOSITORIES}: ${r.error.message}`, `correct ${where(REPOSITORIES, r.error.line)} (format: ovs-repositories(5))`);
+  if (r.error) return fail(id, inFile(REPOSITORIES_FILE, r.error), `correct ${where(REPOSITORIES_FILE, r.error.line)} (format: ovs-repositories(5))`);
   const n = r.value ? repositoryEntries(r.value).length : 0;
-  return pass(id, `${REPOSITORIES} lists ${n} repositor${n === 1 ? 'y' : 'ies'}`);
+  return pass(id, `${REPOSITORIES_FILE} lists ${n} repositor${n === 1 ? 'y' : 'ies'}`);
 }
 
 export function checkClusterRoot(f: Facts): CheckResult {
   const id = 'repositories.cluster-root';
   if (!f.repositories.value) return skip(id, 'skipped: see repositories.valid');
   const root = rootOf(f);
-  if (!root) return fail(id, `${REPOSITORIES} has no cluster root (role C)`, MAKEREPO);
+  if (!root) return fail(id, `${REPOSITORIES_FILE} has no cluster root (role C)`, MAKEREPO);
   return pass(id, `the cluster root is ${root.uuid} (${root.type} ${root.source})`);
 }
 
@@ -105,7 +107,7 @@ function localMount(mounts: readonly MountEntry[]): MountEntry | undefined {
 export function checkNoLocalOvs(ctx: Context, f: Facts): CheckResult {
   const id = 'repositories.no-local-ovs';
   if (ctx.offline) return skipOffline(id, `what is mounted on ${OVS_LINK}`);
-  if (f.mounts?.error || f.mounts?.missing) return fail(id, `cannot read /proc/mounts${f.mounts.error ? `: ${f.mounts.error.message}` : ''}`, 'mount proc on /proc (mount -t proc proc /proc)');
+  if (f.mounts?.error || f.mounts?.missing) return fail(id, f.mounts.error ? `cannot read ${inFile(PROC_MOUNTS, f.mounts.error)}` : 'cannot read /proc/mounts', 'mount proc on /proc (mount -t proc proc /proc)');
   const m = localMount(f.mounts?.value ?? []);
   if (!m) return pass(id, `nothing is mounted on ${OVS_LINK} itself`);
   const what = m.fstype === 'nfs' || m.fstype === 'nfs4' ? `${m.source} (${m.fstype}) is mounted on ${OVS_LINK} itself, the 2.1 layout` : `a local ${m.fstype} file system (${m.source}) is mounted on ${OVS_LINK}`;

@@ -7,8 +7,9 @@
  */
 import type { Context } from '../command.js';
 import { EXIT, OvsError, shown } from '../errors.js';
-import { loopbackError, mismatchFinding, resolveNames, HOSTS_FILE } from '../resolve.js';
+import { loopbackError, mismatchFinding, resolveNames } from '../resolve.js';
 import { addressProblem } from './node-spec.js';
+import { HOSTS_FILE } from '../system-paths.js';
 
 export type AddressOrigin = 'given' | 'kept' | 'hosts' | 'dns';
 

@@ -9,9 +9,10 @@ import type { Context } from '../command.js';
 import { EXIT, OvsError, shown } from '../errors.js';
 import { sha256Hex } from '../formats/bundle.js';
 import { enableService, initSystem, serviceInstalled, startInOrder, type InitSystem, type ServiceStep } from '../services/index.js';
-import { CLUSTER_CONF, type ConfigurePlan } from './configure.js';
+import type { ConfigurePlan } from './configure.js';
 import { o2cbRegisteredClusters } from './o2cb.js';
 import { syncRunningCluster, type OnlineSync } from './online.js';
+import { CLUSTER_CONF } from '../system-paths.js';
 
 export interface WrittenFile {
   path: string;

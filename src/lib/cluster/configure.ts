@@ -9,16 +9,17 @@
 import type { Context } from '../command.js';
 import { EXIT, OvsError, shown } from '../errors.js';
 import { readOptional } from '../files.js';
-import { parseClusterConf, serializeClusterConf, validateCluster, type Cluster, type ClusterConfFile } from '../formats/cluster-conf.js';
+import { parseClusterConf, serializeClusterConf, validateCluster, type Cluster, type ClusterConfFile, type ClusterNode } from '../formats/cluster-conf.js';
 import { addNodes, findCluster, findNode, newCluster, putCluster, removeNodes, setNodes, type NodeSpec } from '../formats/cluster-nodes.js';
-import { FormatError } from '../formats/format-error.js';
+import { FormatError, inFile } from '../formats/format-error.js';
 import { isThisHost, thisHostname } from '../resolve.js';
 import { resolveNodeAddresses, type AddressOrigin } from './addresses.js';
 import type { NodeArg } from './node-spec.js';
+import { bootClusterOf, poolCluster } from './boot-cluster.js';
 import { o2cbSettingsText, type TimeoutOptions } from './settings.js';
 import { readO2cbSettingsFile } from './settings-file.js';
+import { CLUSTER_CONF } from '../system-paths.js';
 
-export const CLUSTER_CONF = '/etc/ocfs2/cluster.conf';
 export const DEFAULT_CLUSTER_NAME = 'ocfs2';
 
 export interface ConfigureOptions {
@@ -32,11 +33,7 @@ export interface ConfigureOptions {
   timeouts: TimeoutOptions;
 }
 
-export interface PlannedNode {
-  name: string;
-  number: number;
-  ipAddress: string;
-  ipPort: number;
+export interface PlannedNode extends Omit<ClusterNode, 'line'> {
   origin: AddressOrigin;
   added: boolean;
   thisHost: boolean;
@@ -62,19 +59,28 @@ export async function readClusterConf(ctx: Context): Promise<ClusterConfFile> {
     return parseClusterConf(text);
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
-    throw new OvsError(EXIT.OSFILE, `${CLUSTER_CONF}: ${e.message}`, {
+    throw new OvsError(EXIT.OSFILE, inFile(CLUSTER_CONF, e), {
       while: `reading ${CLUSTER_CONF}`,
       hint: `fix that line (o2cb refuses the file as it is), or move the file aside to start afresh`,
     });
   }
 }
 
-/** --cluster-name, else the boot cluster when the file has it, else the file's only cluster, else ocfs2. */
-function chooseClusterName(o: ConfigureOptions, file: ClusterConfFile, bootCluster: string): string {
+/**
+ * --cluster-name, else the cluster the pool runs (boot-cluster.ts); a file with no cluster
+ * starts the one O2CB_BOOTCLUSTER names, else ocfs2. A file whose clusters O2CB would not
+ * start (O2CB_BOOTCLUSTER names another) is not guessed at: 78, say which with --cluster-name.
+ */
+function chooseClusterName(o: ConfigureOptions, file: ClusterConfFile, boot: string | undefined): string {
   if (o.clusterName) return o.clusterName;
-  if (bootCluster && findCluster(file, bootCluster)) return bootCluster;
-  if (file.clusters.length === 1) return (file.clusters[0] as Cluster).name;
-  return DEFAULT_CLUSTER_NAME;
+  const pool = poolCluster(file, boot);
+  if (pool.cluster) return pool.cluster.name;
+  if (file.clusters.length === 0) return boot || DEFAULT_CLUSTER_NAME;
+  const names = file.clusters.map((c) => c.name);
+  throw new OvsError(EXIT.CONFIG, pool.problem, {
+    while: 'choosing the cluster to configure',
+    hint: `say which cluster to configure: --cluster-name ${names[0]}${names.length > 1 ? ` (or ${names.slice(1).join(', ')})` : ''} keeps its nodes, ${boot ? `--cluster-name ${boot} starts that one afresh` : 'a new name starts one afresh'}`,
+  });
 }
 
 /** The node specs to apply, and the names that still need an address. */
@@ -137,7 +143,7 @@ export async function planConfiguration(ctx: Context, o: ConfigureOptions): Prom
   const hostname = await thisHostname(ctx);
   const file = await readClusterConf(ctx);
   const settings = await readO2cbSettingsFile(ctx);
-  const name = chooseClusterName(o, file, settings.effective.O2CB_BOOTCLUSTER);
+  const name = chooseClusterName(o, file, bootClusterOf(settings));
   const before = findCluster(file, name) ?? newCluster(name);
   const removed = o.remove.filter((r) => findNode(before, r));
   const warnings = o.remove.filter((r) => !findNode(before, r)).map((r) => `--remove-node ${r}: not a node of cluster '${shown(name)}'; nothing to remove`);

@@ -12,14 +12,14 @@ import { EXIT, OvsError, readFailure, shown } from '../errors.js';
 import { MAX_CONFIG_BYTES, readNamed } from '../files.js';
 import { parseBundle, type ClusterBundle } from '../formats/bundle.js';
 import { parseClusterConf, validateCluster, type Cluster } from '../formats/cluster-conf.js';
-import { findCluster } from '../formats/cluster-nodes.js';
 import { FormatError } from '../formats/format-error.js';
 import { editO2cbSettings, newO2cbSettingsFile, validateO2cbSettings, type O2cbValues } from '../formats/o2cb-settings.js';
 import { isThisHost, thisHostname } from '../resolve.js';
 import { writeConfiguration } from './apply.js';
-import { CLUSTER_CONF } from './configure.js';
+import { poolCluster } from './boot-cluster.js';
 import { syncRunningCluster } from './online.js';
 import { readO2cbSettingsFile } from './settings-file.js';
+import { CLUSTER_CONF } from '../system-paths.js';
 
 export interface ImportResult {
   hostname: string;
@@ -66,7 +66,7 @@ function bundleOf(text: string): ClusterBundle {
   }
 }
 
-/** The bundle's cluster: its boot cluster, else its only one; checked against the documented rules. */
+/** The bundle's cluster: the one its settings make the pool run (boot-cluster.ts); checked against the documented rules. */
 function clusterOf(bundle: ClusterBundle): Cluster {
   let clusters: Cluster[];
   try {
@@ -75,12 +75,9 @@ function clusterOf(bundle: ClusterBundle): Cluster {
     if (e instanceof FormatError) throw invalid("the bundle's cluster.conf", e, 'fix cluster.conf on the pool master and propagate again');
     throw e;
   }
-  const boot = bundle.o2cb.O2CB_BOOTCLUSTER;
-  const cluster = boot ? findCluster({ clusters }, boot) : clusters.length === 1 ? clusters[0] : undefined;
-  if (!cluster) {
-    const why = boot ? `has no cluster '${shown(boot)}' (its O2CB_BOOTCLUSTER)` : `holds ${clusters.length} clusters and no O2CB_BOOTCLUSTER to choose one`;
-    throw new OvsError(EXIT.DATAERR, `the bundle's cluster.conf ${why}`, { while: WHILE, hint: 'run ovs cluster-configure on the pool master, then propagate again' });
-  }
+  const pool = poolCluster({ clusters }, bundle.o2cb.O2CB_BOOTCLUSTER);
+  if (!pool.cluster) throw new OvsError(EXIT.DATAERR, `the bundle: ${pool.problem}`, { while: WHILE, hint: 'run ovs cluster-configure on the pool master, then propagate again' });
+  const { cluster } = pool;
   const [problem] = validateCluster(cluster);
   if (problem) throw new OvsError(EXIT.DATAERR, `the bundle's cluster.conf: ${problem.message}`, { while: WHILE, hint: 'fix cluster.conf on the pool master (ovs cluster-configure) and propagate again' });
   return cluster;

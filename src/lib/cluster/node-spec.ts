@@ -5,7 +5,8 @@
  * or written; a bad one is exit 65 naming the option and the value.
  */
 import { EXIT, OvsError, shown } from '../errors.js';
-import { isIPv4, isNodeName } from '../formats/cluster-conf.js';
+import { isNodeName } from '../formats/cluster-conf.js';
+import { isIPv4 } from '../formats/ip.js';
 import { MAX_NODES } from '../formats/cluster-nodes.js';
 
 export interface NodeArg {

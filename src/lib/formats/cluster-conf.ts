@@ -11,6 +11,7 @@
  * Pure: no I/O.
  */
 import { FormatError } from './format-error.js';
+import { isIPv4, isLoopback } from './ip.js';
 import { shown } from '../errors.js';
 
 export type HeartbeatMode = 'local' | 'global';
@@ -180,12 +181,6 @@ function parseUnsigned(v: string, max: number): number | 'invalid' | 'range' {
   return n > max ? 'range' : n;
 }
 
-/** inet_pton(AF_INET): four decimal octets, no leading zeros. */
-export function isIPv4(s: string): boolean {
-  const m = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/.exec(s);
-  return m !== null && m.slice(1).every((o) => Number(o) <= 255);
-}
-
 function required(st: Stanza, key: string, what: string): Attr {
   const a = st.attrs.get(key);
   if (!a) throw new FormatError(`${what} lacks "${shown(key)}"`, st.line);
@@ -286,7 +281,7 @@ export const isClusterName = (name: string): boolean => /^[A-Za-z0-9]{1,16}$/.te
 
 function addressProblem(ip: string): string | undefined {
   if (!isIPv4(ip)) return `ip_address "${shown(ip)}" is not an IPv4 address`;
-  if (ip.startsWith('127.')) return `ip_address ${ip} is a loopback address; use the address the other servers reach this one on`;
+  if (isLoopback(ip)) return `ip_address ${ip} is a loopback address; use the address the other servers reach this one on`;
   if (ip === '0.0.0.0') return 'ip_address 0.0.0.0 is not a usable address';
   return undefined;
 }

@@ -16,3 +16,13 @@ export class FormatError extends Error {
     return this.line === undefined ? this.message : this.message.slice(`line ${this.line}: `.length);
   }
 }
+
+/**
+ * The one wording of a bad line in a file: `<path> line N: <reason>` (`<path>: <reason>` when
+ * the problem has no line). FormatError's own message already starts with `line N:`, so
+ * never prefix that message with a path by hand: it says the line twice.
+ */
+export function inFile(path: string, problem: { line?: number | undefined; reason?: string; message: string }): string {
+  const reason = problem.reason ?? problem.message;
+  return problem.line === undefined ? `${path}: ${reason}` : `${path} line ${problem.line}: ${reason}`;
+}

@@ -6,9 +6,8 @@
  * The reader behaves like glibc's `files` backend: lines it cannot use (a bad address, an
  * address with no name) are skipped, never fatal, so `ovs` sees exactly what the resolver
  * sees. They are reported in `skipped` so `cluster-check` can warn about them.
- *
- * Also home of the small address helpers (IPv4/IPv6 parsing, loopback) other formats use.
  */
+import { isIPv4, isIPv6, isLoopback, parseIPv4, parseIPv6 } from './ip.js';
 import { shown } from '../errors.js';
 
 export interface HostsEntry {
@@ -30,85 +29,8 @@ export interface SkippedHostsLine {
 export interface HostsFile {
   entries: HostsEntry[];
   skipped: SkippedHostsLine[];
-}
-
-// ---------------------------------------------------------------- addresses
-
-/** The four octets of a dotted-quad IPv4 address (strict: no leading zeros, like inet_pton). */
-export function parseIPv4(s: string): number[] | undefined {
-  const parts = s.split('.');
-  if (parts.length !== 4) return undefined;
-  const octets: number[] = [];
-  for (const p of parts) {
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(p)) return undefined;
-    const n = Number(p);
-    if (n > 255) return undefined;
-    octets.push(n);
-  }
-  return octets;
-}
-
-export function isIPv4(s: string): boolean {
-  return parseIPv4(s) !== undefined;
-}
-
-/** The eight 16-bit groups of an IPv6 address (`::` and a trailing dotted quad allowed). */
-export function parseIPv6(s: string): number[] | undefined {
-  if (s.length > 45) return undefined; // the longest IPv6 text (IPv4-mapped, all groups written out)
-  if (!/^[0-9A-Fa-f:.]+$/.test(s)) return undefined;
-  const halves = s.split('::');
-  if (halves.length > 2) return undefined;
-  // A dotted quad may only end the address, so never before `::`.
-  if (halves.length === 2 && (halves[0] ?? '').includes('.')) return undefined;
-  const head = groupsOf(halves[0] ?? '');
-  const tail = halves.length === 2 ? groupsOf(halves[1] ?? '') : [];
-  if (!head || !tail) return undefined;
-  if (halves.length === 1) return head.length === 8 ? head : undefined;
-  const missing = 8 - head.length - tail.length;
-  if (missing < 1) return undefined;
-  return [...head, ...new Array<number>(missing).fill(0), ...tail];
-}
-
-/** Groups of one side of `::`; a dotted quad may only end the address. */
-function groupsOf(part: string): number[] | undefined {
-  if (part === '') return [];
-  const fields = part.split(':');
-  const groups: number[] = [];
-  for (let i = 0; i < fields.length; i++) {
-    const f = fields[i] ?? '';
-    if (i === fields.length - 1 && f.includes('.')) {
-      const v4 = parseIPv4(f);
-      if (!v4) return undefined;
-      groups.push(((v4[0] ?? 0) << 8) | (v4[1] ?? 0), ((v4[2] ?? 0) << 8) | (v4[3] ?? 0));
-    } else {
-      if (!/^[0-9A-Fa-f]{1,4}$/.test(f)) return undefined;
-      groups.push(parseInt(f, 16));
-    }
-  }
-  return groups;
-}
-
-export function isIPv6(s: string): boolean {
-  return parseIPv6(s) !== undefined;
-}
-
-/** 127.0.0.0/8, ::1, and IPv4-mapped ::ffff:127.x.y.z: all reach only this machine. */
-export function isLoopback(address: string): boolean {
-  const v4 = parseIPv4(address);
-  if (v4) return v4[0] === 127;
-  const v6 = parseIPv6(address);
-  if (!v6) return false;
-  const zeroPrefix = v6.slice(0, 5).every((g) => g === 0);
-  if (zeroPrefix && v6[5] === 0 && v6[6] === 0 && v6[7] === 1) return true;
-  return zeroPrefix && v6[5] === 0xffff && (v6[6] ?? 0) >> 8 === 127;
-}
-
-/** Same address, whatever the spelling (`::1` = `0:0:0:0:0:0:0:1`); names compare case-insensitively. */
-export function sameAddress(a: string, b: string): boolean {
-  const a6 = parseIPv6(a);
-  const b6 = parseIPv6(b);
-  if (a6 && b6) return a6.every((g, i) => g === b6[i]);
-  return a.toLowerCase() === b.toLowerCase();
+  /** /etc/host.conf's `multi` (every matching line answers); absent: off, glibc's default. */
+  multi?: boolean;
 }
 
 // ---------------------------------------------------------------- the file
@@ -141,18 +63,80 @@ function names(e: HostsEntry): string[] {
   return [e.canonical, ...e.aliases];
 }
 
+/** ASCII-only case folding: glibc compares host names with strcasecmp. */
+const fold = (s: string): string => s.replace(/[A-Z]+/g, (c) => c.toLowerCase());
+
 /**
  * Every line that carries NAME (canonical name or alias, case-insensitive), in file order.
- * The first one is what the resolver answers, as glibc's files backend stops at the first match.
  */
 export function lookup(hosts: HostsFile, name: string): HostsEntry[] {
-  const wanted = name.toLowerCase();
-  return hosts.entries.filter((e) => names(e).some((n) => n.toLowerCase() === wanted));
+  const wanted = fold(name);
+  return hosts.entries.filter((e) => names(e).some((n) => fold(n) === wanted));
 }
 
-/** The line gethostbyname(NAME) with AF_INET would use, or undefined (then DNS decides). */
-export function resolveIPv4(hosts: HostsFile, name: string): HostsEntry | undefined {
-  return lookup(hosts, name).find((e) => isIPv4(e.address));
+/** /etc/host.conf, host.conf(5): only `multi on|off` changes what the files backend answers (the last one wins). */
+export function parseHostConf(text: string): { multi: boolean } {
+  let multi = false; // glibc's default when the file does not say
+  for (const line of text.split('\n')) {
+    const [keyword, value] = line.replace(/#.*/, '').trim().split(/[ \t,]+/);
+    if (keyword?.toLowerCase() === 'multi' && value !== undefined) multi = value.toLowerCase() === 'on';
+  }
+  return { multi };
+}
+
+export interface HostsAnswer {
+  /** The IPv4 address the resolver hands out. */
+  address: string;
+  /** The line it comes from. */
+  entry: HostsEntry;
+}
+
+/**
+ * The IPv4 address of an /etc/hosts line for an AF_INET question, as glibc's files backend
+ * reads it: an IPv4 address as it is; an IPv6 line counts only as ::1 (answered as 127.0.0.1)
+ * or as an IPv4-mapped ::ffff:a.b.c.d (answered as a.b.c.d); any other IPv6 line is passed over.
+ */
+function ipv4Of(address: string): string | undefined {
+  if (isIPv4(address)) return address;
+  const g = parseIPv6(address);
+  if (!g || g.slice(0, 5).some((x) => x !== 0)) return undefined;
+  if (g[5] === 0 && g[6] === 0 && g[7] === 1) return '127.0.0.1';
+  if (g[5] !== 0xffff) return undefined;
+  const [hi = 0, lo = 0] = g.slice(6);
+  return [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
+}
+
+/** How far an address is from 127.0.0.1 in bits (getaddrinfo's longest-matching-prefix rule inside 127/8). */
+function distanceFromLocalhost(address: string): number {
+  const x = (parseIPv4(address) ?? []).reduce((n, o) => n * 256 + o, 0) ^ 0x7f000001;
+  return x === 0 ? 0 : 32 - Math.clz32(x);
+}
+
+/**
+ * What getaddrinfo(NAME, AF_INET) answers from /etc/hosts (`getent ahostsv4 NAME`), in its
+ * order; empty when the file does not know NAME (then DNS decides). glibc's files backend:
+ * - names match without regard to ASCII case, exactly otherwise (a trailing dot is part of
+ *   the name); a name with non-ASCII characters matches nothing;
+ * - every line carrying the name answers when /etc/host.conf says `multi on` (Debian's and
+ *   Red Hat's default file), only the first otherwise (glibc's default with no file);
+ * - ::1 counts as 127.0.0.1 and ::ffff:a.b.c.d as a.b.c.d; other IPv6 lines are passed over.
+ * getaddrinfo then sorts (RFC 3484): loopback addresses come first (smallest scope; among
+ * them the closest to 127.0.0.1), the others keep the file order. That last part holds for
+ * addresses not on a subnet of this machine's own interfaces (where the longest-prefix rule
+ * may reorder them) and outside 169.254/16; test/integration/hosts-glibc.test.ts compares
+ * the whole answer with the real getent for every name of test/fixtures/hosts/.
+ */
+export function answerIPv4(hosts: HostsFile, name: string): HostsAnswer[] {
+  if (/[^\x00-\x7f]/.test(name)) return [];
+  const answers: HostsAnswer[] = [];
+  for (const entry of lookup(hosts, name)) {
+    const address = ipv4Of(entry.address);
+    if (address === undefined) continue;
+    answers.push({ address, entry });
+    if (!hosts.multi) break;
+  }
+  const rank = (a: HostsAnswer): number => (isLoopback(a.address) ? distanceFromLocalhost(a.address) : 64);
+  return answers.map((a, i) => ({ a, i })).sort((x, y) => rank(x.a) - rank(y.a) || x.i - y.i).map(({ a }) => a);
 }
 
 /**

@@ -17,7 +17,7 @@
  */
 import { FormatError } from './format-error.js';
 import { splitLines } from './fstab.js';
-import { sameAddress } from './hosts.js';
+import { sameAddress } from './ip.js';
 import { shown } from '../errors.js';
 
 /** The tpgt of a record that has none (`-1`, printed by some releases as 4294967295). */

@@ -19,20 +19,16 @@
  */
 import { FormatError } from './format-error.js';
 import { formatValue, parseKeyValue, type KeyValueDocument } from './repositories-options.js';
-import { checkDescription, parseRepositoryType, parseRole, parseUuid, validateEntry, type RepositoryRole, type RepositoryType } from './repositories.js';
+import { checkDescription, parseRepositoryType, parseRole, parseUuid, validateEntry, type RepositoryShape } from './repositories.js';
 import { parseSource } from './repository-source.js';
 import { shown } from '../errors.js';
 
 export const OVSREPO_FILE = '.ovsrepo';
 export const OVSREPO_VERSION = 1;
 
-export interface OvsRepoInfo {
+export interface OvsRepoInfo extends RepositoryShape {
   uuid: string;
   version: typeof OVSREPO_VERSION;
-  type: RepositoryType;
-  role: RepositoryRole;
-  source: string;
-  description: string;
   /** ISO 8601 date and time, e.g. `2009-04-01T12:00:00Z`. */
   created: string;
 }

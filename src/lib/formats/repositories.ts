@@ -27,13 +27,17 @@ export type RepositoryRole = 'C' | 'S' | 'L';
 export const REPOSITORY_TYPES: readonly RepositoryType[] = ['nfs', 'ocfs2', 'ext3', 'ext4'];
 export const REPOSITORY_ROLES: readonly RepositoryRole[] = ['C', 'S', 'L'];
 
-export interface RepositoryEntry {
-  uuid: string;
+/** What a repository is, whatever names it: the fields every repository record carries besides its UUID. */
+export interface RepositoryShape {
   type: RepositoryType;
   role: RepositoryRole;
   source: string;
   /** May be empty; never contains a control character. */
   description: string;
+}
+
+export interface RepositoryEntry extends RepositoryShape {
+  uuid: string;
   /** 1-based line number in the document it belongs to. */
   line: number;
 }

@@ -4,7 +4,7 @@
  * names without regard to case, a trailing / on an export not counting).
  */
 import { FormatError } from './format-error.js';
-import { isIPv4, isIPv6, parseIPv6 } from './hosts.js';
+import { isIPv4, isIPv6, parseIPv6 } from './ip.js';
 import { shown } from '../errors.js';
 
 export type RepositorySource = { kind: 'nfs'; host: string; export: string } | { kind: 'device'; path: string };

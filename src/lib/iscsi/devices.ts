@@ -9,8 +9,9 @@
 import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
 import { readOptional, readRequired } from '../files.js';
-import { FormatError } from '../formats/format-error.js';
+import { FormatError, inFile } from '../formats/format-error.js';
 import { diffPartitions, parseProcPartitions, type Partition } from '../formats/proc-partitions.js';
+import { PROC_PARTITIONS } from '../system-paths.js';
 
 export const POLL_MS = 500;
 
@@ -24,12 +25,12 @@ export interface NewDevice {
 }
 
 export async function readPartitions(ctx: Context): Promise<Partition[]> {
-  const text = await readRequired(ctx.fs, '/proc/partitions', 'mount /proc (mount -t proc proc /proc)');
+  const text = await readRequired(ctx.fs, PROC_PARTITIONS, 'mount /proc (mount -t proc proc /proc)');
   try {
     return parseProcPartitions(text);
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
-    throw new OvsError(EXIT.OSFILE, `/proc/partitions: ${e.message}`, { while: 'reading the block devices' });
+    throw new OvsError(EXIT.OSFILE, inFile(PROC_PARTITIONS, e), { while: 'reading the block devices' });
   }
 }
 

@@ -8,7 +8,9 @@
 import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
 import type { IscsiRecord } from '../formats/iscsiadm.js';
+import { sameAddress } from '../formats/ip.js';
 import { NO_OBJECTS, admError, iscsiadm, recordsOf, shown, type NodeRef } from './adm.js';
+import type { DiscoveryPortal } from './portal.js';
 
 /** `iscsiadm -m node`: every node record (none is exit 21, not a failure). */
 export async function listNodeRecords(ctx: Context): Promise<IscsiRecord[]> {
@@ -32,6 +34,26 @@ export function recordValue(text: string, key: string): string | undefined {
 export async function nodeStartup(ctx: Context, r: NodeRef): Promise<string | undefined> {
   const res = await ctx.probe(iscsiadm.show(r));
   return res.exitCode === 0 ? recordValue(res.stdout, 'node.startup') : undefined;
+}
+
+/**
+ * The records of RECORDS that SendTargets discovery on PORTAL wrote: iscsiadm keeps where a
+ * record came from in node.discovery_address and node.discovery_port (a target may answer on
+ * another address than the one discovery asked). A record without them (made by hand, or
+ * an older database) counts when its own address and port are the portal's. The portal the
+ * operator asked for is part of the selection: a record of the same IQN reached through
+ * another portal is not this run's.
+ */
+export async function recordsOfPortal(ctx: Context, records: readonly IscsiRecord[], portal: DiscoveryPortal): Promise<IscsiRecord[]> {
+  const out: IscsiRecord[] = [];
+  for (const r of records) {
+    const res = await ctx.probe(iscsiadm.show(r));
+    if (res.exitCode !== 0) continue;
+    const address = recordValue(res.stdout, 'node.discovery_address');
+    const from = address && address !== '<empty>' ? { address, port: Number(recordValue(res.stdout, 'node.discovery_port')) } : r;
+    if (sameAddress(from.address, portal.host) && from.port === portal.port) out.push(r);
+  }
+  return out;
 }
 
 /** Delete a record; true when it was deleted (or planned), false when it was already gone. */

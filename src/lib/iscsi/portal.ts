@@ -2,9 +2,11 @@
  * The `--portal HOST[:PORT]` of `iscsi-prep`: the storage's discovery address, as the guide
  * hands it to `iscsiadm -m discovery -t sendtargets -p 10.1.1.1`. HOST is an IPv4 address,
  * a DNS name, or an IPv6 address in brackets (`[fd00::1]:3260`); PORT defaults to 3260, the
- * iSCSI port. Validated here so that nothing the operator typed reaches iscsiadm as an option.
+ * iSCSI port. Validated here so that nothing the operator typed reaches iscsiadm as an option;
+ * addresses follow inet_pton's rules (formats/ip.ts), so `[1:2]` is refused, not passed on.
  */
 import { EXIT, OvsError, shown } from '../errors.js';
+import { isIPv4, isIPv6 } from '../formats/ip.js';
 
 export const ISCSI_PORT = 3260;
 
@@ -16,19 +18,13 @@ export interface DiscoveryPortal {
   text: string;
 }
 
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 const DNS_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-const IPV6 = /^[0-9A-Fa-f:.]+$/;
 
+/** An IPv4 address (inet_pton's rules), or a DNS name; digits and dots that are no address are a typo. */
 function validHost(host: string): boolean {
-  const v4 = IPV4.exec(host);
-  if (v4) return v4.slice(1).every((o) => Number(o) <= 255 && !/^0\d/.test(o));
-  if (/^[\d.]+$/.test(host)) return false; // digits and dots but not a quad: a typo, not a name
+  if (isIPv4(host)) return true;
+  if (/^[\d.]+$/.test(host)) return false;
   return host.length <= 253 && host.replace(/\.$/, '').split('.').every((l) => DNS_LABEL.test(l));
-}
-
-function validV6(host: string): boolean {
-  return IPV6.test(host) && host.includes(':') && host.split('::').length <= 2;
 }
 
 function bad(text: string): OvsError {
@@ -46,10 +42,10 @@ export function parseDiscoveryPortal(text: string): DiscoveryPortal {
   if (bracketed) {
     host = bracketed[1] ?? '';
     portText = bracketed[2];
-    if (!validV6(host)) throw bad(text);
+    if (!isIPv6(host)) throw bad(text);
   } else if ((t.match(/:/g) ?? []).length > 1) {
     host = t; // a bare IPv6 address: no port can follow it unambiguously
-    if (!validV6(host)) throw bad(text);
+    if (!isIPv6(host)) throw bad(text);
   } else {
     [host = '', portText] = t.split(':');
     if (!validHost(host)) throw bad(text);

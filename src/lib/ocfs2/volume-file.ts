@@ -15,7 +15,7 @@ import { EXIT, OvsError, type ExitCode, systemError } from '../errors.js';
 import { statOrUndefined } from '../files.js';
 import type { RunResult } from '../host.js';
 import { type MkfsGeometry, mkfsArgv, mkfsWrittenPrefix } from './mkfs.js';
-import { debugfsStatsArgv, readVolume, tunefsQueryArgv } from './volume.js';
+import { debugfsStatsArgv, tunefsQueryArgv, verifyNewVolume } from './volume.js';
 import { volumeTempName } from './volume-temp.js';
 
 export interface VolumeFileResult {
@@ -87,20 +87,6 @@ async function format(ctx: Context, tmp: string, machineTmp: string, g: MkfsGeom
   throw new OvsError(EXIT.UNAVAILABLE, `mkfs.ocfs2 failed (exit ${r.exitCode}): ${reason(r)}`, { while: `formatting ${tmp}`, hint: 'run again with --verbose to see the command; nothing was left behind' });
 }
 
-async function verify(ctx: Context, tmp: string, machineTmp: string, size: number, g: MkfsGeometry): Promise<string> {
-  const info = await readVolume(ctx, machineTmp);
-  const doing = `verifying ${tmp}`;
-  if (!info) throw new OvsError(EXIT.UNAVAILABLE, 'mkfs.ocfs2 reported success but the file holds no OCFS2 volume', { while: doing });
-  const wrong: string[] = [];
-  if (info.label !== g.label) wrong.push(`label '${info.label}' instead of '${g.label}'`);
-  if (info.slots !== g.slots) wrong.push(`${info.slots} node slots instead of ${g.slots}`);
-  if (info.blockSize !== g.blockSize) wrong.push(`block size ${info.blockSize} instead of ${g.blockSize}`);
-  if (info.clusterSize !== g.clusterSize) wrong.push(`cluster size ${info.clusterSize} instead of ${g.clusterSize}`);
-  if (info.clusters !== undefined && info.clusters * info.clusterSize > size) wrong.push(`a volume larger than the file`);
-  if (wrong.length) throw new OvsError(EXIT.UNAVAILABLE, `the new volume has ${wrong.join(', ')}`, { while: doing });
-  return info.uuid;
-}
-
 /** Make `systemPath` a verified OCFS2 volume of `size` bytes, replacing what is there only at the very end. */
 export async function createVolumeFile(ctx: Context, systemPath: string, size: number, g: MkfsGeometry): Promise<VolumeFileResult> {
   const tmp = await volumeTempName(ctx, systemPath);
@@ -115,7 +101,7 @@ export async function createVolumeFile(ctx: Context, systemPath: string, size: n
   try {
     const zeroFillWith = await zeroFill(ctx, tmp, machineTmp, size, g);
     const ran = await format(ctx, tmp, machineTmp, g);
-    const uuid = ran ? await verify(ctx, tmp, machineTmp, size, g) : undefined;
+    const uuid = ran ? (await verifyNewVolume(ctx, machineTmp, g, { doing: `verifying ${tmp}`, holder: 'file', within: size })).uuid : undefined;
     await ctx.changes.rename(tmp, systemPath, { backup: false });
     return { ...(uuid ? { uuid } : {}), planned: !ran, verification, zeroFill: zeroFillWith };
   } catch (e) {

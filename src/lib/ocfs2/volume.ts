@@ -6,6 +6,7 @@
  */
 import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
+import type { MkfsGeometry } from './mkfs.js';
 
 export interface VolumeInfo {
   label: string;
@@ -121,4 +122,22 @@ export async function readVolume(ctx: Context, machinePath: string): Promise<Vol
     throw new OvsError(EXIT.UNAVAILABLE, 'tunefs.ocfs2 and debugfs.ocfs2 disagree about the volume (was it being rewritten?)', { while: doing, hint: 'run the command again' });
   }
   return { ...top, blockSize: stats.blockSize, ...(stats.clusters !== undefined ? { clusters: stats.clusters } : {}) };
+}
+
+/**
+ * The volume mkfs.ocfs2 just wrote, read back with the real tools: exactly the geometry
+ * asked for, or 69 naming every difference. The one read-back of `format` (a device) and
+ * `hb-create` (a file; WITHIN: its size in bytes, which the volume must not outgrow).
+ */
+export async function verifyNewVolume(ctx: Context, machinePath: string, g: MkfsGeometry, o: { doing: string; holder: 'device' | 'file'; within?: number }): Promise<VolumeInfo> {
+  const info = await readVolume(ctx, machinePath);
+  if (!info) throw new OvsError(EXIT.UNAVAILABLE, `mkfs.ocfs2 reported success but the ${o.holder} holds no OCFS2 volume`, { while: o.doing });
+  const wrong: string[] = [];
+  if (info.label !== g.label) wrong.push(`label '${info.label}' instead of '${g.label}'`);
+  if (info.slots !== g.slots) wrong.push(`${info.slots} node slots instead of ${g.slots}`);
+  if (info.blockSize !== g.blockSize) wrong.push(`block size ${info.blockSize} instead of ${g.blockSize}`);
+  if (info.clusterSize !== g.clusterSize) wrong.push(`cluster size ${info.clusterSize} instead of ${g.clusterSize}`);
+  if (o.within !== undefined && info.clusters !== undefined && info.clusters * info.clusterSize > o.within) wrong.push(`a volume larger than the ${o.holder}`);
+  if (wrong.length) throw new OvsError(EXIT.UNAVAILABLE, `the new volume has ${wrong.join(', ')}`, { while: o.doing });
+  return info;
 }

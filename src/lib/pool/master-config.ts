@@ -14,14 +14,14 @@ import { EXIT, OvsError, shown } from '../errors.js';
 import { readOptional } from '../files.js';
 import { sha256Hex, serializeBundle } from '../formats/bundle.js';
 import { parseClusterConf, validateCluster, type Cluster, type ClusterConfFile } from '../formats/cluster-conf.js';
-import { findCluster } from '../formats/cluster-nodes.js';
-import { FormatError } from '../formats/format-error.js';
+import { FormatError, inFile } from '../formats/format-error.js';
 import { parseO2cbSettings, validateO2cbSettings, type O2cbValues } from '../formats/o2cb-settings.js';
+import { poolCluster } from '../cluster/boot-cluster.js';
 import { readO2cbSettingsFile } from '../cluster/settings-file.js';
 import { thisHostname } from '../resolve.js';
 import { isClusterNode } from './member.js';
+import { CLUSTER_CONF } from '../system-paths.js';
 
-export const CLUSTER_CONF = '/etc/ocfs2/cluster.conf';
 const CONFIGURE_HINT = 'configure the cluster on this host first: ovs cluster-configure --node NAME=IP ...';
 
 export interface MasterConfig {
@@ -42,22 +42,21 @@ function parseConf(text: string): ClusterConfFile {
     return parseClusterConf(text);
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
-    const at = e.line === undefined ? '' : ` (line ${e.line})`;
-    throw new OvsError(EXIT.OSFILE, `${CLUSTER_CONF}${at}: ${e.message}`, { while: 'reading the cluster configuration to send', hint: 'fix the file (ovs cluster-check shows what is wrong)' });
+    throw new OvsError(EXIT.OSFILE, inFile(CLUSTER_CONF, e), { while: 'reading the cluster configuration to send', hint: 'fix the file (ovs cluster-check shows what is wrong)' });
   }
 }
 
-/** O2CB_BOOTCLUSTER's cluster, else the only one: the cluster the pool runs. */
+/** The cluster the pool runs (boot-cluster.ts), named by O2CB_BOOTCLUSTER: the members start that one. */
 function chooseCluster(conf: ClusterConfFile, boot: string): Cluster {
-  const cluster = (boot ? findCluster(conf, boot) : undefined) ?? (conf.clusters.length === 1 ? conf.clusters[0] : undefined);
-  if (!cluster) {
-    const names = conf.clusters.map((c) => c.name).join(', ') || 'none';
-    throw new OvsError(EXIT.CONFIG, `cannot tell which cluster to send: O2CB_BOOTCLUSTER is '${shown(boot)}' and ${CLUSTER_CONF} defines: ${names}`, {
+  const pool = poolCluster(conf, boot);
+  if (!pool.cluster) {
+    throw new OvsError(EXIT.CONFIG, `cannot tell which cluster to send: ${pool.problem}`, {
       while: 'reading the cluster configuration to send',
       hint: 'set O2CB_BOOTCLUSTER to the pool cluster: ovs cluster-configure --cluster-name NAME',
     });
   }
-  if (cluster.name !== boot) {
+  const { cluster } = pool;
+  if (pool.by !== 'boot') {
     throw new OvsError(EXIT.CONFIG, `O2CB_BOOTCLUSTER is '${shown(boot)}' but the cluster in ${CLUSTER_CONF} is '${shown(cluster.name)}'`, {
       while: 'reading the cluster configuration to send',
       hint: `make them agree before copying them to the pool: ovs cluster-configure --cluster-name ${cluster.name}`,
@@ -69,8 +68,7 @@ function chooseCluster(conf: ClusterConfFile, boot: string): Cluster {
 function assertSound(cluster: Cluster, o2cbPath: string, o2cbFile: Record<string, string>): void {
   const [problem] = validateCluster(cluster);
   if (problem) {
-    const at = problem.line === undefined ? '' : ` (line ${problem.line})`;
-    throw new OvsError(EXIT.CONFIG, `${CLUSTER_CONF}${at}: ${problem.message}`, { while: 'checking the cluster configuration to send', hint: 'fix it on this host first (ovs cluster-check)' });
+    throw new OvsError(EXIT.CONFIG, inFile(CLUSTER_CONF, problem), { while: 'checking the cluster configuration to send', hint: 'fix it on this host first (ovs cluster-check)' });
   }
   const [bad] = validateO2cbSettings(o2cbFile);
   if (bad) throw new OvsError(EXIT.CONFIG, `${o2cbPath}: ${bad.message}`, { while: 'checking the O2CB settings to send', hint: CONFIGURE_HINT });
@@ -89,7 +87,7 @@ export async function readMasterConfig(ctx: Context): Promise<MasterConfig> {
     bundle = serializeBundle({ clusterConf, o2cb: settings.effective });
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
-    throw new OvsError(EXIT.CONFIG, `${settings.path}: ${e.message}`, { while: 'packing the O2CB settings to send' });
+    throw new OvsError(EXIT.CONFIG, inFile(settings.path, e), { while: 'packing the O2CB settings to send' });
   }
   return {
     hostname,

@@ -13,7 +13,8 @@
  * The remote command is a fixed list of shell-safe words: ssh joins them with spaces and the
  * member's login shell reads the line, so no word may carry anything a shell interprets.
  */
-import { isIPv4, isNodeName } from '../formats/cluster-conf.js';
+import { isNodeName } from '../formats/cluster-conf.js';
+import { isIPv4 } from '../formats/ip.js';
 import { EXIT, OvsError, shown } from '../errors.js';
 import { quoteArg } from '../render.js';
 

@@ -7,27 +7,41 @@
 import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
 import { readOptional } from '../files.js';
-import { FormatError } from '../formats/format-error.js';
+import { FormatError, inFile } from '../formats/format-error.js';
 import { OVSREPO_VERSION, parseOvsRepo, serializeOvsRepo, type OvsRepoInfo } from '../formats/ovsrepo.js';
 import type { RepositoryInput } from '../formats/repositories.js';
 import { ovsrepoPathOf } from './layout.js';
 
-/** Where a repository's UUID came from, most authoritative first. */
-export type UuidOrigin = 'registry' | 'requested' | 'ovsrepo' | 'volume' | 'new';
+/**
+ * Where a repository's UUID came from, most authoritative first: the registry's entry for the
+ * source, --uuid, the storage's .ovsrepo, a 2.1 mount point /OVS/<UUID>, the OCFS2 volume's
+ * UUID, a new one. makerepo and the fstab migration both choose with candidateUuid().
+ */
+export type UuidOrigin = 'registry' | 'requested' | 'ovsrepo' | 'mount-point' | 'volume' | 'new';
 
 /** 32 upper-case hex digits from the host's random source. */
 export function newUuid(ctx: Context): string {
   return ctx.host.randomHex(16).toUpperCase();
 }
 
+export interface KnownUuids {
+  registered?: string | undefined;
+  requested?: string | undefined;
+  ovsrepo?: string | undefined;
+  mountPoint?: string | undefined;
+  volume?: string | undefined;
+}
+
 /**
- * The UUID to mount under before the storage has been looked at: the registry's for a
- * known source, else the one asked for (--uuid), else the OCFS2 volume's, else a new one.
- * A `.ovsrepo` found once mounted overrides the last two (see attach.ts).
+ * The one rule for a repository's UUID: the first of what is known, in UuidOrigin's order,
+ * else a new one. makerepo decides before the storage is mounted (no .ovsrepo yet: one found
+ * once mounted overrides a volume's or a new UUID, see attach.ts).
  */
-export function candidateUuid(known: { registered?: string; requested?: string; volume?: string }, fresh: () => string): { uuid: string; origin: UuidOrigin } {
+export function candidateUuid(known: KnownUuids, fresh: () => string): { uuid: string; origin: UuidOrigin } {
   if (known.registered) return { uuid: known.registered, origin: 'registry' };
   if (known.requested) return { uuid: known.requested, origin: 'requested' };
+  if (known.ovsrepo) return { uuid: known.ovsrepo, origin: 'ovsrepo' };
+  if (known.mountPoint) return { uuid: known.mountPoint, origin: 'mount-point' };
   if (known.volume) return { uuid: known.volume, origin: 'volume' };
   return { uuid: fresh(), origin: 'new' };
 }
@@ -41,13 +55,14 @@ export async function readIdentity(ctx: Context, uuid: string): Promise<OvsRepoI
     return parseOvsRepo(text);
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
-    throw new OvsError(EXIT.OSFILE, `${path}: ${e.message}`, {
+    throw new OvsError(EXIT.OSFILE, inFile(path, e), {
       while: 'reading the repository identity on the storage',
       hint: `correct ${path} (format: ovs-repositories(5)); remove it only if this storage is not in use by another server`,
     });
   }
 }
 
+/** The .ovsrepo card of a new repository. */
 export function identityOf(entry: RepositoryInput, created: Date): OvsRepoInfo {
   return { ...entry, version: OVSREPO_VERSION, created: created.toISOString().replace(/\.\d{3}Z$/, 'Z') };
 }

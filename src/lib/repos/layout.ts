@@ -11,8 +11,6 @@ import { OVSREPO_FILE } from '../formats/ovsrepo.js';
 
 export const MOUNT_BASE = '/var/ovs/mount';
 export const OVS_LINK = '/OVS';
-export const REPOSITORIES_FILE = '/etc/ovs/repositories';
-export const REPOSITORY_OPTIONS_FILE = '/etc/ovs/repositories.options';
 export const HEARTBEAT_FILE = '.server_pool_hb';
 export const RUNNING_POOL = 'running_pool';
 

@@ -15,13 +15,12 @@
 import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
 import { readOptional } from '../files.js';
-import { FormatError } from '../formats/format-error.js';
+import { FormatError, inFile } from '../formats/format-error.js';
 import { mountsAt, parseProcMounts, type MountEntry } from '../formats/proc-mounts.js';
 import type { RepositoryType } from '../formats/repositories.js';
 import { lastLine } from '../program-output.js';
 import { mountPointOf } from './layout.js';
-
-export const PROC_MOUNTS = '/proc/mounts';
+import { PROC_MOUNTS } from '../system-paths.js';
 
 /** The live mount table; empty under --root (see above). */
 export async function readMounts(ctx: Context): Promise<MountEntry[]> {
@@ -34,7 +33,7 @@ export async function readMounts(ctx: Context): Promise<MountEntry[]> {
     return parseProcMounts(text);
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
-    throw new OvsError(EXIT.OSFILE, `${PROC_MOUNTS}: ${e.message}`, { while: 'reading the mount table' });
+    throw new OvsError(EXIT.OSFILE, inFile(PROC_MOUNTS, e), { while: 'reading the mount table' });
   }
 }
 

@@ -9,7 +9,7 @@ import { o2cbClusterOnline } from '../cluster/o2cb.js';
 import { readO2cbSettingsFile } from '../cluster/settings-file.js';
 import { EXIT, OvsError, shown } from '../errors.js';
 import { readOptional } from '../files.js';
-import { FormatError } from '../formats/format-error.js';
+import { FormatError, inFile } from '../formats/format-error.js';
 import { ovsEntries, parseFstab } from '../formats/fstab.js';
 import type { MountEntry } from '../formats/proc-mounts.js';
 import { type RepositoryEntry, type RepositoryRole } from '../formats/repositories.js';
@@ -17,8 +17,7 @@ import { sameSource } from '../formats/repository-source.js';
 import { OVS_LINK } from './layout.js';
 import { checkOvsReplaceable, ovsLinkState } from './links.js';
 import { mountOn } from './mounts.js';
-
-const FSTAB = '/etc/fstab';
+import { FSTAB } from '../system-paths.js';
 
 /** One cluster root per server: another source holding role C is refused (78). */
 export function checkSingleRoot(entries: readonly RepositoryEntry[], source: string, role: RepositoryRole): void {
@@ -65,7 +64,7 @@ export async function checkOvsFree(ctx: Context, mounts: readonly MountEntry[]):
     lines = text === undefined ? [] : ovsEntries(parseFstab(text)).map((e) => e.line);
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
-    throw new OvsError(EXIT.OSFILE, `${FSTAB}: ${e.message}`, { while: 'checking /etc/fstab for /OVS', hint: `correct ${FSTAB}` });
+    throw new OvsError(EXIT.OSFILE, inFile(FSTAB, e), { while: 'checking /etc/fstab for /OVS', hint: `correct ${FSTAB}` });
   }
   if (lines.length > 0) {
     throw new OvsError(EXIT.CONFIG, `${FSTAB} line ${lines.join(', ')} mounts a file system on ${OVS_LINK}`, {

@@ -7,7 +7,7 @@
 import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
 import { readOptional } from '../files.js';
-import { FormatError } from '../formats/format-error.js';
+import { FormatError, inFile } from '../formats/format-error.js';
 import { parseRepositoryOptions, type RepositoryOptions } from '../formats/repositories-options.js';
 import {
   parseRepositories,
@@ -16,7 +16,7 @@ import {
   type RepositoriesDocument,
   type RepositoryEntry,
 } from '../formats/repositories.js';
-import { REPOSITORIES_FILE, REPOSITORY_OPTIONS_FILE } from './layout.js';
+import { REPOSITORIES_FILE, REPOSITORY_OPTIONS_FILE } from '../system-paths.js';
 
 export interface Registry {
   doc: RepositoriesDocument;
@@ -26,7 +26,7 @@ export interface Registry {
 }
 
 function unreadable(path: string, e: FormatError): OvsError {
-  return new OvsError(EXIT.OSFILE, `${path}${e.line === undefined ? '' : ` line ${e.line}`}: ${e.reason}`, {
+  return new OvsError(EXIT.OSFILE, inFile(path, e), {
     while: `reading ${path}`,
     hint: `correct${e.line === undefined ? '' : ` line ${e.line} of`} ${path} (format: ovs-repositories(5)), then run the command again`,
   });

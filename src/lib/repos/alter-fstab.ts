@@ -11,30 +11,23 @@ import { posix } from 'node:path';
 import type { Context } from '../command.js';
 import { EXIT, OvsError, shown } from '../errors.js';
 import { readOptional } from '../files.js';
-import { FormatError } from '../formats/format-error.js';
+import { FormatError, inFile } from '../formats/format-error.js';
 import { commentOutEntries, ovsEntries, parseFstab, type FstabDocument, type FstabEntry } from '../formats/fstab.js';
 import { parseOvsRepo, OVSREPO_FILE } from '../formats/ovsrepo.js';
 import { mountsAt, parseProcMounts } from '../formats/proc-mounts.js';
 import { mountOptionsFor, parseRepositoryOptions } from '../formats/repositories-options.js';
-import { findBySource, normalizeUuid, serializeRepositories, upsertEntry, type RepositoriesDocument, type RepositoryRole, type RepositoryType } from '../formats/repositories.js';
+import { findBySource, normalizeUuid, serializeRepositories, upsertEntry, type RepositoriesDocument, type RepositoryShape, type RepositoryType } from '../formats/repositories.js';
 import { readVolume } from '../ocfs2/volume.js';
-import { newUuid } from '../repos/identity.js';
-import { REPOSITORY_OPTIONS_FILE } from '../repos/layout.js';
-import { readRegistry, writeRegistry } from '../repos/registry.js';
-import { FSTAB, PROC_MOUNTS, REPOSITORIES } from './facts.js';
+import { candidateUuid, newUuid, type UuidOrigin } from './identity.js';
+import { readRegistry, writeRegistry } from './registry.js';
 import { isOvsRoot, repositoryShapeOf } from './fstab-move.js';
+import { FSTAB, PROC_MOUNTS, REPOSITORIES_FILE, REPOSITORY_OPTIONS_FILE } from '../system-paths.js';
 
-export type UuidOrigin = 'listed' | 'ovsrepo' | 'mount-point' | 'ocfs2-volume' | 'new';
-
-export interface FstabMove {
+export interface FstabMove extends RepositoryShape {
   /** The fstab line (1-based) that is commented out. */
   line: number;
   mountPoint: string;
   uuid: string;
-  type: RepositoryType;
-  role: RepositoryRole;
-  source: string;
-  description: string;
   /** Where the uuid came from: the entry already in the repositories file, the storage's .ovsrepo ... */
   uuidFrom: UuidOrigin;
   notes: string[];
@@ -57,7 +50,7 @@ export interface FstabMigrationResult {
 const DOING = 'moving /OVS out of /etc/fstab';
 
 function unreadable(path: string, e: FormatError): OvsError {
-  return new OvsError(EXIT.OSFILE, `${path}: ${e.message}`, {
+  return new OvsError(EXIT.OSFILE, inFile(path, e), {
     while: DOING,
     hint: e.line === undefined ? `correct ${path}, then run again` : `correct or comment out ${path} line ${e.line}, then run again`,
   });
@@ -114,20 +107,18 @@ async function ocfs2VolumeUuid(ctx: Context, device: string): Promise<string | u
 }
 
 /**
- * The repository's identity, in the order SPEC §3.2 gives for makerepo: an entry already
- * listed for this source; the storage's .ovsrepo (every pool server must use one uuid);
- * a 2.1 mount point `/OVS/<uuid>`; the OCFS2 volume uuid; a new one.
+ * The repository's UUID by makerepo's rule (candidateUuid, repos/identity.ts): an entry
+ * already listed for this source; the storage's .ovsrepo (every pool server must use one
+ * uuid); a 2.1 mount point `/OVS/<uuid>`; the OCFS2 volume uuid; a new one. What is read
+ * from the storage is read only when nothing before it decides.
  */
-async function identityOf(ctx: Context, doc: RepositoriesDocument, entry: FstabEntry, source: string, type: RepositoryType): Promise<{ uuid: string; from: UuidOrigin }> {
-  const listed = findBySource(doc, source);
-  if (listed) return { uuid: listed.uuid, from: 'listed' };
-  const card = await mountedIdentity(ctx, entry.file);
-  if (card) return { uuid: card, from: 'ovsrepo' };
-  const named = normalizeUuid(posix.basename(entry.file));
-  if (named) return { uuid: named, from: 'mount-point' };
-  const volume = type === 'ocfs2' ? await ocfs2VolumeUuid(ctx, source) : undefined;
-  if (volume) return { uuid: volume, from: 'ocfs2-volume' };
-  return { uuid: newUuid(ctx), from: 'new' };
+async function uuidFor(ctx: Context, doc: RepositoriesDocument, entry: FstabEntry, source: string, type: RepositoryType): Promise<{ uuid: string; from: UuidOrigin }> {
+  const registered = findBySource(doc, source)?.uuid;
+  const ovsrepo = registered ? undefined : await mountedIdentity(ctx, entry.file);
+  const mountPoint = normalizeUuid(posix.basename(entry.file));
+  const volume = registered || ovsrepo || mountPoint || type !== 'ocfs2' ? undefined : await ocfs2VolumeUuid(ctx, source);
+  const { uuid, origin } = candidateUuid({ registered, ovsrepo, mountPoint, volume }, () => newUuid(ctx));
+  return { uuid, from: origin };
 }
 
 function notesFor(entry: FstabEntry, move: Omit<FstabMove, 'notes'>, optionsFor: (t: RepositoryType) => string | undefined): string[] {
@@ -160,9 +151,9 @@ function upsert(doc: RepositoriesDocument, move: Omit<FstabMove, 'notes'>): Repo
     return upsertEntry(doc, { uuid: move.uuid, type: move.type, role: move.role, source: move.source, description: move.description }).doc;
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
-    throw new OvsError(EXIT.CONFIG, `/etc/fstab line ${move.line} (${move.mountPoint}) cannot be added to ${REPOSITORIES}: ${e.reason}`, {
+    throw new OvsError(EXIT.CONFIG, `/etc/fstab line ${move.line} (${move.mountPoint}) cannot be added to ${REPOSITORIES_FILE}: ${e.reason}`, {
       while: DOING,
-      hint: move.role === 'C' ? `the cluster root is already in ${REPOSITORIES}: umount /OVS and comment out /etc/fstab line ${move.line}, or remove the other root with ovs offlinerepo -d` : `correct ${REPOSITORIES} or /etc/fstab line ${move.line}, then run again`,
+      hint: move.role === 'C' ? `the cluster root is already in ${REPOSITORIES_FILE}: umount /OVS and comment out /etc/fstab line ${move.line}, or remove the other root with ovs offlinerepo -d` : `correct ${REPOSITORIES_FILE} or /etc/fstab line ${move.line}, then run again`,
     });
   }
 }
@@ -179,8 +170,8 @@ export async function planFstabMigration(ctx: Context): Promise<FstabMigrationPl
   const moves: FstabMove[] = [];
   for (const entry of entries) {
     const shape = repositoryShapeOf(entry);
-    const id = await identityOf(ctx, doc, entry, shape.source, shape.type);
-    const listed = id.from === 'listed' ? findBySource(doc, shape.source) : undefined;
+    const id = await uuidFor(ctx, doc, entry, shape.source, shape.type);
+    const listed = id.from === 'registry' ? findBySource(doc, shape.source) : undefined;
     const base = { line: entry.line, mountPoint: entry.file, uuid: id.uuid, uuidFrom: id.from, ...shape, ...(listed ? { role: listed.role, type: listed.type, description: listed.description } : {}) };
     if (!listed) doc = upsert(doc, base);
     moves.push({ ...base, notes: notesFor(entry, base, optionsFor) });

@@ -14,15 +14,9 @@
 import { EXIT, OvsError, shown } from '../errors.js';
 import { FormatError } from '../formats/format-error.js';
 import type { FstabEntry } from '../formats/fstab.js';
-import { type RepositoryRole, type RepositoryType } from '../formats/repositories.js';
+import { type RepositoryRole, type RepositoryShape, type RepositoryType } from '../formats/repositories.js';
 import { parseSource } from '../formats/repository-source.js';
 
-export interface RepositoryShape {
-  type: RepositoryType;
-  role: RepositoryRole;
-  source: string;
-  description: string;
-}
 
 const TYPES: Record<string, RepositoryType> = { nfs: 'nfs', nfs4: 'nfs', ocfs2: 'ocfs2', ext3: 'ext3', ext4: 'ext4' };
 

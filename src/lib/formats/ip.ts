@@ -1,0 +1,90 @@
+/**
+ * IP address literals, the one parser every format and option uses (/etc/hosts, cluster.conf
+ * ip_address, --portal, repository sources, ssh destinations). The rules are glibc's
+ * inet_pton(3), so ovs reads an address exactly as the resolver, o2cb and iscsiadm will:
+ *
+ * - IPv4 (AF_INET): exactly four decimal octets 0-255, no leading zero ("010" is refused, not
+ *   octal), no hex, no shorthand ("10.1", "127.1" are refused: those are inet_aton's forms).
+ * - IPv6 (AF_INET6): one to eight groups of one to four hex digits, at most one "::" standing
+ *   for at least one zero group, an optional dotted quad (the IPv4 rules) as the last 32 bits;
+ *   no zone id ("fe80::1%eth0" is not an address to inet_pton) and no brackets.
+ *
+ * test/integration/ip-literals.test.ts holds the table and checks it against the machine's
+ * own inet_pton. Pure: no I/O.
+ */
+
+/** The four octets of a dotted-quad IPv4 address (strict: no leading zeros, like inet_pton). */
+export function parseIPv4(s: string): number[] | undefined {
+  const parts = s.split('.');
+  if (parts.length !== 4) return undefined;
+  const octets: number[] = [];
+  for (const p of parts) {
+    if (!/^(0|[1-9][0-9]{0,2})$/.test(p)) return undefined;
+    const n = Number(p);
+    if (n > 255) return undefined;
+    octets.push(n);
+  }
+  return octets;
+}
+
+export function isIPv4(s: string): boolean {
+  return parseIPv4(s) !== undefined;
+}
+
+/** The eight 16-bit groups of an IPv6 address (`::` and a trailing dotted quad allowed). */
+export function parseIPv6(s: string): number[] | undefined {
+  if (!/^[0-9A-Fa-f:.]+$/.test(s)) return undefined;
+  const halves = s.split('::');
+  if (halves.length > 2) return undefined;
+  // A dotted quad may only end the address, so never before `::`.
+  if (halves.length === 2 && (halves[0] ?? '').includes('.')) return undefined;
+  const head = groupsOf(halves[0] ?? '');
+  const tail = halves.length === 2 ? groupsOf(halves[1] ?? '') : [];
+  if (!head || !tail) return undefined;
+  if (halves.length === 1) return head.length === 8 ? head : undefined;
+  const missing = 8 - head.length - tail.length;
+  if (missing < 1) return undefined;
+  return [...head, ...new Array<number>(missing).fill(0), ...tail];
+}
+
+/** Groups of one side of `::`; a dotted quad may only end the address. */
+function groupsOf(part: string): number[] | undefined {
+  if (part === '') return [];
+  const fields = part.split(':');
+  const groups: number[] = [];
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i] ?? '';
+    if (i === fields.length - 1 && f.includes('.')) {
+      const v4 = parseIPv4(f);
+      if (!v4) return undefined;
+      groups.push(((v4[0] ?? 0) << 8) | (v4[1] ?? 0), ((v4[2] ?? 0) << 8) | (v4[3] ?? 0));
+    } else {
+      if (!/^[0-9A-Fa-f]{1,4}$/.test(f)) return undefined;
+      groups.push(parseInt(f, 16));
+    }
+  }
+  return groups;
+}
+
+export function isIPv6(s: string): boolean {
+  return parseIPv6(s) !== undefined;
+}
+
+/** 127.0.0.0/8, ::1, and IPv4-mapped ::ffff:127.x.y.z: all reach only this machine. */
+export function isLoopback(address: string): boolean {
+  const v4 = parseIPv4(address);
+  if (v4) return v4[0] === 127;
+  const v6 = parseIPv6(address);
+  if (!v6) return false;
+  const zeroPrefix = v6.slice(0, 5).every((g) => g === 0);
+  if (zeroPrefix && v6[5] === 0 && v6[6] === 0 && v6[7] === 1) return true;
+  return zeroPrefix && v6[5] === 0xffff && (v6[6] ?? 0) >> 8 === 127;
+}
+
+/** Same address, whatever the spelling (`::1` = `0:0:0:0:0:0:0:1`); names compare case-insensitively. */
+export function sameAddress(a: string, b: string): boolean {
+  const a6 = parseIPv6(a);
+  const b6 = parseIPv6(b);
+  if (a6 && b6) return a6.every((g, i) => g === b6[i]);
+  return a.toLowerCase() === b.toLowerCase();
+}

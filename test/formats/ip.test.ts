@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { isIPv4, isIPv6, isLoopback, parseIPv6, sameAddress } from '../../src/lib/formats/ip.js';
+import { IP_LITERALS } from '../fixtures/ip/literals.js';
+
+describe('IP literals (inet_pton rules; the table is checked against libc in test/integration/ip-literals.test.ts)', () => {
+  it.each(IP_LITERALS.map(([text, v4, v6]) => [JSON.stringify(text), text, v4, v6] as const))('%s', (_shown, text, v4, v6) => {
+    expect([isIPv4(text), isIPv6(text)]).toEqual([v4, v6]);
+  });
+
+  it('gives the groups of every IPv6 spelling', () => {
+    expect(parseIPv6('fe80::1')).toEqual([0xfe80, 0, 0, 0, 0, 0, 0, 1]);
+    expect(parseIPv6('::ffff:192.168.1.1')).toEqual([0, 0, 0, 0, 0, 0xffff, 0xc0a8, 0x0101]);
+    expect(parseIPv6('1:2:3:4:5:6:7::')).toEqual([1, 2, 3, 4, 5, 6, 7, 0]);
+    expect(sameAddress('::1', '0:0:0:0:0:0:0:1')).toBe(true);
+    expect(sameAddress('Host.Example', 'host.example')).toBe(true);
+  });
+
+  it('tells loopback addresses apart', () => {
+    const loop = ['127.0.0.1', '127.1.2.3', '::1', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1'];
+    const notLoop = ['192.168.1.11', '0.0.0.0', '::', '::2', '::ffff:10.0.0.1', 'fe80::1', 'localhost', '128.0.0.1', '127.1'];
+    expect(loop.filter(isLoopback)).toEqual(loop);
+    expect(notLoop.filter(isLoopback)).toEqual([]);
+  });
+});
