@@ -33,6 +33,8 @@ export interface Change {
   after?: string | null;
   /** unified diff (dry run only) */
   diff?: string;
+  /** Why it was not run (`skipped (offline)`): the same words in the plan and the run. */
+  reason?: string;
 }
 
 export interface ChangesOptions {
@@ -57,7 +59,12 @@ export interface ProgramRun extends RunOptions {
    * would act without holding the file's bytes in memory.
    */
   creates?: string;
+  /** Why a live action is left out under --root (default OFFLINE_REASON). */
+  offlineReason?: string;
 }
+
+/** What a live action skipped under --root says unless its caller knows better. */
+export const OFFLINE_REASON = 'needs the running server; --root changes only the image';
 
 export interface RemoveOptions {
   /**
@@ -70,6 +77,8 @@ export interface RemoveOptions {
 export interface PlannedResult extends RunResult {
   /** Not run: dry run, or offline under --root. */
   planned?: boolean;
+  /** Not run because it needs the live machine (--root): `skipped (offline)` in plan and run alike. */
+  offline?: boolean;
 }
 
 const PLANNED: Record<string, string> = { wrote: 'write', created: 'create', linked: 'link', removed: 'remove', renamed: 'rename', ran: 'run' };
@@ -87,6 +96,7 @@ const sha256 = (data: Uint8Array | string | undefined): string | null =>
 export class Changes {
   readonly applied: Change[] = [];
   private readonly backedUp = new Set<string>();
+  private temps = 0;
 
   constructor(private readonly o: ChangesOptions) {}
 
@@ -193,13 +203,19 @@ export class Changes {
    * and `live`: recorded as skipped. The caller decides what a non-zero exit means.
    */
   async run(argv: readonly string[], opts: ProgramRun = {}): Promise<PlannedResult> {
-    const { live = true, service, creates, ...runOpts } = opts;
+    const { live = true, service, creates, offlineReason = OFFLINE_REASON, ...runOpts } = opts;
     const change: Change = service ? { kind: 'service', service, argv: [...argv], result: 'planned' } : { kind: 'run', argv: [...argv], result: 'planned' };
     const label = service ? `${service.action} ${service.name}` : argv.join(' ');
-    if (this.o.dryRun || (this.o.offline && live)) {
-      if (!this.o.dryRun) change.result = 'skipped (offline)';
-      else if (creates) await this.guard(`planning ${creates}`, creates, () => this.o.fs.writeFile(creates, ''));
-      await this.record(change, this.o.dryRun ? `ran ${label}` : `skipped (offline): ${label}`);
+    // Offline, a live action is recorded the same way in the plan and in the run: the plan
+    // shows exactly what the run will record, never a program the run will not start.
+    if (this.o.offline && live) {
+      Object.assign(change, { result: 'skipped (offline)', reason: offlineReason });
+      await this.record(change, `skipped (offline): ${label} (${offlineReason})`);
+      return { exitCode: 0, stdout: '', stderr: '', planned: true, offline: true };
+    }
+    if (this.o.dryRun) {
+      if (creates) await this.guard(`planning ${creates}`, creates, () => this.o.fs.writeFile(creates, ''));
+      await this.record(change, `ran ${label}`);
       return { exitCode: 0, stdout: '', stderr: '', planned: true };
     }
     this.o.report.debug(`run: ${argv.join(' ')}`);
@@ -224,8 +240,12 @@ export class Changes {
     return p;
   }
 
+  /**
+   * Unique by pid and count (created exclusively). Not from the random source: that one is
+   * kept for the values a run generates (UUIDs), so a plan and its run draw the same values.
+   */
   private tempName(path: string): string {
-    return posix.join(posix.dirname(path), `.${posix.basename(path)}.ovs-${this.o.host.randomHex(4)}.tmp`);
+    return posix.join(posix.dirname(path), `.${posix.basename(path)}.ovs-${this.o.host.pid}-${++this.temps}.tmp`);
   }
 
   private async atomicWrite(path: string, data: Buffer, st: FileStat | undefined, mode: number | undefined): Promise<void> {
@@ -291,6 +311,7 @@ export class Changes {
       ...(change.after !== undefined ? { sha256_after: change.after } : {}),
       ...(change.exitCode !== undefined ? { exit: change.exitCode } : {}),
       result: change.result,
+      ...(change.reason ? { reason: change.reason } : {}),
     });
     try {
       await this.mkdirQuiet(posix.dirname(JOURNAL), 0o700);

@@ -34,7 +34,8 @@ export function renderPlan(changes: readonly Change[]): string[] {
   if (changes.length === 0) return ['Plan (dry run): nothing to change.'];
   const out = ['Plan (dry run: nothing was changed):'];
   for (const c of changes) {
-    out.push(`  ${describeChange(c)}`);
+    // A live action under --root reads in the plan as the run will record it.
+    out.push(c.result === 'skipped (offline)' ? `  ${describeChange(c)}   skipped (offline): ${c.reason ?? ''}`.trimEnd() : `  ${describeChange(c)}`);
     if (c.diff) out.push(...c.diff.trimEnd().split('\n').map((l) => `    ${l}`));
   }
   return out;

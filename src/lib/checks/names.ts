@@ -6,7 +6,7 @@
  */
 import type { Context } from '../command.js';
 import type { ClusterNode } from '../formats/cluster-conf.js';
-import { hostnameOnLoopback, resolveIPv4 } from '../formats/hosts.js';
+import { hostnameOnLoopback } from '../formats/hosts.js';
 import { HOSTS_FILE, loopbackFinding, mismatchFinding, resolveName, type Resolution } from '../resolve.js';
 import { fail, pass, skip, warn, type CheckResult } from './check.js';
 import { CLUSTER_CONF, type Facts } from './facts.js';
@@ -27,8 +27,8 @@ export function checkHostnameFqdn(f: Facts): CheckResult {
  * the machine running ovs says nothing about the server's (undefined = not in the file).
  */
 async function resolveFor(ctx: Context, f: Facts, name: string): Promise<Resolution | undefined> {
-  if (ctx.offline && !resolveIPv4(f.hosts, name)) return undefined;
-  return resolveName(ctx, name, { hosts: f.hosts, compareDns: !ctx.offline });
+  const r = await resolveName(ctx, name, { hosts: f.hosts });
+  return ctx.offline && r.source === 'none' ? undefined : r;
 }
 
 const notInImage = (id: string, name: string): CheckResult =>

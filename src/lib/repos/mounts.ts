@@ -79,7 +79,7 @@ export interface MountOutcome {
 export async function mountRepository(ctx: Context, type: RepositoryType, options: string, source: string, dir: string): Promise<MountOutcome> {
   // Under --root the mount is recorded, not run: it shows what the service runs at boot.
   const argv = mountArgv(type, options, source, ctx.offline ? dir : await ctx.hostPath(dir));
-  const r = await ctx.changes.run(argv);
+  const r = await ctx.changes.run(argv, { offlineReason: 'the ovsrepositories service mounts it at boot' });
   if (r.planned) return { planned: true };
   if (r.exitCode !== 0) {
     const said = lastLine(`${r.stdout}\n${r.stderr}`) || `exit ${r.exitCode}`;
