@@ -103,6 +103,18 @@ async function prepare(ctx: Context, o: Options) {
   return { registry, mounts, entry, origin: candidate.origin as UuidOrigin, options: mountOptionsFor(mountOptions, storage.type), registered };
 }
 
+/**
+ * Offline, a cluster root given no --uuid gets a new one: right for a pool's first server,
+ * wrong for one joining a pool (the storage's .ovsrepo cannot be read from the image, and
+ * at first boot the service refuses a cluster root whose card names another uuid).
+ */
+function joiningPoolWarning(ctx: Context, role: RepositoryRole, uuid: string): void {
+  if (!ctx.offline || role !== 'C') return;
+  ctx.report.warn(
+    `new cluster root uuid ${uuid}: under --root the storage's own uuid cannot be read. A server joining an existing pool must be given the pool's: --uuid UUID (on the master: \`ovs repositories status\`, or the first field of the C line of its /etc/ovs/repositories)`,
+  );
+}
+
 async function run(ctx: Context, o: Options): Promise<MakerepoResult> {
   const p = await prepare(ctx, o);
   const undo = new Undo();
@@ -111,6 +123,7 @@ async function run(ctx: Context, o: Options): Promise<MakerepoResult> {
     const up = upsertEntry(p.registry.doc, { ...p.entry, uuid: res.uuid });
     if (up.changed) await writeRegistry(ctx, up.doc);
     const note = await serviceAtBootNote(ctx);
+    if (res.origin === 'new') joiningPoolWarning(ctx, o.role, res.uuid);
     return {
       ...res,
       type: p.entry.type,

@@ -75,3 +75,23 @@ describe('offline name resolution: the image\'s /etc/hosts only', () => {
     expect(check.message).toBe("skipped (offline): 'ovs2.example.com' is not in the image's /etc/hosts and DNS is not asked under --root");
   });
 });
+
+describe('joining a pool offline: makerepo of a cluster root without --uuid warns', () => {
+  const argv = ['--json', '--root', '/img', 'makerepo', 'nfs.example.com:/OVS', 'C', 'cluster root'];
+
+  it('warns that the pool\'s uuid must be given, and how to read it on the master', async () => {
+    const r = await runOvs(argv, { files: IMAGE });
+    expect(r.exit).toBe(0);
+    const uuid = r.json.result.uuid as string;
+    expect(r.json.warnings).toContain(
+      `new cluster root uuid ${uuid}: under --root the storage's own uuid cannot be read. A server joining an existing pool must be given the pool's: --uuid UUID (on the master: \`ovs repositories status\`, or the first field of the C line of its /etc/ovs/repositories)`,
+    );
+  });
+
+  it('no warning with --uuid, for a shared repository, or live', async () => {
+    const withUuid = await runOvs([...argv, '--uuid', 'F4135C096045458195057412169071E5'], { files: IMAGE });
+    expect(withUuid.json.warnings.filter((w: string) => w.includes('--uuid'))).toEqual([]);
+    const shared = await runOvs(['--json', '--root', '/img', 'makerepo', 'nfs.example.com:/data', 'S', 'shared'], { files: IMAGE });
+    expect(shared.json.warnings.filter((w: string) => w.includes('--uuid'))).toEqual([]);
+  });
+});
