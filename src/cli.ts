@@ -182,7 +182,7 @@ async function execute(sel: Selected, g: GlobalOptions, host: Host, argv: readon
     report.stop();
     const exit = def.exitCode?.(result) ?? EXIT.OK;
     if (g.json) {
-      host.stdout.write(`${JSON.stringify({ ok: exit === EXIT.OK, command: def.name, dryRun: g.dryRun, root: g.root, exit, result, changes: ctx.changes.applied, warnings: report.warnings })}\n`);
+      host.stdout.write(`${JSON.stringify({ ok: exit === EXIT.OK, command: def.name, dryRun: g.dryRun, root: g.root, exit, result, changes: ctx.changes.applied, generated: ctx.changes.generated, warnings: report.warnings })}\n`);
     } else {
       const lines = def.human(result, ctx);
       if (g.dryRun) lines.push(...renderPlan(ctx.changes.applied));
@@ -204,7 +204,7 @@ function reportFailure(err: unknown, command: string, g: GlobalOptions, host: Ho
   const e = err instanceof OvsError ? err : undefined;
   const message = e ? e.text : `internal error: ${(err as Error)?.message ?? String(err)}`;
   if (g.json) {
-    host.stdout.write(`${JSON.stringify({ ok: false, command, dryRun: g.dryRun, root: g.root, exit, error: { exit, message, hint: e?.hint ?? null }, changes: applied, warnings })}\n`);
+    host.stdout.write(`${JSON.stringify({ ok: false, command, dryRun: g.dryRun, root: g.root, exit, error: { exit, message, hint: e?.hint ?? null }, changes: applied, generated: ctx?.changes.generated ?? [], warnings })}\n`);
     return exit;
   }
   host.stderr.write(`ovs: ${command}: ${message}\n`);

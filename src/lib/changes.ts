@@ -46,6 +46,14 @@ export interface ChangesOptions {
   runId: string;
   commandLine: string;
   report: Reporter;
+  /** Values a saved plan generated, handed out again in order (ovs apply). */
+  replay?: readonly GeneratedValue[];
+}
+
+/** A value a run made up (a repository UUID, a temporary name, a creation time), by what it is. */
+export interface GeneratedValue {
+  what: string;
+  value: string;
 }
 
 export interface ProgramRun extends RunOptions {
@@ -97,6 +105,9 @@ export class Changes {
   readonly applied: Change[] = [];
   private readonly backedUp = new Set<string>();
   private temps = 0;
+  /** Every value this run generated, in order: the plan carries them, apply replays them. */
+  readonly generated: GeneratedValue[] = [];
+  private replayAt = 0;
 
   constructor(private readonly o: ChangesOptions) {}
 
@@ -107,6 +118,25 @@ export class Changes {
   /** This run's id (`20261125T120000Z-4242`): names its backup directory and journal lines. */
   get runId(): string {
     return this.o.runId;
+  }
+
+  /**
+   * A value the run makes up (`what` says what it is: 'repository uuid'). Replaying a saved
+   * plan, the plan's value comes back instead, so applying a plan writes the bytes it showed;
+   * a replay that asks for something else than the plan did is refused as a changed plan.
+   */
+  generate(what: string, make: () => string): string {
+    const replay = this.o.replay ?? [];
+    let value: string;
+    if (this.replayAt < replay.length) {
+      const saved = replay[this.replayAt++] as GeneratedValue;
+      if (saved.what !== what) {
+        throw new OvsError(EXIT.DATAERR, `the run generates a ${what} where the plan generated a ${saved.what}`, { while: 'replaying the saved plan', hint: 'the command no longer plans the same way: make a new plan with --dry-run --save-plan' });
+      }
+      value = saved.value;
+    } else value = make();
+    this.generated.push({ what, value });
+    return value;
   }
 
   /** Where this run keeps (or would keep) the previous content of a system path. */

@@ -103,7 +103,7 @@ async function verify(ctx: Context, tmp: string, machineTmp: string, size: numbe
 function tempNameFor(ctx: Context, systemPath: string): string {
   const base = posix.basename(systemPath);
   // Hidden, beside the target (same file system, so the rename is atomic).
-  return posix.join(posix.dirname(systemPath), `${base.startsWith('.') ? '' : '.'}${base}.ovs-${ctx.host.randomHex(4)}.tmp`);
+  return posix.join(posix.dirname(systemPath), `${base.startsWith('.') ? '' : '.'}${base}.ovs-${ctx.changes.generate('temporary name', () => ctx.host.randomHex(4))}.tmp`);
 }
 
 /** Make `systemPath` a verified OCFS2 volume of `size` bytes, replacing what is there only at the very end. */
