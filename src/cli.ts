@@ -7,15 +7,16 @@
 import { Command, CommanderError, Option } from 'commander';
 import { posix } from 'node:path';
 import { COMMANDS, type CommandEntry } from './commands/index.js';
-import { Changes } from './lib/changes.js';
+import { Changes, type Change, type GeneratedValue } from './lib/changes.js';
 import type { CommandDef, Context, GlobalOptions } from './lib/command.js';
-import { EXIT, OvsError, exitCodeOf } from './lib/errors.js';
+import { EXIT, OvsError, exitCodeOf, systemError } from './lib/errors.js';
 import { statOrUndefined } from './lib/files.js';
 import type { Host } from './lib/host.js';
 import { acquireLock } from './lib/lock.js';
 import { colorWanted, createReporter, type Reporter } from './lib/output.js';
 import { OverlayFs } from './lib/overlay-fs.js';
 import { RootedFs } from './lib/paths.js';
+import { serializePlan } from './lib/plan-file.js';
 import { quoteArg, renderApplied, renderPlan } from './lib/render.js';
 import { VERSION } from './version.js';
 
@@ -28,7 +29,7 @@ interface Selected {
 export const HELP_WIDTH = 80;
 
 /** Global options that take a value: their value is not the command word. */
-const VALUED_GLOBALS = new Set(['--root', '--lock-timeout']);
+const VALUED_GLOBALS = new Set(['--root', '--lock-timeout', '--save-plan']);
 
 /** The command words of argv (the command, and for `help X` also X), without loading anything. */
 function commandWords(argv: readonly string[]): string[] {
@@ -62,6 +63,7 @@ function buildProgram(host: Host, sink: { errors: string[]; json: boolean }, def
     .option('-v, --verbose', 'more progress on stderr; echo every command run')
     .addOption(new Option('--no-color', 'no colour (also NO_COLOR, FORCE_COLOR)'))
     .option('--lock-timeout <seconds>', 'how long to wait for another ovs run holding the lock', '30')
+    .option('--save-plan <file>', 'with --dry-run: save the plan to FILE for `ovs apply FILE`')
     .showSuggestionAfterError(true)
     .addHelpText('after', '\nRun `ovs help <command>` for a command\'s options; `man ovs` for exit statuses and files.');
   program.exitOverride();
@@ -107,7 +109,9 @@ function globalOptions(flags: Record<string, unknown>, host: Host): GlobalOption
   if (flags.quiet && flags.verbose) throw new OvsError(EXIT.USAGE, '--quiet and --verbose cannot be used together');
   const lockTimeout = Number(flags.lockTimeout);
   if (!Number.isFinite(lockTimeout) || lockTimeout < 0) throw new OvsError(EXIT.USAGE, `--lock-timeout takes seconds (a number >= 0), not '${String(flags.lockTimeout)}'`);
+  if (flags.savePlan !== undefined && !flags.dryRun) throw new OvsError(EXIT.USAGE, '--save-plan saves the plan of a dry run: it goes with --dry-run', { hint: 'ovs --dry-run --save-plan FILE COMMAND ..., then ovs apply FILE' });
   return {
+    ...(flags.savePlan !== undefined ? { savePlan: posix.resolve(host.cwd(), String(flags.savePlan)) } : {}),
     root: posix.resolve(host.cwd(), rootArg),
     dryRun: Boolean(flags.dryRun),
     json: Boolean(flags.json),
@@ -122,12 +126,12 @@ function runId(host: Host): string {
   return `${host.now().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${host.pid}`;
 }
 
-function makeContext(host: Host, g: GlobalOptions, def: CommandDef, report: Reporter, argv: readonly string[]): Context {
+function makeContext(host: Host, g: GlobalOptions, def: CommandDef, report: Reporter, argv: readonly string[], replay?: readonly GeneratedValue[]): Context {
   const rooted = g.root === '/' ? undefined : new RootedFs(host.fs, g.root);
   const system = rooted ?? host.fs;
   const fs = g.dryRun ? new OverlayFs(system) : system;
   const offline = g.root !== '/';
-  const changes = new Changes({ host, fs, dryRun: g.dryRun, offline, runId: runId(host), commandLine: ['ovs', ...argv].map(quoteArg).join(' '), report });
+  const changes = new Changes({ host, fs, dryRun: g.dryRun, offline, runId: runId(host), commandLine: ['ovs', ...argv].map(quoteArg).join(' '), report, ...(replay ? { replay } : {}) });
   return {
     host,
     fs,
@@ -172,6 +176,8 @@ async function execute(sel: Selected, g: GlobalOptions, host: Host, argv: readon
       throw new OvsError(EXIT.USAGE, `${def.name} needs the live machine and cannot run under --root ${g.root}`, { hint: `run it on the server itself after it boots` });
     }
     const options = await def.options(sel.args, sel.flags, g);
+    const unplannable = g.savePlan ? def.unplannable?.(options, g) : undefined;
+    if (unplannable) throw new OvsError(EXIT.USAGE, `this plan cannot be saved: ${unplannable}`, { while: `planning ${def.name} for --save-plan`, hint: `run it with --dry-run to review it, then run it for real` });
     ctx = makeContext(host, g, def, report, argv);
     const wantsLock = typeof def.lock === 'function' ? def.lock(options) : def.lock !== false;
     if (wantsLock && !g.dryRun) {
@@ -181,6 +187,7 @@ async function execute(sel: Selected, g: GlobalOptions, host: Host, argv: readon
     const result = await def.run(ctx, options);
     report.stop();
     const exit = def.exitCode?.(result) ?? EXIT.OK;
+    if (g.savePlan) await savePlan(host, g, g.savePlan, commandArgv(argv, def.name), ctx.changes);
     if (g.json) {
       host.stdout.write(`${JSON.stringify({ ok: exit === EXIT.OK, command: def.name, dryRun: g.dryRun, root: g.root, exit, result, changes: ctx.changes.applied, generated: ctx.changes.generated, warnings: report.warnings })}\n`);
     } else {
@@ -195,6 +202,69 @@ async function execute(sel: Selected, g: GlobalOptions, host: Host, argv: readon
   } finally {
     offInterrupt();
     await release?.();
+  }
+}
+
+/** The command and its own arguments: argv without the global options. */
+export function commandArgv(argv: readonly string[], command: string): string[] {
+  const out: string[] = [];
+  let seen = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (VALUED_GLOBALS.has(a)) i++;
+    else if (seen ? !GLOBAL_FLAGS.has(a) && !/^--(root|lock-timeout|save-plan)=/.test(a) : a === command) {
+      seen = true;
+      out.push(a);
+    }
+  }
+  return out;
+}
+
+const GLOBAL_FLAGS = new Set(['-n', '--dry-run', '--json', '-y', '--yes', '-q', '--quiet', '-v', '--verbose', '--no-color']);
+
+/** --save-plan: the plan file, written by the operator's hand as it were (not a system change). */
+async function savePlan(host: Host, g: GlobalOptions, file: string, argv: string[], changes: Changes): Promise<void> {
+  const text = serializePlan({ created: host.now().toISOString(), argv, root: g.root, generated: changes.generated }, changes.applied, changes.contents);
+  try {
+    await host.fs.writeFile(file, text, { mode: 0o600 });
+  } catch (e) {
+    throw systemError(e, `saving the plan to ${file}`, file);
+  }
+}
+
+/** What a command run inside another (`ovs apply`) did. */
+export interface NestedRun {
+  result: unknown;
+  exit: number;
+  changes: Change[];
+  generated: GeneratedValue[];
+}
+
+/**
+ * Run a command inside the current one (`ovs apply` re-running a saved plan's command):
+ * same host, the caller's global options (dry run or not), the saved generated values
+ * replayed, no lock of its own (the caller holds it) and nothing printed. On failure the
+ * changes it applied are handed to `applied` before the error goes on.
+ */
+export async function runNested(host: Host, argv: readonly string[], g: GlobalOptions, report: Reporter, replay: readonly GeneratedValue[], applied: Change[]): Promise<NestedRun> {
+  let selected: Selected | undefined;
+  const sink = { errors: [] as string[], json: true };
+  const program = buildProgram(host, sink, await loadNamed(argv), (s) => (selected = s));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch {
+    throw new OvsError(EXIT.DATAERR, `the saved command is not valid: ${sink.errors.join('; ') || argv.join(' ')}`, { while: 'reading the plan' });
+  }
+  const sel = selected as Selected | undefined;
+  if (!sel) throw new OvsError(EXIT.DATAERR, `the saved command names no command: ${argv.join(' ')}`, { while: 'reading the plan' });
+  const options = await sel.def.options(sel.args, sel.flags, g);
+  const ctx = makeContext(host, g, sel.def, report, argv, replay);
+  try {
+    const result = await sel.def.run(ctx, options);
+    return { result, exit: sel.def.exitCode?.(result) ?? EXIT.OK, changes: ctx.changes.applied, generated: ctx.changes.generated };
+  } catch (e) {
+    applied.push(...ctx.changes.applied);
+    throw e;
   }
 }
 

@@ -170,6 +170,8 @@ export default defineCommand<Options, MakerepoResult>({
       .option('-t, --type <type>', 'file system of a device: ocfs2, ext3, ext4 (default: probed with blkid)')
       .option('--uuid <uuid>', "use this repository uuid (a server joining a pool under --root: the pool's uuid)"),
   options,
+  // Under --root nothing is mounted (the mount is left to the service): that plan is complete.
+  unplannable: (_o, g) => (g.root === '/' ? 'the storage must first be mounted: the .ovsrepo on it decides the uuid and whether one is written' : undefined),
   run,
   human,
 });

@@ -105,6 +105,8 @@ export class Changes {
   readonly applied: Change[] = [];
   private readonly backedUp = new Set<string>();
   private temps = 0;
+  /** The new bytes of each write of a dry run, for a saved plan (kept out of --json). */
+  readonly contents = new Map<Change, Buffer>();
   /** Every value this run generated, in order: the plan carries them, apply replays them. */
   readonly generated: GeneratedValue[] = [];
   private replayAt = 0;
@@ -155,6 +157,7 @@ export class Changes {
     const change: Change = { kind: 'write', path, result: 'planned', before: sha256(before), after: sha256(data) };
     if (this.o.dryRun) {
       change.diff = unifiedDiff(path, before?.toString('utf8') ?? '', data.toString('utf8'));
+      this.contents.set(change, data);
       await this.o.fs.writeFile(target, data, { mode: opts.mode ?? st?.mode });
       await this.record(change, `wrote ${path}`);
       return true;
