@@ -21,7 +21,7 @@ import { OVS_LINK, REPOSITORIES_FILE } from '../lib/repos/layout.js';
 import { readMounts } from '../lib/repos/mounts.js';
 import { checkO2cbOnline, checkOvsFree, checkRegisteredUuid, checkSingleRoot, checkUuidFree } from '../lib/repos/preflight.js';
 import { readRegistry, readRepositoryOptions, writeRegistry } from '../lib/repos/registry.js';
-import { serviceAtBootNote } from '../lib/repos/service.js';
+import { ensureServiceAtBoot } from '../lib/repos/service.js';
 import { checkRoleFitsType, inspectStorage, parseSourceArg } from '../lib/repos/source.js';
 import { Undo } from '../lib/repos/undo.js';
 
@@ -122,7 +122,7 @@ async function run(ctx: Context, o: Options): Promise<MakerepoResult> {
     const res = await attachRepository(ctx, { entry: p.entry, origin: p.origin, options: p.options, entries: p.registry.entries, mounts: p.mounts }, undo);
     const up = upsertEntry(p.registry.doc, { ...p.entry, uuid: res.uuid });
     if (up.changed) await writeRegistry(ctx, up.doc);
-    const note = await serviceAtBootNote(ctx);
+    const note = await ensureServiceAtBoot(ctx);
     if (res.origin === 'new') joiningPoolWarning(ctx, o.role, res.uuid);
     return {
       ...res,

@@ -62,7 +62,7 @@ async function enableAtBoot(ctx: Context, init: InitSystem): Promise<ApplyResult
     return 'skipped';
   }
   if (!en.changed) return 'already';
-  if (en.result?.planned) return en.result.offline ? 'skipped (offline)' : 'planned';
+  if (ctx.global.dryRun) return 'planned';
   if (en.result && en.result.exitCode !== 0) {
     const said = (en.result.stderr.trim() || en.result.stdout.trim()).split('\n').pop() ?? '';
     ctx.report.warn(`${(en.argv ?? []).join(' ')} exited ${en.result.exitCode}${said ? `: ${said}` : ''}; o2cb may not start at boot`);
