@@ -10,6 +10,7 @@ import type { Context } from '../command.js';
 import { OvsError } from '../errors.js';
 import type { MountEntry } from '../formats/proc-mounts.js';
 import { mountOptionsFor } from '../formats/repositories-options.js';
+import { lastLine } from '../program-output.js';
 import type { RepositoryEntry } from '../formats/repositories.js';
 import { enableService, initSystem, serviceEnabled, serviceInstalled } from '../services/index.js';
 import { attachRepository } from './attach.js';
@@ -148,7 +149,9 @@ export async function ensureServiceAtBoot(ctx: Context): Promise<string | undefi
   if (!(await serviceInstalled(ctx, SERVICE_NAME, init))) return NOT_INSTALLED_NOTE;
   if (ctx.offline) {
     const en = await enableService(ctx, SERVICE_NAME, init);
-    return en.skipped ? `the ${SERVICE_NAME} service could not be enabled at boot in the image: ${en.skipped}` : undefined;
+    const failed = en.result && !en.result.planned && en.result.exitCode !== 0 ? `${(en.argv ?? []).join(' ')} exited ${en.result.exitCode}: ${lastLine(en.result.stderr) || lastLine(en.result.stdout)}` : undefined;
+    const why = en.skipped ?? failed;
+    return why ? `the ${SERVICE_NAME} service could not be enabled at boot in the image: ${why}` : undefined;
   }
   if (!(await serviceEnabled(ctx, SERVICE_NAME, init))) {
     return `the ${SERVICE_NAME} service is not enabled at boot: ${init === 'systemd' ? `systemctl enable ${SERVICE_NAME}` : `chkconfig ${SERVICE_NAME} on (update-rc.d ${SERVICE_NAME} defaults on Debian)`}`;
