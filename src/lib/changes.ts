@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { unifiedDiff } from './diff.js';
+import { GeneratedValues, type GeneratedValue } from './generated.js';
 import { EXIT, OvsError, errnoOf, systemError } from './errors.js';
 import { statOrUndefined } from './files.js';
 import type { FileStat, Host, HostFs, RunOptions, RunResult } from './host.js';
@@ -18,7 +19,7 @@ import type { Reporter } from './output.js';
 
 export const BACKUP_DIR = '/var/lib/ovs/backups';
 export { JOURNAL };
-export type { ChangeKind, ChangeResult };
+export type { ChangeKind, ChangeResult, GeneratedValue };
 
 export interface Change {
   kind: ChangeKind;
@@ -48,12 +49,6 @@ export interface ChangesOptions {
   report: Reporter;
   /** Values a saved plan generated, handed out again in order (ovs apply). */
   replay?: readonly GeneratedValue[];
-}
-
-/** A value a run made up (a repository UUID, a temporary name, a creation time), by what it is. */
-export interface GeneratedValue {
-  what: string;
-  value: string;
 }
 
 export interface ProgramRun extends RunOptions {
@@ -107,11 +102,12 @@ export class Changes {
   private temps = 0;
   /** The new bytes of each write of a dry run, for a saved plan (kept out of --json). */
   readonly contents = new Map<Change, Buffer>();
-  /** Every value this run generated, in order: the plan carries them, apply replays them. */
-  readonly generated: GeneratedValue[] = [];
-  private replayAt = 0;
 
-  constructor(private readonly o: ChangesOptions) {}
+  private readonly values: GeneratedValues;
+
+  constructor(private readonly o: ChangesOptions) {
+    this.values = new GeneratedValues(o.replay);
+  }
 
   get dryRun(): boolean {
     return this.o.dryRun;
@@ -122,23 +118,14 @@ export class Changes {
     return this.o.runId;
   }
 
-  /**
-   * A value the run makes up (`what` says what it is: 'repository uuid'). Replaying a saved
-   * plan, the plan's value comes back instead, so applying a plan writes the bytes it showed;
-   * a replay that asks for something else than the plan did is refused as a changed plan.
-   */
+  /** A value the run makes up (a repository uuid): see generated.ts; replayed by `ovs apply`. */
   generate(what: string, make: () => string): string {
-    const replay = this.o.replay ?? [];
-    let value: string;
-    if (this.replayAt < replay.length) {
-      const saved = replay[this.replayAt++] as GeneratedValue;
-      if (saved.what !== what) {
-        throw new OvsError(EXIT.DATAERR, `the run generates a ${what} where the plan generated a ${saved.what}`, { while: 'replaying the saved plan', hint: 'the command no longer plans the same way: make a new plan with --dry-run --save-plan' });
-      }
-      value = saved.value;
-    } else value = make();
-    this.generated.push({ what, value });
-    return value;
+    return this.values.generate(what, make);
+  }
+
+  /** Every value this run generated, in order: the plan carries them, apply replays them. */
+  get generated(): GeneratedValue[] {
+    return this.values.list;
   }
 
   /** Where this run keeps (or would keep) the previous content of a system path. */
