@@ -78,3 +78,22 @@ describe('services install', () => {
     expect(r.json.result.notes).toContain('the ovsrepositories service is not installed, so nothing mounts the repositories at boot: ovs services install');
   });
 });
+
+describe('cluster-check: repositories.service', () => {
+  const image = { '/img/etc/hostname': 'ovs1\n', '/img/etc/ovs/repositories': 'F4135C096045458195057412169071E5  nfs    C     fileserver.example.com:/OVS    cluster root\n' };
+
+  it('a cluster root and no ovsrepositories service: a one-line warning naming the fix', async () => {
+    const r = await runOvs(['--json', '--root', '/img', 'cluster-check'], { files: image });
+    expect(r.json.result.checks.find((c: { id: string }) => c.id === 'repositories.service')).toEqual({
+      id: 'repositories.service',
+      status: 'WARN',
+      message: 'the ovsrepositories service is not installed, so nothing mounts the repositories at boot: ovs services install',
+      hint: 'ovs services install',
+    });
+  });
+
+  it('installed: PASS', async () => {
+    const r = await runOvs(['--json', '--root', '/img', 'cluster-check'], { files: { ...image, '/img/etc/init.d/ovsrepositories': INIT } });
+    expect(r.json.result.checks.find((c: { id: string }) => c.id === 'repositories.service')?.status).toBe('PASS');
+  });
+});
