@@ -6,7 +6,7 @@
  * with the real ocfs2-tools. Nothing of the machine's own /var/ovs or /OVS is touched.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startRepoServer, type RepoServer } from '../helpers/repo-server.js';
@@ -42,6 +42,19 @@ describeWithTools(TOOLS, 'hb-create never fills an empty mount point (private mo
         'ovs: hint: mount the repositories first: ovs repositories start\novs: nothing was changed\n',
     );
     expect(readdirSync(join(server.varOvs, 'mount', U))).toEqual([]);
+  });
+
+  it('under --root, the image\'s NFS cluster root (/OVS -> its empty mount point): 64, nothing written', () => {
+    const img = join(scratch.path, 'img');
+    mkdirSync(join(img, 'var/ovs/mount', U), { recursive: true });
+    symlinkSync(MP, join(img, 'OVS'));
+    const r = spawnSync('node', ['bin/ovs', '--root', img, 'hb-create'], { encoding: 'utf8' });
+    expect(r.status).toBe(64);
+    expect(r.stderr).toContain(`ovs: hb-create: /OVS/.server_pool_hb is on a repository, and under --root ${img} nothing is mounted on ${MP}`);
+    expect(readdirSync(join(img, 'var/ovs/mount', U))).toEqual([]);
+    // The run lock's directory (/run/lock) is left by any locking run for now: that a refused
+    // or no-op run leaves no trace at all is another change of issue 13.
+    expect(readdirSync(img).filter((e) => e !== 'run').sort()).toEqual(['OVS', 'var']);
   });
 
   it('live, storage mounted there (a tmpfs): the heartbeat file is made on it with the real tools', () => {
