@@ -7,9 +7,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { posix } from 'node:path';
 import { COMMANDS, type CommandEntry } from './commands/index.js';
-import { Changes } from './lib/changes.js';
+import { Changes, type Change, type GeneratedValue } from './lib/changes.js';
 import type { CommandDef, Context, GlobalOptions } from './lib/command.js';
-import { EXIT, OvsError, exitCodeOf, oneLine, readFailure, shown } from './lib/errors.js';
+import { EXIT, OvsError, exitCodeOf, oneLine, readFailure, shown, systemError } from './lib/errors.js';
 import { statOrUndefined } from './lib/files.js';
 import type { Host } from './lib/host.js';
 import { acquireLock, bootId } from './lib/lock.js';
@@ -17,6 +17,7 @@ import { colorWanted, createReporter, type Reporter } from './lib/output.js';
 import { OverlayFs } from './lib/overlay-fs.js';
 import { RootedFs } from './lib/paths.js';
 import { noticeInterrupted, recoverInterrupted } from './lib/recovery.js';
+import { serializePlan } from './lib/plan-file.js';
 import { quoteArg, renderApplied, renderPlan } from './lib/render.js';
 import { VERSION } from './version.js';
 
@@ -32,7 +33,7 @@ export const HELP_WIDTH = 80;
 const COMMANDER_MESSAGE_LENGTH = 160;
 
 /** Global options that take a value: their value is not the command word. */
-const VALUED_GLOBALS = new Set(['--root', '--lock-timeout']);
+const VALUED_GLOBALS = new Set(['--root', '--lock-timeout', '--save-plan']);
 
 /** The command words of argv (the command, and for `help X` also X), without loading anything. */
 function commandWords(argv: readonly string[]): string[] {
@@ -66,6 +67,7 @@ function buildProgram(host: Host, sink: { errors: string[]; json: boolean }, def
     .option('-v, --verbose', 'more progress on stderr; echo every command run')
     .addOption(new Option('--no-color', 'no colour (also NO_COLOR, FORCE_COLOR)'))
     .option('--lock-timeout <seconds>', 'how long to wait for another ovs run holding the lock', '30')
+    .option('--save-plan <file>', 'with --dry-run: save the plan to FILE for `ovs apply FILE`')
     .showSuggestionAfterError(true)
     .addHelpText('after', '\nRun `ovs help <command>` for a command\'s options; `man ovs` for exit statuses and files.');
   program.exitOverride();
@@ -112,7 +114,9 @@ function globalOptions(flags: Record<string, unknown>, host: Host): GlobalOption
   if (flags.quiet && flags.verbose) throw new OvsError(EXIT.USAGE, '--quiet and --verbose cannot be used together');
   const lockTimeout = Number(flags.lockTimeout);
   if (String(flags.lockTimeout).trim() === '' || !Number.isFinite(lockTimeout) || lockTimeout < 0) throw new OvsError(EXIT.USAGE, `--lock-timeout takes seconds (a number >= 0), not '${shown(String(flags.lockTimeout))}'`);
+  if (flags.savePlan !== undefined && !flags.dryRun) throw new OvsError(EXIT.USAGE, '--save-plan saves the plan of a dry run: it goes with --dry-run', { hint: 'ovs --dry-run --save-plan FILE COMMAND ..., then ovs apply FILE' });
   return {
+    ...(flags.savePlan !== undefined ? { savePlan: posix.resolve(host.cwd(), String(flags.savePlan)) } : {}),
     root: posix.resolve(host.cwd(), rootArg),
     dryRun: Boolean(flags.dryRun),
     json: Boolean(flags.json),
@@ -127,13 +131,13 @@ function runId(host: Host): string {
   return `${host.now().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${host.pid}`;
 }
 
-function makeContext(host: Host, g: GlobalOptions, def: CommandDef, report: Reporter, argv: readonly string[], boot: string | undefined): Context {
+function makeContext(host: Host, g: GlobalOptions, def: CommandDef, report: Reporter, argv: readonly string[], boot: string | undefined, replay?: readonly GeneratedValue[]): Context {
   const rooted = g.root === '/' ? undefined : new RootedFs(host.fs, g.root);
   const system = rooted ?? host.fs;
   const fs = g.dryRun ? new OverlayFs(system) : system;
   const offline = g.root !== '/';
   const user = host.env.SUDO_USER ?? host.env.USER ?? host.env.LOGNAME;
-  const changes = new Changes({ host, fs, dryRun: g.dryRun, offline, runId: runId(host), commandLine: ['ovs', ...argv].map(quoteArg).join(' '), report, boot, user });
+  const changes = new Changes({ host, fs, dryRun: g.dryRun, offline, runId: runId(host), commandLine: ['ovs', ...argv].map(quoteArg).join(' '), report, boot, user, ...(replay ? { replay } : {}) });
   const hostPath = async (p: string) => (rooted ? rooted.resolve(p) : posix.normalize(p));
   return {
     host,
@@ -180,6 +184,8 @@ async function execute(sel: Selected, g: GlobalOptions, host: Host, argv: readon
       throw new OvsError(EXIT.USAGE, `${def.name} needs the live machine and cannot run under --root ${g.root}`, { hint: `run it on the server itself after it boots` });
     }
     const options = await def.options(sel.args, sel.flags, g);
+    const unplannable = g.savePlan ? def.unplannable?.(options, g) : undefined;
+    if (unplannable) throw new OvsError(EXIT.USAGE, `this plan cannot be saved: ${unplannable}`, { while: `planning ${def.name} for --save-plan`, hint: `run it with --dry-run to review it, then run it for real` });
     const boot = await bootId(host);
     ctx = makeContext(host, g, def, report, argv, boot);
     // Interrupted runs: the run holding the lock takes them back before it changes anything;
@@ -195,9 +201,10 @@ async function execute(sel: Selected, g: GlobalOptions, host: Host, argv: readon
     const result = await def.run(ctx, options);
     report.stop();
     const exit = def.exitCode?.(result) ?? EXIT.OK;
+    if (g.savePlan) await savePlan(host, g, g.savePlan, commandArgv(argv, def.name), ctx.changes);
     await ctx.changes.end('ok', exit); // exit 1 (a check's findings) is a run that did what it set out to do
     if (g.json) {
-      host.stdout.write(`${JSON.stringify({ ok: exit === EXIT.OK, command: def.name, dryRun: g.dryRun, root: g.root, exit, result, changes: ctx.changes.applied, warnings: report.warnings })}\n`);
+      host.stdout.write(`${JSON.stringify({ ok: exit === EXIT.OK, command: def.name, dryRun: g.dryRun, root: g.root, exit, result, changes: ctx.changes.applied, generated: ctx.changes.generated, warnings: report.warnings })}\n`);
     } else {
       const lines = def.human(result, ctx);
       if (g.dryRun) lines.push(...renderPlan(ctx.changes.applied));
@@ -216,6 +223,73 @@ async function execute(sel: Selected, g: GlobalOptions, host: Host, argv: readon
   }
 }
 
+/** The command and its own arguments: argv without the global options. */
+export function commandArgv(argv: readonly string[], command: string): string[] {
+  const out: string[] = [];
+  let seen = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (VALUED_GLOBALS.has(a)) i++;
+    else if (seen ? !GLOBAL_FLAGS.has(a) && !/^--(root|lock-timeout|save-plan)=/.test(a) : a === command) {
+      seen = true;
+      out.push(a);
+    }
+  }
+  return out;
+}
+
+const GLOBAL_FLAGS = new Set(['-n', '--dry-run', '--json', '-y', '--yes', '-q', '--quiet', '-v', '--verbose', '--no-color']);
+
+/** --save-plan: the plan file, written by the operator's hand as it were (not a system change). */
+async function savePlan(host: Host, g: GlobalOptions, file: string, argv: string[], changes: Changes): Promise<void> {
+  const text = serializePlan({ created: host.now().toISOString(), argv, root: g.root, generated: changes.generated }, changes.applied, changes.contents);
+  try {
+    await host.fs.writeFile(file, text, { mode: 0o600 });
+  } catch (e) {
+    throw systemError(e, `saving the plan to ${file}`, file);
+  }
+}
+
+/** What a command run inside another (`ovs apply`) did. */
+export interface NestedRun {
+  result: unknown;
+  exit: number;
+  changes: Change[];
+  generated: GeneratedValue[];
+}
+
+/**
+ * Run a command inside the current one (`ovs apply` re-running a saved plan's command):
+ * same host, the caller's global options (dry run or not), the saved generated values
+ * replayed, no lock of its own (the caller holds it) and nothing printed. On failure the
+ * changes it applied are handed to `applied` before the error goes on.
+ */
+export async function runNested(host: Host, argv: readonly string[], g: GlobalOptions, report: Reporter, replay: readonly GeneratedValue[], applied: Change[]): Promise<NestedRun> {
+  let selected: Selected | undefined;
+  const sink = { errors: [] as string[], json: true };
+  const program = buildProgram(host, sink, await loadNamed(argv), (s) => (selected = s));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch {
+    throw new OvsError(EXIT.DATAERR, `the saved command is not valid: ${sink.errors.join('; ') || argv.join(' ')}`, { while: 'reading the plan' });
+  }
+  const sel = selected as Selected | undefined;
+  if (!sel) throw new OvsError(EXIT.DATAERR, `the saved command names no command: ${argv.join(' ')}`, { while: 'reading the plan' });
+  const options = await sel.def.options(sel.args, sel.flags, g);
+  const ctx = makeContext(host, g, sel.def, report, argv, await bootId(host), replay);
+  try {
+    const result = await sel.def.run(ctx, options);
+    const exit = sel.def.exitCode?.(result) ?? EXIT.OK;
+    // The nested run journals as any run: an `end`, or recovery would take it back later.
+    await ctx.changes.end('ok', exit);
+    return { result, exit, changes: ctx.changes.applied, generated: ctx.changes.generated };
+  } catch (e) {
+    await ctx.changes.rollBack(exitCodeOf(e));
+    applied.push(...ctx.changes.applied);
+    throw e;
+  }
+}
+
 function reportFailure(err: unknown, command: string, g: GlobalOptions, host: Host, ctx?: Context, warnings: string[] = []): number {
   const exit = exitCodeOf(err);
   const applied = ctx?.changes.applied ?? [];
@@ -223,7 +297,7 @@ function reportFailure(err: unknown, command: string, g: GlobalOptions, host: Ho
   // Messages echo input (an argument, a line of a file): one line, control characters escaped.
   const message = oneLine(e ? e.text : `internal error: ${(err as Error)?.message ?? String(err)}`);
   if (g.json) {
-    host.stdout.write(`${JSON.stringify({ ok: false, command, dryRun: g.dryRun, root: g.root, exit, error: { exit, message, hint: e?.hint ?? null }, changes: applied, warnings })}\n`);
+    host.stdout.write(`${JSON.stringify({ ok: false, command, dryRun: g.dryRun, root: g.root, exit, error: { exit, message, hint: e?.hint ?? null }, changes: applied, generated: ctx?.changes.generated ?? [], warnings })}\n`);
     return exit;
   }
   host.stderr.write(`ovs: ${command}: ${message}\n`);

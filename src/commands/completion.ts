@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { defineCommand, type CommandDef } from '../lib/command.js';
 import { EXIT, OvsError, shown } from '../lib/errors.js';
 
-const GLOBAL_FLAGS = ['--root', '--dry-run', '--json', '--yes', '--quiet', '--verbose', '--no-color', '--lock-timeout', '--version', '--help'];
+const GLOBAL_FLAGS = ['--root', '--dry-run', '--json', '--yes', '--quiet', '--verbose', '--no-color', '--lock-timeout', '--save-plan', '--version', '--help'];
 
 interface Shape {
   name: string;
@@ -37,11 +37,12 @@ _ovs() {
   case "$prev" in
     --root) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --lock-timeout) COMPREPLY=(); return ;;
+    --save-plan) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
   cmd=""
   for ((i = 1; i < COMP_CWORD; i++)); do
     case "\${COMP_WORDS[i]}" in
-      --root|--lock-timeout) ((i++)) ;;
+      --root|--lock-timeout|--save-plan) ((i++)) ;;
       -*) ;;
       *) cmd="\${COMP_WORDS[i]}"; break ;;
     esac

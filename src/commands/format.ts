@@ -155,6 +155,7 @@ export default defineCommand<FormatOptions, FormatResult>({
   name: 'format',
   summary: "Format a shared disk with OCFS2 using the guide's defaults (optionally one partition first)",
   live: true,
+  unplannable: () => 'the disk is inspected and the new volume read back from the device only when it is formatted',
   define: (cmd: Command) =>
     cmd
       .argument('<device>', 'the shared disk or partition, e.g. /dev/sdb')

@@ -12,6 +12,7 @@ import { EXIT, OvsError, shown } from '../lib/errors.js';
 import { quoteArg } from '../lib/render.js';
 import { type EnsureResult, HEARTBEAT_DEFAULTS, type HeartbeatOptions, ensureHeartbeatFile, heartbeatOptions } from '../lib/ocfs2/heartbeat.js';
 import { formatSize, parseCount, parseSize } from '../lib/ocfs2/mkfs.js';
+import { requireMountedRepository } from '../lib/repos/mounts.js';
 
 interface Options {
   path: string;
@@ -72,6 +73,7 @@ export default defineCommand<Options, Result>({
     return { path, given, geometry: heartbeatOptions(given), force: Boolean(flags.force) };
   },
   async run(ctx, o) {
+    await requireMountedRepository(ctx, o.path);
     const r = await ensureHeartbeatFile(ctx, o.path, { ...o.given, force: o.force });
     return { ...r, ...o.geometry };
   },

@@ -227,6 +227,7 @@ export default defineCommand<PrepOptions, PrepResult>({
   name: 'iscsi-prep',
   summary: "Discover iSCSI targets, keep the pool's, set them to log in at boot, log in and report the new disks",
   live: true,
+  unplannable: () => 'it must ask the portal which targets it offers and log in to see which disks appear',
   define: (cmd: Command) =>
     cmd
       .option('--portal <host[:port]>', 'the storage portal for SendTargets discovery (port 3260 by default)')

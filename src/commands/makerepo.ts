@@ -21,7 +21,7 @@ import { OVS_LINK } from '../lib/repos/layout.js';
 import { readMounts } from '../lib/repos/mounts.js';
 import { checkO2cbOnline, checkOvsFree, checkRegisteredUuid, checkSingleRoot, checkUuidFree } from '../lib/repos/preflight.js';
 import { readRegistry, readRepositoryOptions, writeRegistry } from '../lib/repos/registry.js';
-import { serviceAtBootNote } from '../lib/repos/service.js';
+import { ensureServiceAtBoot } from '../lib/repos/service.js';
 import { checkRoleFitsType, inspectStorage, parseSourceArg } from '../lib/repos/source.js';
 import { Undo } from '../lib/repos/undo.js';
 import { REPOSITORIES_FILE } from '../lib/system-paths.js';
@@ -100,6 +100,18 @@ async function prepare(ctx: Context, o: Options) {
   return { registry, mounts, entry, origin: candidate.origin as UuidOrigin, options: mountOptionsFor(mountOptions, storage.type), registered };
 }
 
+/**
+ * Offline, a cluster root given no --uuid gets a new one: right for a pool's first server,
+ * wrong for one joining a pool (the storage's .ovsrepo cannot be read from the image, and
+ * at first boot the service refuses a cluster root whose card names another uuid).
+ */
+function joiningPoolWarning(ctx: Context, role: RepositoryRole, uuid: string): void {
+  if (!ctx.offline || role !== 'C') return;
+  ctx.report.warn(
+    `new cluster root uuid ${uuid}: under --root the storage's own uuid cannot be read. A server joining an existing pool must be given the pool's: --uuid UUID (on the master: \`ovs repositories status\`, or the first field of the C line of its /etc/ovs/repositories)`,
+  );
+}
+
 async function run(ctx: Context, o: Options): Promise<MakerepoResult> {
   const p = await prepare(ctx, o);
   const undo = new Undo();
@@ -107,7 +119,8 @@ async function run(ctx: Context, o: Options): Promise<MakerepoResult> {
     const res = await attachRepository(ctx, { entry: p.entry, origin: p.origin, options: p.options, entries: p.registry.entries, mounts: p.mounts }, undo);
     const up = upsertEntry(p.registry.doc, { ...p.entry, uuid: res.uuid });
     if (up.changed) await writeRegistry(ctx, up.doc);
-    const note = await serviceAtBootNote(ctx);
+    const note = await ensureServiceAtBoot(ctx);
+    if (res.origin === 'new') joiningPoolWarning(ctx, o.role, res.uuid);
     return {
       ...res,
       type: p.entry.type,
@@ -155,6 +168,8 @@ export default defineCommand<Options, MakerepoResult>({
       .option('-t, --type <type>', 'file system of a device: ocfs2, ext3, ext4 (default: probed with blkid)')
       .option('--uuid <uuid>', "use this repository uuid (a server joining a pool under --root: the pool's uuid)"),
   options,
+  // Under --root nothing is mounted (the mount is left to the service): that plan is complete.
+  unplannable: (_o, g) => (g.root === '/' ? 'the storage must first be mounted: the .ovsrepo on it decides the uuid and whether one is written' : undefined),
   run,
   human,
 });

@@ -89,6 +89,7 @@ export default defineCommand<Options, RepositoriesResult>({
   summary: 'The ovsrepositories service: start|stop|status|reload every repository of /etc/ovs/repositories',
   // status only reads: it answers while another run holds the lock (a boot in progress).
   lock: (o) => o.action !== 'status',
+  unplannable: (o) => (o.action === 'start' || o.action === 'reload' ? 'the storage must first be mounted: the .ovsrepo on it decides the uuid and whether one is written' : undefined),
   define: (cmd: Command) => cmd.argument('<action>', ACTIONS.join('|')),
   options,
   run,

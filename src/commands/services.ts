@@ -20,11 +20,12 @@ import {
   type ServiceReport,
   type ServiceStep,
 } from '../lib/services/index.js';
+import { installRepositoriesService, type InstallResult } from '../lib/services/install.js';
 
 /** The heartbeat user OCFS2 mounts register as (OCFS2_FS_NAME in mount.ocfs2). */
 const HB_SERVICE = 'ocfs2';
 
-const ACTIONS = ['start', 'stop', 'restart', 'status'] as const;
+const ACTIONS = ['start', 'stop', 'restart', 'status', 'install'] as const;
 type Action = (typeof ACTIONS)[number];
 
 interface Options {
@@ -42,6 +43,8 @@ export interface ServicesResult {
   steps: ServiceStep[];
   /** status: each service's state, in start order. */
   services: ServiceReport[];
+  /** install: the ovsrepositories service put in place. */
+  install?: InstallResult;
 }
 
 function define(cmd: Command): void {
@@ -58,7 +61,7 @@ function options(args: string[], flags: Record<string, unknown>): Options {
   }
   const device = flags.killHeartbeat as string | undefined;
   if (device !== undefined) {
-    if (action === 'status') throw new OvsError(EXIT.USAGE, '--kill-heartbeat goes with start, stop or restart, not status', { while: 'reading the options' });
+    if (action === 'status' || action === 'install') throw new OvsError(EXIT.USAGE, `--kill-heartbeat goes with start, stop or restart, not ${action}`, { while: 'reading the options' });
     if (!device.startsWith('/')) {
       throw new OvsError(EXIT.DATAERR, `--kill-heartbeat '${shown(device)}' is not a device path`, { while: 'reading --kill-heartbeat', hint: 'give the heartbeat device, e.g. --kill-heartbeat /dev/sdb1' });
     }
@@ -93,6 +96,7 @@ async function run(ctx: Context, o: Options): Promise<ServicesResult> {
   const seq = { strict: o.strict };
   const result: ServicesResult = { action: o.action, init, steps: [], services: [] };
   if (o.action === 'status') return { ...result, services: await statusInOrder(ctx, seq) };
+  if (o.action === 'install') return { ...result, install: await installRepositoriesService(ctx) };
   if (o.strict) await requireInstalled(ctx, SERVICE_ORDER, init);
   if (o.killHeartbeat) {
     await checkKillHeartbeat(ctx, o.killHeartbeat);
@@ -107,6 +111,10 @@ async function run(ctx: Context, o: Options): Promise<ServicesResult> {
 const pad = (s: string) => s.padEnd(16);
 
 function human(r: ServicesResult): string[] {
+  if (r.install) {
+    const i = r.install;
+    return [...i.installed.map((f) => `${pad(f.changed ? 'installed' : 'unchanged')}${f.path}`), `${pad('at boot')}${i.enabled}${i.note ? ` (${i.note})` : ''}`];
+  }
   if (r.action === 'status') {
     return r.services.map((s) => `${pad(s.name)}${s.state}${s.state === 'unknown' && s.exitCode !== undefined ? ` (status exit ${s.exitCode})` : ''}`);
   }
@@ -117,11 +125,11 @@ function human(r: ServicesResult): string[] {
 
 export default defineCommand<Options, ServicesResult>({
   name: 'services',
-  summary: 'Start, stop or show the cluster services in the guide\'s order (o2cb, ocfs2, ovsrepositories, ovs-agent)',
-  // No lock: this command changes no file itself, and the ovsrepositories service it starts
-  // runs `ovs repositories start`, which takes the lock; held here, that nested run would
-  // wait for us while we wait for it.
-  lock: false,
+  summary: 'Start, stop or show the cluster services in the guide\'s order (o2cb, ocfs2, ovsrepositories, ovs-agent); install ovsrepositories',
+  // No lock but for install: start/stop change no file themselves, and the ovsrepositories
+  // service they start runs `ovs repositories start`, which takes the lock; held here, that
+  // nested run would wait for us while we wait for it.
+  lock: (o) => o.action === 'install',
   define,
   options,
   run,

@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { atomicSymlink, atomicWrite, tempNameFor } from './atomic-write.js';
 import { unifiedDiff } from './diff.js';
+import { GeneratedValues, type GeneratedValue } from './generated.js';
 import { EXIT, OvsError, errnoOf, systemError } from './errors.js';
 import { statOrUndefined } from './files.js';
 import type { Host, HostFs, RunOptions, RunResult } from './host.js';
@@ -26,7 +27,7 @@ import { RunJournal, type ChangeFields, type Intent } from './run-journal.js';
 
 export const BACKUP_DIR = '/var/lib/ovs/backups';
 export { JOURNAL };
-export type { ChangeKind, ChangeResult };
+export type { ChangeKind, ChangeResult, GeneratedValue };
 
 export interface Change {
   kind: ChangeKind;
@@ -41,6 +42,8 @@ export interface Change {
   after?: string | null;
   /** unified diff (dry run only) */
   diff?: string;
+  /** Why it was not run (`skipped (offline)`): the same words in the plan and the run. */
+  reason?: string;
 }
 
 export interface ChangesOptions {
@@ -55,6 +58,8 @@ export interface ChangesOptions {
   /** For the journal's `begin`: this boot (a later run tells a dead run from a live one) and the user. */
   boot?: string;
   user?: string;
+  /** Values a saved plan generated, handed out again in order (ovs apply). */
+  replay?: readonly GeneratedValue[];
 }
 
 export interface ProgramRun extends RunOptions {
@@ -68,7 +73,12 @@ export interface ProgramRun extends RunOptions {
    * would act without holding the file's bytes in memory.
    */
   creates?: string;
+  /** Why a live action is left out under --root (default OFFLINE_REASON). */
+  offlineReason?: string;
 }
+
+/** What a live action skipped under --root says unless its caller knows better. */
+export const OFFLINE_REASON = 'needs the running server; --root changes only the image';
 
 export interface RemoveOptions {
   /**
@@ -81,6 +91,8 @@ export interface RemoveOptions {
 export interface PlannedResult extends RunResult {
   /** Not run: dry run, or offline under --root. */
   planned?: boolean;
+  /** Not run because it needs the live machine (--root): `skipped (offline)` in plan and run alike. */
+  offline?: boolean;
 }
 
 const PLANNED: Record<string, string> = { wrote: 'write', created: 'create', linked: 'link', removed: 'remove', renamed: 'rename', ran: 'run' };
@@ -100,9 +112,14 @@ export class Changes {
   private readonly backedUp = new Set<string>();
   private readonly seqOf = new WeakMap<Change, number>();
   private readonly journal: RunJournal;
+  private temps = 0;
+  /** The new bytes of each write of a dry run, for a saved plan (kept out of --json). */
+  readonly contents = new Map<Change, Buffer>();
+  private readonly values: GeneratedValues;
 
   constructor(private readonly o: ChangesOptions) {
     this.journal = new RunJournal(o);
+    this.values = new GeneratedValues(o.replay);
   }
 
   get dryRun(): boolean {
@@ -117,6 +134,16 @@ export class Changes {
   /** True once the run has journaled a change (so it has an `end` to write). */
   get journaled(): boolean {
     return this.journal.begun;
+  }
+
+  /** A value the run makes up (a repository uuid): see generated.ts; replayed by `ovs apply`. */
+  generate(what: string, make: () => string): string {
+    return this.values.generate(what, make);
+  }
+
+  /** Every value this run generated, in order: the plan carries them, apply replays them. */
+  get generated(): GeneratedValue[] {
+    return this.values.list;
   }
 
   /** Where this run keeps (or would keep) the previous content of a system path. */
@@ -135,6 +162,7 @@ export class Changes {
     const change: Change = { kind: 'write', path, result: 'planned', before: sha256(before), after: sha256(data) };
     if (this.o.dryRun) {
       change.diff = unifiedDiff(path, before ? decodeText(before) : '', decodeText(data));
+      this.contents.set(change, data);
       await this.o.fs.writeFile(target, data, { mode: opts.mode ?? st?.mode });
       await this.record(change, `wrote ${path}`);
       return true;
@@ -241,13 +269,19 @@ export class Changes {
    * and `live`: recorded as skipped. The caller decides what a non-zero exit means.
    */
   async run(argv: readonly string[], opts: ProgramRun = {}): Promise<PlannedResult> {
-    const { live = true, service, creates, ...runOpts } = opts;
+    const { live = true, service, creates, offlineReason = OFFLINE_REASON, ...runOpts } = opts;
     const change: Change = service ? { kind: 'service', service, argv: [...argv], result: 'planned' } : { kind: 'run', argv: [...argv], result: 'planned' };
     const label = service ? `${service.action} ${service.name}` : argv.join(' ');
-    if (this.o.dryRun || (this.o.offline && live)) {
-      if (!this.o.dryRun) change.result = 'skipped (offline)';
-      else if (creates) await this.guard(`planning ${creates}`, creates, () => this.o.fs.writeFile(creates, ''));
-      await this.record(change, this.o.dryRun ? `ran ${label}` : `skipped (offline): ${label}`);
+    // Offline, a live action is recorded the same way in the plan and in the run: the plan
+    // shows exactly what the run will record, never a program the run will not start.
+    if (this.o.offline && live) {
+      Object.assign(change, { result: 'skipped (offline)', reason: offlineReason });
+      await this.record(change, `skipped (offline): ${label} (${offlineReason})`);
+      return { exitCode: 0, stdout: '', stderr: '', planned: true, offline: true };
+    }
+    if (this.o.dryRun) {
+      if (creates) await this.guard(`planning ${creates}`, creates, () => this.o.fs.writeFile(creates, ''));
+      await this.record(change, `ran ${label}`);
       return { exitCode: 0, stdout: '', stderr: '', planned: true };
     }
     // A file the program creates is named in the intent: recovery may remove it as this run's.
@@ -312,8 +346,13 @@ export class Changes {
     return p;
   }
 
+  /**
+   * Unique by pid and count (created exclusively). Not from the random source: that one is
+   * kept for the values a run generates (UUIDs), so a plan and its run draw the same values.
+   */
   private tempName(path: string): string {
-    return tempNameFor(path, this.o.host.randomHex(4));
+    // pid and a counter, not the random source: that is kept for the values a plan records.
+    return tempNameFor(path, `${this.o.host.pid}-${++this.temps}`);
   }
 
   /** Keep the first previous content of each path changed in this run (0600 in 0700 dirs). */
@@ -365,6 +404,7 @@ export class Changes {
       ...(change.after !== undefined ? { sha256_after: change.after } : {}),
       ...(change.exitCode !== undefined ? { exit: change.exitCode } : {}),
       result: change.result,
+      ...(change.reason ? { reason: change.reason } : {}),
     });
   }
 }

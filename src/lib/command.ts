@@ -17,6 +17,8 @@ export interface GlobalOptions {
   verbosity: Verbosity;
   color: boolean;
   lockTimeout: number;
+  /** --save-plan FILE (only with --dry-run): where the plan is saved for `ovs apply`. */
+  savePlan?: string;
 }
 
 export interface Context {
@@ -65,6 +67,11 @@ export interface CommandDef<O = unknown, R = unknown> {
   run(ctx: Context, options: O): Promise<R>;
   /** Lines for stdout in human mode. */
   human(result: R, ctx: Context): string[];
+  /**
+   * Why this run's plan cannot be complete in advance (it must first mount storage, or ask
+   * a portal what it offers): --save-plan is then refused with 64 and this reason.
+   */
+  unplannable?(options: O, global: GlobalOptions): string | undefined;
   /** Exit status for a successful run (e.g. 1 when a check found problems). Default 0. */
   exitCode?(result: R): number;
 }

@@ -35,7 +35,9 @@ export function renderPlan(changes: readonly Change[]): string[] {
   if (changes.length === 0) return ['Plan (dry run): nothing to change.'];
   const out = ['Plan (dry run: nothing was changed):'];
   for (const c of changes) {
-    out.push(`  ${oneLine(describeChange(c))}`);
+    // A live action under --root reads in the plan as the run will record it.
+    const line = c.result === 'skipped (offline)' ? `${describeChange(c)}   skipped (offline): ${c.reason ?? ''}`.trimEnd() : describeChange(c);
+    out.push(`  ${oneLine(line)}`);
     // A diff shows file content: escaped, so a hostile line cannot drive the terminal.
     if (c.diff) out.push(...c.diff.trimEnd().split('\n').map((l) => `    ${oneLine(l)}`));
   }

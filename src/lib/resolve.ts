@@ -95,11 +95,17 @@ export async function readHostsFile(ctx: Context): Promise<HostsFile> {
   }
 }
 
-/** Resolve NAME to IPv4 addresses: /etc/hosts first, then DNS. */
+/**
+ * Resolve NAME to IPv4 addresses: /etc/hosts first, then DNS. The offline rule, here and
+ * only here: under --root the image's /etc/hosts is the only answer and DNS is never asked
+ * (the machine building the image is not the server, and its DNS says nothing of the
+ * server's); a name not in that file resolves to nothing (`source: 'none'`, no `dns`).
+ */
 export async function resolveName(ctx: Context, name: string, opts: ResolveOptions = {}): Promise<Resolution> {
   const hosts = opts.hosts ?? (await readHostsFile(ctx));
   const answers = answerIPv4(hosts, name);
-  const askDns = answers.length === 0 || opts.compareDns !== false;
+  // Under --root the image's /etc/hosts is the only source: the live DNS is not the image's.
+  const askDns = !ctx.offline && (answers.length === 0 || opts.compareDns !== false);
   const dns = askDns ? await ctx.host.resolveDns(name) : undefined;
   const [first] = answers;
   if (first) {
@@ -109,7 +115,7 @@ export async function resolveName(ctx: Context, name: string, opts: ResolveOptio
     return { name, addresses, source: 'hosts', hostsLine: { number: entry.line, text: entry.raw }, ...(dns ? { dns } : {}), mismatch };
   }
   const answer = dns ?? [];
-  return { name, addresses: answer, source: answer.length > 0 ? 'dns' : 'none', dns: answer, mismatch: false };
+  return { name, addresses: answer, source: answer.length > 0 ? 'dns' : 'none', ...(dns ? { dns } : {}), mismatch: false };
 }
 
 /** Resolve many names at once (one read of /etc/hosts, DNS questions in parallel). */

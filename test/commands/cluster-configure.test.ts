@@ -614,13 +614,29 @@ describe('cluster-configure: enabling o2cb at boot', () => {
   });
 
 
-  it("under --root uses the image's chkconfig (Oracle VM), recorded as skipped (offline)", async () => {
-    const files = { '/img/etc/hostname': 'ovs1\n', '/img/etc/init.d/o2cb': '', '/img/sbin/chkconfig': '', '/img/etc/sysconfig': null };
+  it("under --root enables o2cb in the image as its chkconfig would: the script's chkconfig line decides the links", async () => {
+    const script = '#!/bin/sh\n# chkconfig: 2345 24 19\n### BEGIN INIT INFO\n# Default-Start: 2 3 4 5\n# Default-Stop: 0 1 6\n### END INIT INFO\n';
+    const files = { '/img/etc/hostname': 'ovs1\n', '/img/etc/init.d/o2cb': script, '/img/sbin/chkconfig': '', '/img/etc/sysconfig': null };
     const r = await runOvs(['--json', '--root', '/img', 'cluster-configure', '--node', 'ovs1=192.168.1.11'], { files, programs: [...DEFAULT_PROGRAMS, 'update-rc.d'] });
     expect(r.exit).toBe(0);
-    const enable = r.json.changes.find((c: { service?: { action: string } }) => c.service?.action === 'enable');
-    expect(enable).toMatchObject({ argv: ['chkconfig', 'o2cb', 'on'], result: 'skipped (offline)' });
-    expect(r.json.result.enabled).toBe('skipped (offline)');
+    expect(r.json.result.enabled).toBe('enabled');
+    const links = ['0', '1', '2', '3', '4', '5', '6'].map((l) => (['2', '3', '4', '5'].includes(l) ? `/etc/rc${l}.d/S24o2cb` : `/etc/rc${l}.d/K19o2cb`));
+    expect(r.json.changes.filter((c: { kind: string }) => c.kind === 'symlink').map((c: { path: string; target: string }) => `${c.path} -> ${c.target}`)).toEqual(links.map((l) => `${l} -> ../init.d/o2cb`));
+    for (const l of links) expect(r.host.vol.readlinkSync(`/img${l}`)).toBe('../init.d/o2cb');
+    expect(r.host.calls).toEqual([]);
+  });
+
+  it('under --root a systemd image with an o2cb unit: systemctl --root=IMG enable o2cb, run here (it changes only the image)', async () => {
+    const files = { '/img/etc/hostname': 'ovs1\n', '/img/lib/systemd/system/o2cb.service': '[Install]\nWantedBy=multi-user.target\n', '/img/etc/systemd/system': null, '/img/etc/default': null };
+    const expect_ = [{ argv: ['systemctl', '--root=/img', 'enable', 'o2cb'], respond: (_c: unknown, h: MemoryHost) => { h.vol.mkdirSync('/img/etc/systemd/system/multi-user.target.wants', { recursive: true }); h.vol.symlinkSync('/lib/systemd/system/o2cb.service', '/img/etc/systemd/system/multi-user.target.wants/o2cb.service'); return { exitCode: 0 }; } }];
+    const plan = await runOvs(['--json', '--dry-run', '--root', '/img', 'cluster-configure', '--node', 'ovs1=192.168.1.11'], { files, programs: [...DEFAULT_PROGRAMS, 'systemctl'] });
+    expect(plan.json.result.enabled).toBe('planned');
+    const r = await runOvs(['--json', '--root', '/img', 'cluster-configure', '--node', 'ovs1=192.168.1.11'], { files, programs: [...DEFAULT_PROGRAMS, 'systemctl'], expect: expect_ });
+    expect(r.exit).toBe(0);
+    expect(r.json.result.enabled).toBe('enabled');
+    expect(r.json.changes.find((c: { service?: { action: string } }) => c.service?.action === 'enable')).toMatchObject({ argv: ['systemctl', '--root=/img', 'enable', 'o2cb'], result: 'applied' });
+    const again = await runOvs(['--json', '--root', '/img', 'cluster-configure', '--node', 'ovs1=192.168.1.11'], r.host);
+    expect(again.json.result.enabled).toBe('already');
   });
 
   it('under --root an image already linked for boot is left alone', async () => {

@@ -20,7 +20,8 @@ function pool(extra: MemoryHostOptions & { before?: Expectation[]; uuids?: strin
   return {
     programs: WITH_FALLOCATE,
     ...rest,
-    files: { '/OVS': null, ...rest.files },
+    // /OVS is the mounted NFS cluster root (a heartbeat file is made only on mounted storage).
+    files: { '/OVS': null, '/proc/mounts': 'fileserver:/OVS /OVS nfs rw,vers=3 0 0\n', ...rest.files },
     expect: [...before, ...ocfs2ToolsDouble({ uuids: uuids ?? ['AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB'] })],
   };
 }
@@ -90,17 +91,58 @@ describe('hb-create: making the heartbeat file (replayed ocfs2-tools 1.8.7 outpu
     expect(r.stdout).toMatch(/^\/srv\/hb: created \(1G, 8 node slots, label pool hb, block 4096, cluster 65536, UUID A{32}\)\n$/);
   });
 
-  it('works under --root: the file is made inside the image, programs get machine paths', async () => {
-    const r = await runOvs(['--root', '/img', 'hb-create'], pool({ files: { '/img/OVS': null } }));
+  it('works under --root on a path outside any repository: the file is made inside the image, programs get machine paths', async () => {
+    const r = await runOvs(['--root', '/img', 'hb-create', '/srv/hb/.server_pool_hb'], pool({ files: { '/img/srv/hb': null } }));
     expect(r.exit).toBe(0);
-    expect(argvs(r)[0]?.[4]).toMatch(/^\/img\/OVS\/\.server_pool_hb\.ovs-[0-9a-f]{8}\.tmp$/);
-    expect(r.host.exists('/img/OVS/.server_pool_hb')).toBe(true);
+    expect(argvs(r)[0]?.[4]).toMatch(/^\/img\/srv\/hb\/\.server_pool_hb\.ovs-[0-9a-f]{8}\.tmp$/);
+    expect(r.host.exists('/img/srv/hb/.server_pool_hb')).toBe(true);
     expect(r.host.exists('/img/var/log/ovs/journal.log')).toBe(true);
   });
 
   it('--json: one document with the result', async () => {
     const r = await runOvs(['--json', 'hb-create'], pool());
     expect(r.json).toMatchObject({ ok: true, exit: 0, result: { path: HB, created: true, replaced: false, uuid: 'A'.repeat(32), size: 300 * MiB, slots: 16, label: 'server_pool_hb', blockSize: 2048, clusterSize: 4096, zeroFill: 'fallocate' } });
+  });
+});
+
+describe('hb-create: never fills an empty mount point', () => {
+  const U = 'F4135C096045458195057412169071E5';
+  const image = { '/img/var/ovs/mount/F4135C096045458195057412169071E5': null, '/img/etc/ovs/repositories': `${U} nfs C fileserver:/OVS cluster root\n` };
+
+  it('under --root on the image\'s NFS cluster root (/OVS -> its mount point): 64, nothing written or run', async () => {
+    const h = pool({ files: image });
+    const { memoryHost } = await import('../../src/lib/memory-host.js');
+    const host = memoryHost(h);
+    host.vol.symlinkSync(`/var/ovs/mount/${U}`, '/img/OVS');
+    const r = await runOvs(['--root', '/img', 'hb-create'], host);
+    expect(r.exit).toBe(64);
+    expect(r.stderr).toContain(`ovs: hb-create: /OVS/.server_pool_hb is on a repository, and under --root /img nothing is mounted on /var/ovs/mount/${U} while checking that the repository of /OVS/.server_pool_hb is mounted\n`);
+    expect(r.stderr).toContain(`ovs: hint: run it on the running server once the ovsrepositories service has mounted /var/ovs/mount/${U}\n`);
+    expect(host.calls).toEqual([]);
+    expect(host.vol.readdirSync(`/img/var/ovs/mount/${U}`)).toEqual([]);
+    expect(host.exists('/img/var/log/ovs/journal.log')).toBe(false);
+  });
+
+  it('under --root the same for the mount point named directly, and in a dry run (the plan is the run)', async () => {
+    for (const argv of [['hb-create', `/var/ovs/mount/${U}/.server_pool_hb`], ['--dry-run', 'hb-create', `/var/ovs/mount/${U}/.server_pool_hb`]]) {
+      const r = await runOvs(['--root', '/img', ...argv], pool({ files: image }));
+      expect(r.exit).toBe(64);
+      expect(r.host.calls).toEqual([]);
+    }
+  });
+
+  it('live on an empty mount point: 78 with the hint to mount the repositories, nothing made', async () => {
+    const r = await runOvs(['hb-create', `/var/ovs/mount/${U}/.server_pool_hb`], pool({ files: { [`/var/ovs/mount/${U}`]: null } }));
+    expect(r.exit).toBe(78);
+    expect(r.stderr).toContain(`ovs: hb-create: nothing is mounted on /var/ovs/mount/${U}: a file made there would be hidden by the repository's mount while checking that the repository of /var/ovs/mount/${U}/.server_pool_hb is mounted\n`);
+    expect(r.stderr).toContain('ovs: hint: mount the repositories first: ovs repositories start\n');
+    expect(r.host.calls).toEqual([]);
+  });
+
+  it('live on a plain /OVS directory with nothing mounted on it: 78', async () => {
+    const r = await runOvs(['hb-create'], pool({ files: { '/proc/mounts': 'proc /proc proc rw 0 0\n' } }));
+    expect(r.exit).toBe(78);
+    expect(r.stderr).toContain('nothing is mounted on /OVS');
   });
 });
 

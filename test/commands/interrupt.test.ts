@@ -12,7 +12,7 @@ describe('an interrupted run', () => {
   it('hb-create interrupted during mkfs.ocfs2: no temporary file left, no heartbeat file, the interruption said', async () => {
     const r = await runOvs(['hb-create'], {
       programs: [...DEFAULT_PROGRAMS, 'fallocate'],
-      files: { '/OVS': null },
+      files: { '/OVS': null, '/proc/mounts': 'fileserver:/OVS /OVS nfs rw 0 0\n' },
       expect: [
         {
           argv: ['mkfs.ocfs2', /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/],

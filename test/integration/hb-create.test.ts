@@ -45,13 +45,16 @@ function realMkfs(file: string, size: number, args: string[]) {
   execFileSync('mkfs.ocfs2', ['-q', '-x', '--nodiscard', ...args, '--', file], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
+const HB = '/hb/.server_pool_hb';
 const temps = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.tmp'));
 
 describeWithTools(TOOLS, 'ovs hb-create with the real ocfs2-tools', () => {
   const scratch = scratchDir('hb-create');
   afterAll(() => scratch.remove());
   const root = join(scratch.path, 'root');
-  const ovsDir = join(root, 'OVS');
+  // Under --root a heartbeat file is never made on a repository (/OVS): these tests make it in
+  // a plain directory of the image, /hb, with the same real tools.
+  const ovsDir = join(root, 'hb');
   const hb = join(ovsDir, '.server_pool_hb');
   beforeAll(() => mkdirSync(ovsDir, { recursive: true }));
 
@@ -59,12 +62,12 @@ describeWithTools(TOOLS, 'ovs hb-create with the real ocfs2-tools', () => {
     let first: ReturnType<typeof realVolume>;
 
     it('creates it: label server_pool_hb, 16 slots, block 2048, cluster 4096, 300 MiB, fully allocated', () => {
-      const r = ovs(['--root', root, 'hb-create']);
+      const r = ovs(['--root', root, 'hb-create', HB]);
       expect(r.stderr).not.toMatch(/hint|error/);
       expect(r.exit).toBe(0);
       first = realVolume(hb);
       expect(first).toMatchObject({ label: 'server_pool_hb', slots: 16, blockSize: 2048, clusterSize: 4096 });
-      expect(r.stdout).toBe(`/OVS/.server_pool_hb: created (300M, 16 node slots, label server_pool_hb, block 2048, cluster 4096, UUID ${first.uuid})\n`);
+      expect(r.stdout).toBe(`/hb/.server_pool_hb: created (300M, 16 node slots, label server_pool_hb, block 2048, cluster 4096, UUID ${first.uuid})\n`);
       const st = statSync(hb);
       expect(st.size).toBe(300 * MiB);
       expect(st.blocks * 512).toBeGreaterThanOrEqual(300 * MiB); // no hole anywhere
@@ -74,15 +77,15 @@ describeWithTools(TOOLS, 'ovs hb-create with the real ocfs2-tools', () => {
 
     it('a second run is a no-op: already present, the same file', () => {
       const before = statSync(hb);
-      const r = ovs(['--root', root, 'hb-create']);
+      const r = ovs(['--root', root, 'hb-create', HB]);
       expect(r.exit).toBe(0);
-      expect(r.stdout).toBe(`/OVS/.server_pool_hb: already present (a valid heartbeat file, UUID ${first.uuid}); nothing to do\n`);
+      expect(r.stdout).toBe(`/hb/.server_pool_hb: already present (a valid heartbeat file, UUID ${first.uuid}); nothing to do\n`);
       const after = statSync(hb);
       expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
     });
 
     it('--force --yes makes a new volume (new UUID) in its place', () => {
-      const r = ovs(['--root', root, '--yes', 'hb-create', '--force']);
+      const r = ovs(['--root', root, '--yes', 'hb-create', '--force', HB]);
       expect(r.exit).toBe(0);
       const again = realVolume(hb);
       expect(again).toMatchObject({ label: 'server_pool_hb', slots: 16, blockSize: 2048, clusterSize: 4096 });
@@ -99,9 +102,9 @@ describeWithTools(TOOLS, 'ovs hb-create with the real ocfs2-tools', () => {
       chmodSync(join(stubs, 'mkfs.ocfs2'), 0o755);
       const before = statSync(hb);
       const uuid = realVolume(hb).uuid;
-      const r = ovs(['--root', root, '--yes', 'hb-create', '--force'], { PATH: `${stubs}:${process.env.PATH}` });
+      const r = ovs(['--root', root, '--yes', 'hb-create', '--force', HB], { PATH: `${stubs}:${process.env.PATH}` });
       expect(r.exit).toBe(69);
-      expect(r.stderr).toMatch(/^ovs: hb-create: mkfs\.ocfs2 failed \(exit 1\): mkfs\.ocfs2: Unable to find available bit while formatting journal "journal:0018" while formatting \/OVS\/\.server_pool_hb\.ovs-(?:\d+-[0-9a-f]{8}-[0-9a-f]{8}-)?[0-9a-f]{8}\.tmp$/m);
+      expect(r.stderr).toMatch(/^ovs: hb-create: mkfs\.ocfs2 failed \(exit 1\): mkfs\.ocfs2: Unable to find available bit while formatting journal "journal:0018" while formatting \/hb\/\.server_pool_hb\.ovs-(?:\d+-[0-9a-f]{8}-[0-9a-f]{8}-)?[0-9a-f]{8}\.tmp$/m);
       expect(temps(ovsDir)).toEqual([]);
       expect(statSync(hb).ino).toBe(before.ino);
       expect(realVolume(hb).uuid).toBe(uuid);
@@ -128,12 +131,12 @@ describeWithTools(TOOLS, 'ovs hb-create with the real ocfs2-tools', () => {
   });
 
   it('a read-only directory: 74, nothing left behind', () => {
-    const dir = join(scratch.path, 'ro', 'OVS');
+    const dir = join(scratch.path, 'ro', 'hb');
     mkdirSync(dir, { recursive: true });
     const rootRo = join(scratch.path, 'ro');
-    const r = inNamespaces(['bash', '-c', 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && exec "$2" bin/ovs --root "$3" hb-create', 'ro', dir, process.execPath, rootRo]);
+    const r = inNamespaces(['bash', '-c', 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && exec "$2" bin/ovs --root "$3" hb-create /hb/.server_pool_hb', 'ro', dir, process.execPath, rootRo]);
     expect(r.exitCode).toBe(74);
-    expect(r.stderr).toMatch(/^ovs: hb-create: fallocate failed: fallocate: cannot open .*: Read-only file system while allocating 314572800 bytes for \/OVS\/\.server_pool_hb\.ovs-(?:\d+-[0-9a-f]{8}-[0-9a-f]{8}-)?[0-9a-f]{8}\.tmp$/m);
+    expect(r.stderr).toMatch(/^ovs: hb-create: fallocate failed: fallocate: cannot open .*: Read-only file system while allocating 314572800 bytes for \/hb\/\.server_pool_hb\.ovs-(?:\d+-[0-9a-f]{8}-[0-9a-f]{8}-)?[0-9a-f]{8}\.tmp$/m);
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -160,12 +163,12 @@ describeWithTools(TOOLS, 'ovs hb-create with the real ocfs2-tools', () => {
     ];
     for (const [what, make, problem] of cases) {
       it(what, () => {
-        const dir = join(scratch.path, `bad-${what.replace(/\W+/g, '-')}`, 'OVS');
+        const dir = join(scratch.path, `bad-${what.replace(/\W+/g, '-')}`, 'hb');
         mkdirSync(dir, { recursive: true });
         const file = join(dir, '.server_pool_hb');
         make(file);
         const before = statSync(file);
-        const r = ovs(['--root', join(dir, '..'), 'hb-create']);
+        const r = ovs(['--root', join(dir, '..'), 'hb-create', HB]);
         expect(r.exit).toBe(78);
         expect(r.stderr).toMatch(problem);
         expect(r.stderr).toContain('ovs: hint: ovs hb-create --force replaces it (the old content is lost)');
@@ -183,10 +186,10 @@ describeWithTools(TOOLS, 'ovs hb-create with the real ocfs2-tools', () => {
       [['--cluster-size', '2M'], 'ovs: hb-create: cluster size 2M is not a power of two between 4k and 1M while reading --cluster-size'],
       [['--size', 'lots'], "ovs: hb-create: 'lots' is not a size while reading --size"],
     ];
-    const dir = join(scratch.path, 'bad-options', 'OVS');
+    const dir = join(scratch.path, 'bad-options', 'hb');
     mkdirSync(dir, { recursive: true });
     for (const [args, message] of bad) {
-      const r = ovs(['--root', join(dir, '..'), 'hb-create', ...args]);
+      const r = ovs(['--root', join(dir, '..'), 'hb-create', HB, ...args]);
       expect(r.exit, args.join(' ')).toBe(65);
       expect(r.stderr.split('\n')[0]).toBe(message);
       expect(r.stderr).toMatch(/^ovs: hint: /m);
@@ -195,11 +198,11 @@ describeWithTools(TOOLS, 'ovs hb-create with the real ocfs2-tools', () => {
   });
 
   it('--dry-run: the plan, nothing on disk', () => {
-    const dir = join(scratch.path, 'dry', 'OVS');
+    const dir = join(scratch.path, 'dry', 'hb');
     mkdirSync(dir, { recursive: true });
-    const r = ovs(['--root', join(dir, '..'), '--dry-run', 'hb-create']);
+    const r = ovs(['--root', join(dir, '..'), '--dry-run', 'hb-create', HB]);
     expect(r.exit).toBe(0);
-    expect(r.stdout).toMatch(/would be created[^]*debugfs\.ocfs2 -R stats[^]*run {6}fallocate -l 314572800[^]*run {6}mkfs\.ocfs2 -L server_pool_hb -N 16 -b 2k -C 4k --force -x --nodiscard --[^]*rename {3}\/OVS\/\.server_pool_hb\.ovs-(?:\d+-[0-9a-f]{8}-[0-9a-f]{8}-)?[0-9a-f]{8}\.tmp -> \/OVS\/\.server_pool_hb/);
+    expect(r.stdout).toMatch(/would be created[^]*debugfs\.ocfs2 -R stats[^]*run {6}fallocate -l 314572800[^]*run {6}mkfs\.ocfs2 -L server_pool_hb -N 16 -b 2k -C 4k --force -x --nodiscard --[^]*rename {3}\/hb\/\.server_pool_hb\.ovs-(?:\d+-[0-9a-f]{8}-[0-9a-f]{8}-)?[0-9a-f]{8}\.tmp -> \/hb\/\.server_pool_hb/);
     expect(readdirSync(dir)).toEqual([]);
   });
 

@@ -15,7 +15,9 @@ import { parseSource } from '../formats/repository-source.js';
 import { OVS_LINK, mountPointOf } from '../repos/layout.js';
 import { ovsLinkState } from '../repos/links.js';
 import { mountOn } from '../repos/mounts.js';
-import { fail, pass, skip, skipOffline, type CheckResult } from './check.js';
+import { NOT_INSTALLED_NOTE, SERVICE_NAME } from '../repos/service.js';
+import { serviceInstalled } from '../services/index.js';
+import { fail, pass, skip, skipOffline, warn, type CheckResult } from './check.js';
 import { where, type Facts } from './facts.js';
 import { PROC_MOUNTS, REPOSITORIES_FILE } from '../system-paths.js';
 
@@ -114,6 +116,14 @@ export function checkNoLocalOvs(ctx: Context, f: Facts): CheckResult {
   return fail(id, what, `umount ${OVS_LINK} (copy what the pool needs to shared storage first: Metalink note 756968.1), then ovs repositories start`);
 }
 
+/** Something mounts the repositories at boot: the ovsrepositories service is installed. */
+export async function checkServiceInstalled(ctx: Context, f: Facts): Promise<CheckResult> {
+  const id = 'repositories.service';
+  if (!rootOf(f)) return skip(id, 'skipped: no cluster root to mount at boot');
+  if (await serviceInstalled(ctx, SERVICE_NAME)) return pass(id, `the ${SERVICE_NAME} service is installed (it mounts the repositories at boot)`);
+  return warn(id, NOT_INSTALLED_NOTE, 'ovs services install');
+}
+
 export async function repositoryChecks(ctx: Context, f: Facts): Promise<CheckResult[]> {
-  return [checkRepositoriesValid(f), checkClusterRoot(f), checkRootShared(f), checkRootMounted(ctx, f), await checkOvsLink(ctx, f), checkNoLocalOvs(ctx, f)];
+  return [checkRepositoriesValid(f), checkClusterRoot(f), checkRootShared(f), checkRootMounted(ctx, f), await checkOvsLink(ctx, f), checkNoLocalOvs(ctx, f), await checkServiceInstalled(ctx, f)];
 }

@@ -29,6 +29,12 @@ export async function resolveNodeAddresses(ctx: Context, names: readonly string[
     const loop = loopbackError(r, doing);
     if (loop) throw loop;
     const ip = r.addresses[0];
+    if ((ip === undefined || r.source === 'none') && ctx.offline) {
+      throw new OvsError(EXIT.DATAERR, `cannot resolve node '${r.name}': it is not in ${ctx.global.root}${HOSTS_FILE}, and under --root DNS is not asked`, {
+        while: doing,
+        hint: `give the address: --node ${r.name}=IPV4, or add "IPV4 ${r.name}" to ${ctx.global.root}${HOSTS_FILE}`,
+      });
+    }
     if (ip === undefined || r.source === 'none') {
       throw new OvsError(EXIT.DATAERR, `cannot resolve node '${shown(r.name)}': it is not in ${HOSTS_FILE} and DNS has no IPv4 address for it`, {
         while: doing,

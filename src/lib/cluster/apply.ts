@@ -63,7 +63,7 @@ async function enableAtBoot(ctx: Context, init: InitSystem): Promise<ApplyResult
     return 'skipped';
   }
   if (!en.changed) return 'already';
-  if (en.result?.planned) return ctx.global.dryRun ? 'planned' : 'skipped (offline)';
+  if (ctx.global.dryRun) return 'planned';
   if (en.result && en.result.exitCode !== 0) {
     const said = (en.result.stderr.trim() || en.result.stdout.trim()).split('\n').pop() ?? '';
     ctx.report.warn(`${(en.argv ?? []).join(' ')} exited ${en.result.exitCode}${said ? `: ${said}` : ''}; o2cb may not start at boot`);
@@ -82,7 +82,7 @@ export async function applyConfiguration(ctx: Context, plan: ConfigurePlan): Pro
   for (const why of sync.reasons) ctx.report.warn(`${why}: restart o2cb when the cluster can go offline (ovs services restart)`);
   if (sync.online) return { clusterConf, o2cbSettings, enabled, o2cb: 'online', sync };
   const [start] = await startInOrder(ctx, { strict: true, services: ['o2cb'] });
-  const o2cb = start?.outcome === 'started' ? 'started' : ctx.global.dryRun ? 'planned' : 'skipped (offline)';
+  const o2cb = start?.outcome === 'started' ? 'started' : start?.outcome === 'skipped (offline)' ? 'skipped (offline)' : 'planned';
   if (start?.note) ctx.report.warn(`o2cb: ${start.note}`);
   return { clusterConf, o2cbSettings, enabled, o2cb, ...(start ? { start } : {}), sync };
 }

@@ -3,7 +3,7 @@
  * master held in memory (RHEL layout, ocfs2-tools installed, the 2.1-era NFS /OVS line
  * still in /etc/fstab), and the guide's NFS pool set-up as a list of ovs commands.
  */
-import { memoryHost, type MemoryHost } from '../memory-host.js';
+import { memoryHost, type MemoryHost, type MemoryHostOptions } from '../memory-host.js';
 import { ocfs2ToolsDouble } from '../ocfs2/double.js';
 import { o2cbOffline, o2cbOnline, simulatedTool } from './simulated-tools.js';
 
@@ -30,8 +30,9 @@ const FILES: Record<string, string | null> = {
   '/var': null,
 };
 
-export function demoServer(): MemoryHost {
-  return memoryHost({
+/** The sample server's memory-host options (also the starting machine of the plan-vs-run test). */
+export function demoServerOptions(): MemoryHostOptions {
+  return {
     hostname: DEMO_HOSTNAME,
     files: FILES,
     services: {
@@ -43,7 +44,11 @@ export function demoServer(): MemoryHost {
     programs: ['mkfs.ocfs2', 'tunefs.ocfs2', 'debugfs.ocfs2', 'mounted.ocfs2', 'o2cb', 'ocfs2_hb_ctl', 'modprobe', 'mount', 'umount', 'blkid', 'cmp', 'fallocate', 'dd', 'ssh', 'service', 'chkconfig'],
     expect: ocfs2ToolsDouble(),
     fallback: simulatedTool,
-  });
+  };
+}
+
+export function demoServer(): MemoryHost {
+  return memoryHost(demoServerOptions());
 }
 
 export interface DemoStep {

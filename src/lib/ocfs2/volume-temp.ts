@@ -19,7 +19,7 @@ function hiddenBase(systemPath: string): string {
 export async function volumeTempName(ctx: Context, systemPath: string): Promise<string> {
   const owner = await currentOwner(ctx.host);
   const tag = owner ? `${ownerTag(owner)}-` : '';
-  return posix.join(posix.dirname(systemPath), `${hiddenBase(systemPath)}.ovs-${tag}${ctx.host.randomHex(4)}.tmp`);
+  return posix.join(posix.dirname(systemPath), `${hiddenBase(systemPath)}.ovs-${tag}${ctx.changes.generate('temporary name', () => ctx.host.randomHex(4))}.tmp`);
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

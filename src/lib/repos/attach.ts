@@ -122,7 +122,7 @@ export async function attachRepository(ctx: Context, req: AttachRequest, undo: U
   const res: AttachResult = { ...settled, mountPoint: mountPointOf(settled.uuid), notes: [] };
   const entry = { ...req.entry, uuid: res.uuid };
   if (res.identity === 'written' || (res.mount === 'planned' && req.origin !== 'registry')) {
-    if (await writeIdentity(ctx, identityOf(entry, ctx.host.now()))) undo.push(`remove ${res.mountPoint}/.ovsrepo`, () => ctx.changes.remove(`${res.mountPoint}/.ovsrepo`));
+    if (await writeIdentity(ctx, identityOf(entry, new Date(ctx.changes.generate('creation time', () => ctx.host.now().toISOString()))))) undo.push(`remove ${res.mountPoint}/.ovsrepo`, () => ctx.changes.remove(`${res.mountPoint}/.ovsrepo`));
   }
   if (res.mount !== 'left to the service') await makePoolDirs(ctx, res.uuid, undo);
   if (entry.role === 'C') await setUpRoot(ctx, req, res, undo);

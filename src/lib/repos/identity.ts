@@ -21,7 +21,7 @@ export type UuidOrigin = 'registry' | 'requested' | 'ovsrepo' | 'mount-point' | 
 
 /** 32 upper-case hex digits from the host's random source. */
 export function newUuid(ctx: Context): string {
-  return ctx.host.randomHex(16).toUpperCase();
+  return ctx.changes.generate('repository uuid', () => ctx.host.randomHex(16).toUpperCase());
 }
 
 export interface KnownUuids {

@@ -19,8 +19,12 @@ import { FormatError, inFile } from '../formats/format-error.js';
 import { mountsAt, parseProcMounts, type MountEntry } from '../formats/proc-mounts.js';
 import type { RepositoryType } from '../formats/repositories.js';
 import { lastLine } from '../program-output.js';
-import { mountPointOf } from './layout.js';
+import { posix } from 'node:path';
+import { MOUNT_BASE, OVS_LINK, mountPointOf } from './layout.js';
+import { ovsLinkState } from './links.js';
 import { PROC_MOUNTS } from '../system-paths.js';
+
+export { PROC_MOUNTS };
 
 /** The live mount table; empty under --root (see above). */
 export async function readMounts(ctx: Context): Promise<MountEntry[]> {
@@ -78,7 +82,7 @@ export interface MountOutcome {
 export async function mountRepository(ctx: Context, type: RepositoryType, options: string, source: string, dir: string): Promise<MountOutcome> {
   // Under --root the mount is recorded, not run: it shows what the service runs at boot.
   const argv = mountArgv(type, options, source, ctx.offline ? dir : await ctx.hostPath(dir));
-  const r = await ctx.changes.run(argv);
+  const r = await ctx.changes.run(argv, { offlineReason: 'the ovsrepositories service mounts it at boot' });
   if (r.planned) return { planned: true };
   if (r.exitCode !== 0) {
     const said = lastLine(`${r.stdout}\n${r.stderr}`) || `exit ${r.exitCode}`;
@@ -99,4 +103,45 @@ export async function unmountRepository(ctx: Context, dir: string): Promise<Moun
     throw new OvsError(EXIT.UNAVAILABLE, `umount failed: ${said}`, { while: `unmounting ${dir}` });
   }
   return { planned: false };
+}
+
+/**
+ * The repository mount point a system path lies in: `/var/ovs/mount/<UUID>`, reached
+ * directly or through the /OVS link; /OVS itself when it is a plain directory (an older
+ * server that mounted the cluster root there). Undefined for any other path.
+ */
+export async function repositoryMountPointOf(ctx: Context, systemPath: string): Promise<string | undefined> {
+  let path = posix.normalize(systemPath);
+  if (path.startsWith(`${OVS_LINK}/`)) {
+    const link = await ovsLinkState(ctx);
+    if (link.kind === 'dir') return OVS_LINK;
+    if (link.kind !== 'link') return undefined;
+    path = posix.join(posix.resolve('/', link.target), path.slice(OVS_LINK.length));
+  }
+  const m = /^\/var\/ovs\/mount\/([^/]+)\//.exec(path);
+  return m ? posix.join(MOUNT_BASE, m[1] as string) : undefined;
+}
+
+/**
+ * A file meant for shared storage is made only where that storage is really mounted: never
+ * in an empty mount point, where the mount at boot would hide it. Under --root nothing is
+ * mounted in the image (64: it is a job for the running server); live, the mount table
+ * must show something on the mount point (78, with how to mount it).
+ */
+export async function requireMountedRepository(ctx: Context, systemPath: string): Promise<void> {
+  const mp = await repositoryMountPointOf(ctx, systemPath);
+  if (!mp) return;
+  const doing = `checking that the repository of ${systemPath} is mounted`;
+  if (ctx.offline) {
+    throw new OvsError(EXIT.USAGE, `${systemPath} is on a repository, and under --root ${ctx.global.root} nothing is mounted on ${mp}`, {
+      while: doing,
+      hint: `run it on the running server once the ovsrepositories service has mounted ${mp}`,
+    });
+  }
+  if (!mountOn(await readMounts(ctx), mp)) {
+    throw new OvsError(EXIT.CONFIG, `nothing is mounted on ${mp}: a file made there would be hidden by the repository's mount`, {
+      while: doing,
+      hint: 'mount the repositories first: ovs repositories start',
+    });
+  }
 }

@@ -10,8 +10,9 @@ import type { Context } from '../command.js';
 import { OvsError } from '../errors.js';
 import type { MountEntry } from '../formats/proc-mounts.js';
 import { mountOptionsFor } from '../formats/repositories-options.js';
+import { lastLine } from '../program-output.js';
 import type { RepositoryEntry } from '../formats/repositories.js';
-import { initSystem, serviceEnabled, serviceInstalled } from '../services/index.js';
+import { enableService, initSystem, serviceEnabled, serviceInstalled } from '../services/index.js';
 import { attachRepository } from './attach.js';
 import { detachRepository } from './detach.js';
 import { mountPointOf, uuidOfMountPoint } from './layout.js';
@@ -135,11 +136,22 @@ export async function repositoriesStatus(ctx: Context): Promise<{ repositories: 
   return link.kind === 'link' ? { repositories, ovsLink: link.target } : { repositories };
 }
 
-/** A line for makerepo's output when nothing would mount the repositories at the next boot. */
-export async function serviceAtBootNote(ctx: Context): Promise<string | undefined> {
+/** The one line makerepo and cluster-check give when nothing would mount the repositories at boot. */
+export const NOT_INSTALLED_NOTE = `the ${SERVICE_NAME} service is not installed, so nothing mounts the repositories at boot: ovs services install`;
+
+/**
+ * Makes sure the repositories are mounted at the next boot, or says why they would not be.
+ * Under --root the service is enabled in the image (as cluster-configure enables o2cb), so a
+ * kickstart's image boots with /OVS mounted; live the note says how (the operator decides).
+ */
+export async function ensureServiceAtBoot(ctx: Context): Promise<string | undefined> {
   const init = await initSystem(ctx);
-  if (!(await serviceInstalled(ctx, SERVICE_NAME, init))) {
-    return `the ${SERVICE_NAME} service is not installed, so nothing mounts the repositories at boot: install contrib/ovsrepositories.init as /etc/init.d/${SERVICE_NAME} (or contrib/ovsrepositories.service)`;
+  if (!(await serviceInstalled(ctx, SERVICE_NAME, init))) return NOT_INSTALLED_NOTE;
+  if (ctx.offline) {
+    const en = await enableService(ctx, SERVICE_NAME, init);
+    const failed = en.result && !en.result.planned && en.result.exitCode !== 0 ? `${(en.argv ?? []).join(' ')} exited ${en.result.exitCode}: ${lastLine(en.result.stderr) || lastLine(en.result.stdout)}` : undefined;
+    const why = en.skipped ?? failed;
+    return why ? `the ${SERVICE_NAME} service could not be enabled at boot in the image: ${why}` : undefined;
   }
   if (!(await serviceEnabled(ctx, SERVICE_NAME, init))) {
     return `the ${SERVICE_NAME} service is not enabled at boot: ${init === 'systemd' ? `systemctl enable ${SERVICE_NAME}` : `chkconfig ${SERVICE_NAME} on (update-rc.d ${SERVICE_NAME} defaults on Debian)`}`;

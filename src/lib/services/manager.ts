@@ -8,6 +8,7 @@
 import type { Context } from '../command.js';
 import { exists } from '../files.js';
 import type { PlannedResult } from '../changes.js';
+import { imageUnit, imageUnitEnabled, linkAtBoot } from './boot-links.js';
 
 export type InitSystem = 'systemd' | 'sysv';
 export type ServiceAction = 'start' | 'stop' | 'restart' | 'enable';
@@ -36,7 +37,8 @@ export async function initSystem(ctx: Context): Promise<InitSystem> {
  */
 export async function serviceInstalled(ctx: Context, name: string, init?: InitSystem): Promise<boolean> {
   if (await exists(ctx.fs, `/etc/init.d/${name}`)) return true;
-  if ((init ?? (await initSystem(ctx))) === 'sysv') return false;
+  // An image is not running any init: a unit installed in it counts (it is what boots).
+  if (!ctx.offline && (init ?? (await initSystem(ctx))) === 'sysv') return false;
   for (const dir of UNIT_DIRS) if (await exists(ctx.fs, `${dir}/${name}.service`)) return true;
   return false;
 }
@@ -86,6 +88,7 @@ export const restartService = (ctx: Context, name: string, init?: InitSystem) =>
 export async function serviceEnabled(ctx: Context, name: string, init?: InitSystem): Promise<boolean> {
   const system = init ?? (await initSystem(ctx));
   if (system === 'systemd' && !ctx.offline) return (await ctx.probe(['systemctl', 'is-enabled', name])).exitCode === 0;
+  if (ctx.offline && (await imageUnit(ctx, name))) return imageUnitEnabled(ctx, name);
   for (const level of BOOT_RUNLEVELS) {
     const dir = `/etc/rc${level}.d`;
     const entries = await ctx.fs.readdir(dir).catch(() => [] as string[]);
@@ -105,23 +108,31 @@ export interface EnableResult {
 
 /** The tool that links a SysV script into the boot runlevels on this system. */
 async function sysvEnableArgv(ctx: Context, name: string): Promise<string[] | undefined> {
-  // Under --root the image decides which tool its boot uses, not the machine running ovs.
-  const has = (program: string, dirs: string[]) =>
-    ctx.offline ? anyExists(ctx, dirs.map((d) => `${d}/${program}`)) : ctx.host.which(program).then(Boolean);
-  if (await has('update-rc.d', ['/usr/sbin', '/sbin'])) return ['update-rc.d', name, 'defaults']; // Debian
-  if (await has('chkconfig', ['/sbin', '/usr/sbin'])) return ['chkconfig', name, 'on']; // RHEL, Oracle VM
+  if (await ctx.host.which('update-rc.d')) return ['update-rc.d', name, 'defaults']; // Debian
+  if (await ctx.host.which('chkconfig')) return ['chkconfig', name, 'on']; // RHEL, Oracle VM
   return undefined;
 }
 
-async function anyExists(ctx: Context, paths: string[]): Promise<boolean> {
-  for (const p of paths) if (await exists(ctx.fs, p)) return true;
-  return false;
+
+/**
+ * Under --root, enabled in the image itself (boot-links.ts): systemctl --root for a unit,
+ * run on this machine (it changes only files of the image), else the image's SysV links.
+ */
+async function enableInImage(ctx: Context, name: string): Promise<EnableResult> {
+  if (await imageUnit(ctx, name)) {
+    if (!(await ctx.host.which('systemctl'))) return { changed: false, skipped: 'systemctl is not installed on this machine (it enables units in an image with --root)' };
+    const argv = ['systemctl', `--root=${await ctx.hostPath('/')}`, 'enable', name];
+    return { changed: true, argv, result: await ctx.changes.run(argv, { live: false, service: { name, action: 'enable' } }) };
+  }
+  const linked = await linkAtBoot(ctx, name);
+  return { changed: linked.changed, ...(linked.skipped ? { skipped: linked.skipped } : {}) };
 }
 
 /** Start the service at boot (idempotent: nothing is run when it already is). */
 export async function enableService(ctx: Context, name: string, init?: InitSystem): Promise<EnableResult> {
   const system = init ?? (await initSystem(ctx));
   if (await serviceEnabled(ctx, name, system)) return { changed: false };
+  if (ctx.offline) return enableInImage(ctx, name);
   const argv = system === 'systemd' ? ['systemctl', 'enable', name] : await sysvEnableArgv(ctx, name);
   if (!argv) return { changed: false, skipped: 'neither update-rc.d nor chkconfig is installed' };
   const result = await ctx.changes.run(argv, { service: { name, action: 'enable' } });

@@ -68,7 +68,7 @@ function failure(name: string, what: string, done: ServiceStep[], pending: strin
   return new OvsError(EXIT.UNAVAILABLE, `${name} ${what} (${summary})`, { while: `${action === 'start' ? 'starting' : 'stopping'} the cluster services in order`, hint });
 }
 
-const outcomeOfPlanned = (ctx: Context): StepOutcome => (ctx.global.dryRun ? 'planned' : 'skipped (offline)');
+const outcomeOfPlanned = (r: { offline?: boolean }): StepOutcome => (r.offline ? 'skipped (offline)' : 'planned');
 
 /** Checks a started service through its LSB status; returns a note, or throws on "stopped". */
 async function checkStarted(ctx: Context, name: string, init: InitSystem, step: ServiceStep, done: ServiceStep[], pending: string[]): Promise<void> {
@@ -101,7 +101,7 @@ export async function startInOrder(ctx: Context, opts: SequenceOptions): Promise
     }
     ctx.report.step(`starting ${name}`);
     const r = await startService(ctx, name, init);
-    const step: ServiceStep = { name, action: 'start', outcome: r.planned ? outcomeOfPlanned(ctx) : 'started' };
+    const step: ServiceStep = { name, action: 'start', outcome: r.planned ? outcomeOfPlanned(r) : 'started' };
     if (!r.planned && r.exitCode !== 0) {
       const why = said(r);
       throw failure(name, `failed to start (exit ${r.exitCode}${why ? `: ${why}` : ''})`, done, pending, 'start', startHint(name, `${r.stdout}\n${r.stderr}`));
@@ -139,7 +139,7 @@ export async function stopInReverse(ctx: Context, opts: SequenceOptions): Promis
       const hint = `find what still uses ${name} (mounted OCFS2 volumes: \`umount -a -t ocfs2\`; a stuck heartbeat: --kill-heartbeat DEVICE), then run \`ovs services stop\` again`;
       throw failure(name, `failed to stop (exit ${r.exitCode}${why ? `: ${why}` : ''})`, done, names.slice(i + 1), 'stop', hint);
     }
-    done.push({ name, action: 'stop', outcome: r.planned ? outcomeOfPlanned(ctx) : 'stopped' });
+    done.push({ name, action: 'stop', outcome: r.planned ? outcomeOfPlanned(r) : 'stopped' });
   }
   return done;
 }
