@@ -9,6 +9,7 @@ import { posix } from 'node:path';
 import { COMMANDS, type CommandEntry } from './commands/index.js';
 import { Changes } from './lib/changes.js';
 import type { CommandDef, Context, GlobalOptions } from './lib/command.js';
+import { failureEnvelope, jsonLine, successEnvelope, type EnvelopeBase } from './lib/envelope.js';
 import { EXIT, OvsError, exitCodeOf } from './lib/errors.js';
 import { statOrUndefined } from './lib/files.js';
 import type { Host } from './lib/host.js';
@@ -52,7 +53,7 @@ async function loadNamed(argv: readonly string[]): Promise<Map<string, CommandDe
 function buildProgram(host: Host, sink: { errors: string[]; json: boolean }, defs: Map<string, CommandDef>, onSelect: (s: Selected) => void): Command {
   const program = new Command('ovs')
     .description('Oracle VM Server 2.x server-pool high availability: storage, heartbeat, O2CB cluster, repositories, checks, services')
-    .version(VERSION, '-V, --version', 'print the version')
+    .version(VERSION, '-V, --version', 'print the version (with -v or --json: also Node\'s and the tools\')')
     .helpOption('-h, --help', 'show help')
     .option('--root <dir>', 'operate on the system installed under DIR (env OVS_ROOT)')
     .option('-n, --dry-run', 'change nothing; print the plan (diffs, commands, service actions)')
@@ -180,9 +181,10 @@ async function execute(sel: Selected, g: GlobalOptions, host: Host, argv: readon
     }
     const result = await def.run(ctx, options);
     report.stop();
+    if (interrupted) throw interruption(interrupted);
     const exit = def.exitCode?.(result) ?? EXIT.OK;
     if (g.json) {
-      host.stdout.write(`${JSON.stringify({ ok: exit === EXIT.OK, command: def.name, dryRun: g.dryRun, root: g.root, exit, result, changes: ctx.changes.applied, warnings: report.warnings })}\n`);
+      host.stdout.write(jsonLine(successEnvelope({ command: def.name, dryRun: g.dryRun, root: g.root, changes: ctx.changes.applied, warnings: report.warnings }, exit, result)));
     } else {
       const lines = def.human(result, ctx);
       if (g.dryRun) lines.push(...renderPlan(ctx.changes.applied));
@@ -191,11 +193,23 @@ async function execute(sel: Selected, g: GlobalOptions, host: Host, argv: readon
     return exit;
   } catch (err) {
     report.stop();
-    return reportFailure(err, def.name, g, host, ctx, report.warnings);
+    return reportFailure(interrupted ? interruption(interrupted, err) : err, def.name, g, host, ctx, report.warnings);
   } finally {
     offInterrupt();
     await release?.();
   }
+}
+
+/**
+ * A run a signal reached ends with 130 (SIGINT) or 143 (SIGTERM, SIGHUP), whatever the step
+ * then failed with (the program killed, the lock wait stopped): the caller sent the signal
+ * and must be able to tell. The step's own failure stays in the message.
+ */
+function interruption(signal: string, err?: unknown): OvsError {
+  const exit = signal === 'SIGINT' ? EXIT.INTERRUPTED : EXIT.TERMINATED;
+  const what = err instanceof OvsError ? err.text : err === undefined ? '' : `internal error: ${(err as Error)?.message ?? String(err)}`;
+  const message = what.startsWith(`interrupted by ${signal}`) ? what : what ? `interrupted by ${signal}: ${what}` : `interrupted by ${signal} after the last step: the run finished`;
+  return new OvsError(exit, message, { hint: 'what the interrupted step made was taken back; run the same command again to finish', cause: err });
 }
 
 function reportFailure(err: unknown, command: string, g: GlobalOptions, host: Host, ctx?: Context, warnings: string[] = []): number {
@@ -204,7 +218,7 @@ function reportFailure(err: unknown, command: string, g: GlobalOptions, host: Ho
   const e = err instanceof OvsError ? err : undefined;
   const message = e ? e.text : `internal error: ${(err as Error)?.message ?? String(err)}`;
   if (g.json) {
-    host.stdout.write(`${JSON.stringify({ ok: false, command, dryRun: g.dryRun, root: g.root, exit, error: { exit, message, hint: e?.hint ?? null }, changes: applied, warnings })}\n`);
+    host.stdout.write(jsonLine(failureEnvelope({ command, dryRun: g.dryRun, root: g.root, changes: applied, warnings }, { exit, message, hint: e?.hint ?? null })));
     return exit;
   }
   host.stderr.write(`ovs: ${command}: ${message}\n`);
@@ -215,8 +229,40 @@ function reportFailure(err: unknown, command: string, g: GlobalOptions, host: Ho
   return exit;
 }
 
+/** What a command line that did not parse still tells: the command named, --root, --dry-run. */
+function usageBase(argv: readonly string[], host: Host): EnvelopeBase {
+  const word = commandWords(argv)[0];
+  const at = argv.indexOf('--root');
+  const root = (at >= 0 ? argv[at + 1] : undefined) ?? host.env.OVS_ROOT ?? '/';
+  return {
+    command: word && COMMANDS.some((e) => e.name === word) ? word : 'usage',
+    dryRun: argv.includes('--dry-run') || argv.includes('-n'),
+    root: posix.resolve(host.cwd(), root || '/'),
+  };
+}
+
+/**
+ * `--version`: the version alone (fast, nothing run); with --verbose or --json also Node's
+ * and the installed tools' versions, for a bug report; with --json in the one envelope.
+ */
+async function printVersion(argv: readonly string[], host: Host): Promise<number> {
+  const json = argv.includes('--json');
+  if (!json && !argv.includes('--verbose') && !argv.includes('-v')) {
+    host.stdout.write(`${VERSION}\n`);
+    return EXIT.OK;
+  }
+  const { versionReport, renderVersion } = await import('./lib/version-report.js');
+  const report = await versionReport(host, VERSION);
+  if (json) host.stdout.write(jsonLine(successEnvelope({ ...usageBase(argv, host), command: 'version' }, EXIT.OK, report)));
+  else host.stdout.write(`${renderVersion(report).join('\n')}\n`);
+  return EXIT.OK;
+}
+
+const wantsVersion = (argv: readonly string[]) => commandWords(argv).length === 0 && (argv.includes('--version') || argv.includes('-V'));
+
 /** Run `ovs` with these arguments (without the program name) on this host; returns the exit status. */
 export async function main(argv: readonly string[], host: Host): Promise<number> {
+  if (wantsVersion(argv)) return printVersion(argv, host);
   const sink = { errors: [] as string[], json: argv.includes('--json') };
   let selected: Selected | undefined;
   const program = buildProgram(host, sink, await loadNamed(argv), (s) => (selected = s));
@@ -227,14 +273,16 @@ export async function main(argv: readonly string[], host: Host): Promise<number>
   } catch (err) {
     if (err instanceof CommanderError) {
       if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code) && err.exitCode === 0) return EXIT.OK;
-      if (sink.json) host.stdout.write(`${JSON.stringify({ ok: false, exit: EXIT.USAGE, error: { exit: EXIT.USAGE, message: sink.errors.join('; ') || err.message, hint: 'ovs --help' }, changes: [] })}\n`);
+      if (sink.json) host.stdout.write(jsonLine(failureEnvelope(usageBase(argv, host), { exit: EXIT.USAGE, message: sink.errors.join('; ') || (err.code === 'commander.help' ? 'no command given' : err.message), hint: 'ovs --help' })));
       return EXIT.USAGE;
     }
-    const fake: GlobalOptions = { root: '/', dryRun: false, json: sink.json, yes: false, verbosity: 'normal', color: false, lockTimeout: 30 };
-    return reportFailure(err, 'usage', fake, host);
+    const base = usageBase(argv, host);
+    const fake: GlobalOptions = { root: base.root, dryRun: base.dryRun, json: sink.json, yes: false, verbosity: 'normal', color: false, lockTimeout: 30 };
+    return reportFailure(err, base.command, fake, host);
   }
   if (!selected) {
-    host.stderr.write(program.helpInformation());
+    if (sink.json) host.stdout.write(jsonLine(failureEnvelope(usageBase(argv, host), { exit: EXIT.USAGE, message: 'no command given', hint: 'ovs --help lists the commands' })));
+    else host.stderr.write(program.helpInformation());
     return EXIT.USAGE;
   }
   return execute(selected, g, host, argv);

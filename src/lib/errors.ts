@@ -18,6 +18,8 @@ export const EXIT = {
   TEMPFAIL: 75, // lock held, device did not appear in time
   NOPERM: 77,
   CONFIG: 78, // configuration inconsistent
+  INTERRUPTED: 130, // SIGINT (Ctrl-C): 128 + 2, as a shell reports it
+  TERMINATED: 143, // SIGTERM or SIGHUP (kill): 128 + 15
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -37,6 +39,8 @@ export const EXIT_MEANINGS: Record<ExitCode, string> = {
   75: 'temporary: lock held by another run, or a device did not appear in time; retry',
   77: 'permission denied',
   78: 'the configuration is inconsistent',
+  130: 'interrupted (SIGINT, Ctrl-C), after the step in progress took back what it made',
+  143: 'terminated (SIGTERM or SIGHUP), after the step in progress took back what it made',
 };
 
 export interface OvsErrorOptions {
