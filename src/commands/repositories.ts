@@ -4,8 +4,8 @@
  * and ocfs2 and before ovs-agent. start/stop/reload need the live machine; status works
  * under --root too (listing the entries; nothing is mounted in an image).
  * Exit status: 0 done; 69 when a repository could not be mounted or unmounted (the others
- * are still done); for status, 1 when a registered repository is not mounted (the init
- * script turns that into LSB's 3, "not running").
+ * are still done); for status, 3 when a registered repository is not mounted (LSB's and
+ * systemctl's "not running").
  */
 import type { Command } from 'commander';
 import { defineCommand, type Context } from '../lib/command.js';
@@ -80,7 +80,7 @@ function human(r: RepositoriesResult): string[] {
 }
 
 function exitCode(r: RepositoriesResult): number {
-  if (r.action === 'status') return r.repositories.some((s) => s.mounted === false) ? EXIT.FINDINGS : EXIT.OK;
+  if (r.action === 'status') return r.repositories.some((s) => s.mounted === false) ? EXIT.NOT_RUNNING : EXIT.OK;
   return r.outcomes.some((o) => o.outcome === 'failed') ? EXIT.UNAVAILABLE : EXIT.OK;
 }
 

@@ -108,7 +108,7 @@ const pad = (s: string) => s.padEnd(16);
 
 function human(r: ServicesResult): string[] {
   if (r.action === 'status') {
-    return r.services.map((s) => `${pad(s.name)}${s.state}${s.state === 'unknown' && s.exitCode !== undefined ? ` (status exit ${s.exitCode})` : ''}`);
+    return r.services.map((s) => `${pad(s.name)}${s.state}${s.reason ? ` (${s.reason})` : s.state === 'unknown' && s.exitCode !== undefined ? ` (status exit ${s.exitCode})` : ''}`);
   }
   const lines = r.killedHeartbeat ? [`${pad('heartbeat')}killed on ${r.killedHeartbeat}`] : [];
   for (const s of r.steps) lines.push(`${pad(s.name)}${s.outcome === 'planned' || s.outcome === 'skipped (offline)' ? `${s.action}: ${s.outcome}` : s.outcome}${s.note ? ` (${s.note})` : ''}`);
@@ -126,4 +126,7 @@ export default defineCommand<Options, ServicesResult>({
   options,
   run,
   human,
+  // As LSB status and systemctl: 3 when an installed service is not running. `unknown`
+  // (an odd status code, or --root where nothing runs) is not counted as down.
+  exitCode: (r) => (r.action === 'status' && r.services.some((s) => s.state === 'stopped') ? EXIT.NOT_RUNNING : EXIT.OK),
 });

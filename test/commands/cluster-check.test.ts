@@ -284,3 +284,29 @@ describe('cluster-check --master: a cluster root that is not shared', () => {
     expect(r.host.calls.filter((c) => c.argv[0] === 'mkfs.ocfs2')).toEqual([]);
   });
 });
+
+describe('cluster-check and services status agree on O2CB', () => {
+  const offlineCluster = (s: ServerFixture) => {
+    for (const p of Object.keys(s.live.files)) if (p.startsWith('/sys/kernel/config/cluster/ocfs2/node/')) delete s.live.files[p];
+  };
+
+  it('o2cb answering running while its cluster is not in configfs: never "not online (o2cb is running)"', async () => {
+    const s = healthyServer();
+    offlineCluster(s);
+    const check = await runOvs(['cluster-check'], liveHost(s));
+    expect(failLines(check.stdout, 'o2cb.running')?.[0]).toMatch(/is not online \(cluster 'ocfs2' is not registered in configfs with this host as a node\)$/);
+    expect(check.stdout).not.toContain('o2cb is running');
+    const status = await runOvs(['services', 'status'], liveHost(s));
+    expect(status.stdout.split('\n')[0]).toBe("o2cb            stopped (cluster 'ocfs2' is not registered in configfs with this host as a node)");
+    expect(status.exit).toBe(3);
+  });
+
+  it('o2cb status exit 0 saying Offline: the same reason in both (replayed o2cb 1.8.7 status output)', async () => {
+    const s = healthyServer();
+    offlineCluster(s);
+    const said = 'Driver for "configfs": Not loaded\nDriver for "ocfs2_dlmfs": Not loaded\nChecking O2CB cluster "ocfs2": Offline\n';
+    s.live.expect = [...(s.live.expect ?? []), { argv: ['service', 'o2cb', 'status'], result: { exitCode: 0, stdout: said } }];
+    const check = await runOvs(['cluster-check'], liveHost(s));
+    expect(failLines(check.stdout, 'o2cb.running')?.[0]).toMatch(/is not online \(Checking O2CB cluster "ocfs2": Offline\)$/);
+  });
+});

@@ -170,7 +170,7 @@ describe('services status', () => {
   it('prints each state in order, and --json gives them as data', async () => {
     const opts = pool({ o2cb: { running: true }, ocfs2: { running: true }, 'ovs-agent': { installed: false } });
     const r = await runOvs(['services', 'status'], opts);
-    expect(r.exit).toBe(0);
+    expect(r.exit).toBe(3); // ovsrepositories is installed and not running
     expect(r.stdout).toBe('o2cb            running\nocfs2           running\novsrepositories stopped\novs-agent       not-installed\n');
     const j = await runOvs(['--json', 'services', 'status'], opts);
     expect(j.json.result.services).toEqual([
@@ -180,6 +180,43 @@ describe('services status', () => {
       { name: 'ovs-agent', state: 'not-installed' },
     ]);
     expect(j.host.serviceLog.every((l) => l.startsWith('status'))).toBe(true);
+  });
+
+  it('exits 0 when every installed service runs (a missing one is not counted)', async () => {
+    const up = { running: true };
+    const r = await runOvs(['services', 'status'], pool({ o2cb: up, ocfs2: up, ovsrepositories: up, 'ovs-agent': { installed: false } }));
+    expect(r.exit).toBe(0);
+  });
+
+  // /etc/init.d/o2cb status of ocfs2-tools 1.8.7 with O2CB_ENABLED=false: these lines, exit 0.
+  const O2CB_OFFLINE = [
+    'Driver for "configfs": Not loaded',
+    'Driver for "ocfs2_dlmfs": Not loaded',
+    'Checking O2CB cluster "ocfs2": Offline',
+    "stat: cannot read file system information for '/dlm': No such file or directory",
+    'Debug file system at /sys/kernel/debug: not mounted',
+    '',
+  ].join('\n');
+
+  it('o2cb whose status exits 0 but says Offline is stopped, with the reason; exit 3 (replayed o2cb 1.8.7 status output)', async () => {
+    const offline = { argv: ['service', 'o2cb', 'status'], result: { exitCode: 0, stdout: O2CB_OFFLINE } };
+    const up = { running: true };
+    const opts = pool({ ocfs2: up, ovsrepositories: up, 'ovs-agent': up }, { expect: [offline], files: { '/etc/default/o2cb': 'O2CB_ENABLED=false\nO2CB_BOOTCLUSTER=ocfs2\n' } });
+    const r = await runOvs(['services', 'status'], opts);
+    expect(r.exit).toBe(3);
+    expect(r.stdout.split('\n')[0]).toBe('o2cb            stopped (Checking O2CB cluster "ocfs2": Offline; O2CB_ENABLED=false)');
+    const j = await runOvs(['--json', 'services', 'status'], pool({ ocfs2: up, ovsrepositories: up, 'ovs-agent': up }, { expect: [offline] }));
+    expect(j.exit).toBe(3);
+    expect(j.json).toMatchObject({ ok: false, exit: 3, changed: false });
+    expect(j.json.result.services[0]).toMatchObject({ name: 'o2cb', state: 'stopped', exitCode: 0, reason: 'Checking O2CB cluster "ocfs2": Offline' });
+  });
+
+  it('o2cb answering running while configfs lacks its cluster is stopped: the kernel decides', async () => {
+    const up = { running: true };
+    const opts = pool({ o2cb: up, ocfs2: up, ovsrepositories: up, 'ovs-agent': up }, { files: { '/sys/kernel/config/cluster': null } });
+    const r = await runOvs(['services', 'status'], opts);
+    expect(r.exit).toBe(3);
+    expect(r.stdout.split('\n')[0]).toBe("o2cb            stopped (cluster 'ocfs2' is not registered in configfs with this host as a node)");
   });
 
   it('shows an odd status code as unknown, and --strict fails on a missing service', async () => {

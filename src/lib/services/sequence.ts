@@ -74,15 +74,19 @@ const outcomeOfPlanned = (ctx: Context): StepOutcome => (ctx.global.dryRun ? 'pl
 async function checkStarted(ctx: Context, name: string, init: InitSystem, step: ServiceStep, done: ServiceStep[], pending: string[]): Promise<void> {
   const st = await serviceStatus(ctx, name, init);
   step.state = st.state;
+  // A disabled o2cb "starts" by doing nothing: a note, not a failure (o2cb-check.ts).
+  if (name === 'o2cb' && st.reason) return checkO2cb(ctx, step, done, pending);
   if (st.state === 'stopped') {
     throw failure(name, `was started but its status says it is not running (status exit ${st.exitCode}${st.output ? `: ${lastLine(st.output)}` : ''})`, done, pending, 'start', `look at ${name}'s log and \`service ${name} status\`, fix it, then run \`ovs services start\` again`);
   }
   if (st.state === 'unknown') step.note = `status answered exit ${st.exitCode ?? '?'}, neither running (0) nor stopped (3); its start succeeded`;
-  if (name === 'o2cb') {
-    const o2cb = await o2cbProblemAfterStart(ctx);
-    if (o2cb?.fatal) throw failure(name, o2cb.message, done, pending, 'start', o2cb.hint);
-    if (o2cb) step.note = o2cb.message;
-  }
+  if (name === 'o2cb') await checkO2cb(ctx, step, done, pending);
+}
+
+async function checkO2cb(ctx: Context, step: ServiceStep, done: ServiceStep[], pending: string[]): Promise<void> {
+  const o2cb = await o2cbProblemAfterStart(ctx);
+  if (o2cb?.fatal) throw failure('o2cb', o2cb.message, done, pending, 'start', o2cb.hint);
+  if (o2cb) step.note = o2cb.message;
 }
 
 /** Start every service in order; throws at the first failure (exit 69). */
@@ -148,6 +152,8 @@ export interface ServiceReport {
   name: string;
   state: ServiceState;
   exitCode?: number;
+  /** Why a service whose status probe said running is not (o2cb with its cluster offline). */
+  reason?: string;
 }
 
 /** Every service's state, in start order (probes only). */
@@ -158,7 +164,7 @@ export async function statusInOrder(ctx: Context, opts: SequenceOptions): Promis
   const out: ServiceReport[] = [];
   for (const name of names) {
     const st = await serviceStatus(ctx, name, init);
-    out.push({ name, state: st.state, ...(st.exitCode !== undefined ? { exitCode: st.exitCode } : {}) });
+    out.push({ name, state: st.state, ...(st.exitCode !== undefined ? { exitCode: st.exitCode } : {}), ...(st.reason ? { reason: st.reason } : {}) });
   }
   return out;
 }
