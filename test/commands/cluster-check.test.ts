@@ -310,3 +310,16 @@ describe('cluster-check and services status agree on O2CB', () => {
     expect(failLines(check.stdout, 'o2cb.running')?.[0]).toMatch(/is not online \(Checking O2CB cluster "ocfs2": Offline\)$/);
   });
 });
+
+describe('cluster-check columns', () => {
+  it('stay aligned for ids longer than any built-in one (all-nodes ids carry a key and a host)', async () => {
+    const { renderResults } = await import('../../src/lib/checks/check.js');
+    const long = 'all-nodes.o2cb.O2CB_HEARTBEAT_THRESHOLD.ovs2.example.com';
+    const lines = renderResults([
+      { id: 'o2cb.running', status: 'PASS', message: 'online', hint: null },
+      { id: long, status: 'FAIL', message: 'differs', hint: 'set it' },
+    ] as CheckResult[]);
+    expect(lines[0]?.indexOf('online')).toBe(lines[1]?.indexOf('differs'));
+    expect(lines[1]).toBe(`FAIL  ${long}  differs`);
+  });
+});
