@@ -4,7 +4,6 @@
  * up in cluster.conf"), node_count right, and the other documented rules (ocfs2.cluster.conf(5)).
  * Whether the file is the same on every pool member is --all-nodes' business (propagation).
  */
-import { didYouMean } from '../suggest.js';
 import { isLoopback } from '../formats/hosts.js';
 import { validateCluster, type ClusterNode } from '../formats/cluster-conf.js';
 import { isThisHost } from '../resolve.js';
@@ -38,8 +37,7 @@ export function checkThisHostIsNode(f: Facts): CheckResult {
   const node = f.cluster.nodes.find((n) => isThisHost(n.name, name));
   if (!node) {
     const members = f.cluster.nodes.map((n) => n.name).join(', ') || 'none';
-    const guess = didYouMean(name, f.cluster.nodes.map((n) => n.name));
-    return fail(id, `this host '${name}' is not a node of cluster '${f.cluster.name}' (nodes: ${members})${guess}`, `ovs cluster-configure --add-node ${name} (a node's name must be this host's name)`);
+    return fail(id, `this host '${name}' is not a node of cluster '${f.cluster.name}' (nodes: ${members})`, `ovs cluster-configure --add-node ${name} (a node's name must be this host's name)`);
   }
   return pass(id, `this host '${name}' is node ${node.number} of cluster '${f.cluster.name}'`);
 }
