@@ -70,3 +70,26 @@ describe('documents outside the commands have the same shape', () => {
     expect(r.json.result.script).toContain('complete');
   });
 });
+
+describe('--version', () => {
+  it('plain: the version alone, no program run; -v: Node and each tool found, asked once each', async () => {
+    const plain = await runOvs(['--version'], {});
+    expect(plain.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(plain.host.calls).toEqual([]);
+    const full = await runOvs(['-V', '-v'], {
+      programs: ['mkfs.ocfs2', 'ssh'],
+      expect: [
+        // The first lines these print (mkfs.ocfs2 1.8.7 on stdout; OpenSSH on stderr).
+        { argv: [/mkfs\.ocfs2$/, '-V'], result: { exitCode: 0, stdout: 'mkfs.ocfs2 1.8.7\n' } },
+        { argv: [/ssh$/, '-V'], result: { exitCode: 0, stderr: 'OpenSSH_9.2p1 Debian-2+deb12u10, OpenSSL 3.0.19 27 Jan 2026\n' } },
+      ],
+    });
+    expect(full.exit).toBe(0);
+    const lines = full.stdout.split('\n');
+    expect(lines[0]).toMatch(/^ovs \d+\.\d+\.\d+$/);
+    expect(lines[1]).toMatch(/^node /);
+    expect(lines.find((l) => l.startsWith('mkfs.ocfs2'))).toMatch(/^mkfs\.ocfs2 1\.8\.7 {2}\(\S*mkfs\.ocfs2\)$/);
+    expect(lines.find((l) => l.startsWith('ssh'))).toMatch(/^ssh +9\.2p1 {2}\(/);
+    expect(lines.find((l) => l.startsWith('iscsiadm'))).toMatch(/^iscsiadm +not installed$/);
+  });
+});
