@@ -179,7 +179,7 @@ describe('the shipped service files', () => {
   it('are ordered after o2cb and ocfs2 and before ovs-agent', () => {
     expect(init).toMatch(/^# Required-Start: +\$network \$local_fs o2cb ocfs2$/m);
     expect(init).toMatch(/^# X-Start-Before: +ovs-agent$/m);
-    expect(init).toMatch(/^# chkconfig: 2345 26 18$/m);
+    expect(init).toMatch(/^# chkconfig: 2345 26 17$/m); // K17: before ocfs2 (K18 or K19) and o2cb
     expect(unit).toMatch(/^Requires=o2cb\.service ocfs2\.service$/m);
     expect(unit).toMatch(/^After=.*\bo2cb\.service ocfs2\.service\b/m);
     expect(unit).toMatch(/^Before=ovs-agent\.service$/m);
