@@ -9,9 +9,11 @@ import { posix } from 'node:path';
 import { COMMANDS, type CommandEntry } from './commands/index.js';
 import { Changes } from './lib/changes.js';
 import type { CommandDef, Context, GlobalOptions } from './lib/command.js';
+import { examplesText, HELP_CONFIGURATION } from './lib/help.js';
 import { failureEnvelope, jsonLine, successEnvelope, type EnvelopeBase } from './lib/envelope.js';
 import { EXIT, OvsError, exitCodeOf } from './lib/errors.js';
 import { statOrUndefined } from './lib/files.js';
+import { didYouMean } from './lib/suggest.js';
 import type { Host } from './lib/host.js';
 import { acquireLock } from './lib/lock.js';
 import { colorWanted, createReporter, type Reporter } from './lib/output.js';
@@ -50,9 +52,9 @@ async function loadNamed(argv: readonly string[]): Promise<Map<string, CommandDe
   return new Map(await Promise.all(entries.map(async (e): Promise<[string, CommandDef]> => [e.name, await e.load()])));
 }
 
-function buildProgram(host: Host, sink: { errors: string[]; json: boolean }, defs: Map<string, CommandDef>, onSelect: (s: Selected) => void): Command {
-  const program = new Command('ovs')
-    .description('Oracle VM Server 2.x server-pool high availability: storage, heartbeat, O2CB cluster, repositories, checks, services')
+/** The global options (SPEC 1.1), on the program, and on a bare command for the completion scripts. */
+export function withGlobalOptions(cmd: Command): Command {
+  return cmd
     .version(VERSION, '-V, --version', 'print the version (with -v or --json: also Node\'s and the tools\')')
     .helpOption('-h, --help', 'show help')
     .option('--root <dir>', 'operate on the system installed under DIR (env OVS_ROOT)')
@@ -62,8 +64,14 @@ function buildProgram(host: Host, sink: { errors: string[]; json: boolean }, def
     .option('-q, --quiet', 'less progress on stderr')
     .option('-v, --verbose', 'more progress on stderr; echo every command run')
     .addOption(new Option('--no-color', 'no colour (also NO_COLOR, FORCE_COLOR)'))
-    .option('--lock-timeout <seconds>', 'how long to wait for another ovs run holding the lock', '30')
+    .option('--lock-timeout <seconds>', 'how long to wait for another ovs run holding the lock', '30');
+}
+
+function buildProgram(host: Host, sink: { errors: string[]; json: boolean }, defs: Map<string, CommandDef>, onSelect: (s: Selected) => void): Command {
+  const program = withGlobalOptions(new Command('ovs'))
+    .description('Oracle VM Server 2.x server-pool high availability: storage, heartbeat, O2CB cluster, repositories, checks, services')
     .showSuggestionAfterError(true)
+    .configureHelp(HELP_CONFIGURATION)
     .addHelpText('after', '\nRun `ovs help <command>` for a command\'s options; `man ovs` for exit statuses and files.');
   program.exitOverride();
   const output = (name: string) => ({
@@ -74,14 +82,14 @@ function buildProgram(host: Host, sink: { errors: string[]; json: boolean }, def
     getOutHelpWidth: () => HELP_WIDTH,
     getErrHelpWidth: () => HELP_WIDTH,
     outputError: (s: string, write: (t: string) => void) => {
-      const msg = s.trim().replace(/^error: /, '');
+      const msg = plainParserMessage(s.trim().replace(/^error: /, ''));
       sink.errors.push(msg);
       if (!sink.json) write(`ovs: ${name ? `${name}: ` : ''}${msg}\novs: hint: ${name ? `ovs help ${name}` : 'ovs --help'} shows the usage\n`);
     },
   });
   program.configureOutput(output(''));
   for (const entry of COMMANDS) {
-    const cmd = program.command(entry.name).description(entry.summary);
+    const cmd = program.command(entry.name).description(entry.summary).addHelpText('after', examplesText(entry.name));
     cmd.configureOutput(output(entry.name));
     const def = defs.get(entry.name);
     if (!def) {
@@ -96,6 +104,12 @@ function buildProgram(host: Host, sink: { errors: string[]; json: boolean }, def
     });
   }
   return program;
+}
+
+/** commander's words for a verb outside its choices, in ovs's: `unknown action 'reload' (one of: start, stop)`. */
+function plainParserMessage(msg: string): string {
+  const choice = /^command-argument value '(.*)' is invalid for argument '(.*)'\. Allowed choices are (.*)\.$/.exec(msg);
+  return choice ? `unknown ${choice[2]} '${choice[1]}' (one of: ${choice[3]})` : msg;
 }
 
 function notLoaded(entry: CommandEntry): never {
@@ -263,6 +277,13 @@ const wantsVersion = (argv: readonly string[]) => commandWords(argv).length === 
 /** Run `ovs` with these arguments (without the program name) on this host; returns the exit status. */
 export async function main(argv: readonly string[], host: Host): Promise<number> {
   if (wantsVersion(argv)) return printVersion(argv, host);
+  const [first, second] = commandWords(argv);
+  if (first === 'help' && second !== undefined && !COMMANDS.some((e) => e.name === second)) {
+    const base = usageBase(argv, host);
+    const g: GlobalOptions = { root: base.root, dryRun: base.dryRun, json: argv.includes('--json'), yes: false, verbosity: 'normal', color: false, lockTimeout: 30 };
+    const near = didYouMean(second, COMMANDS.map((e) => e.name));
+    return reportFailure(new OvsError(EXIT.USAGE, `unknown command '${second}'${near}`, { hint: 'ovs --help lists the commands' }), 'help', g, host);
+  }
   const sink = { errors: [] as string[], json: argv.includes('--json') };
   let selected: Selected | undefined;
   const program = buildProgram(host, sink, await loadNamed(argv), (s) => (selected = s));

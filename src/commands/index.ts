@@ -25,5 +25,5 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'cluster-check', summary: 'Check every HA prerequisite of the pool (--alter-fstab moves /OVS out of fstab)', load: async () => (await import('./cluster-check.js')).default },
   { name: 'services', summary: "Start, stop or show the cluster services in the guide's order (o2cb, ocfs2, ovsrepositories, ovs-agent)", load: async () => (await import('./services.js')).default },
   { name: 'demo', summary: "Plan the guide's NFS pool set-up on an embedded sample server (in memory; changes nothing)", load: async () => (await import('./demo.js')).default },
-  { name: 'completion', summary: 'Print a bash or zsh completion script', load: async () => (await import('./completion.js')).default },
+  { name: 'completion', summary: 'Print a bash, zsh or fish completion script', load: async () => (await import('./completion.js')).default },
 ];

@@ -7,7 +7,7 @@
  * are still done); for status, 3 when a registered repository is not mounted (LSB's and
  * systemctl's "not running").
  */
-import type { Command } from 'commander';
+import { Argument, type Command } from 'commander';
 import { defineCommand, type Context } from '../lib/command.js';
 import { EXIT, OvsError } from '../lib/errors.js';
 import { REPOSITORIES_FILE } from '../lib/repos/layout.js';
@@ -89,7 +89,8 @@ export default defineCommand<Options, RepositoriesResult>({
   summary: 'The ovsrepositories service: start|stop|status|reload every repository of /etc/ovs/repositories',
   // status only reads: it answers while another run holds the lock (a boot in progress).
   lock: (o) => o.action !== 'status',
-  define: (cmd: Command) => cmd.argument('<action>', ACTIONS.join('|')),
+  // Choices: help, validation and completion read the one list.
+  define: (cmd: Command) => cmd.addArgument(new Argument('<action>', 'what to do with the repositories').choices(ACTIONS)),
   options,
   run,
   human,

@@ -5,7 +5,7 @@
  * `--kill-heartbeat DEVICE` for its "if at any point of time you get heartbeat error"
  * step (`ocfs2_hb_ctl -K -d DEVICE`) run first.
  */
-import type { Command } from 'commander';
+import { Argument, type Command } from 'commander';
 import { defineCommand, type Context } from '../lib/command.js';
 import { EXIT, OvsError } from '../lib/errors.js';
 import { exists } from '../lib/files.js';
@@ -46,7 +46,7 @@ export interface ServicesResult {
 
 function define(cmd: Command): void {
   cmd
-    .argument('<action>', `${ACTIONS.join('|')}`)
+    .addArgument(new Argument('<action>', 'what to do with the services').choices(ACTIONS))
     .option('--strict', 'a service that is not installed is an error (default: reported and skipped)')
     .option('--kill-heartbeat <device>', 'first run `ocfs2_hb_ctl -K -d DEVICE ocfs2` (the guide\'s step for a heartbeat error)');
 }

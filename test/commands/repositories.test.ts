@@ -168,7 +168,7 @@ describe('repositories stop, status, reload', () => {
     expect(start.stderr.split('\n')[0]).toBe('ovs: repositories: repositories start needs the live machine and cannot run under --root /img');
     const bad = await runOvs(['repositories', 'restart'], host);
     expect(bad.exit).toBe(64);
-    expect(bad.stderr).toContain("unknown action 'restart'");
+    expect(bad.stderr).toContain("ovs: repositories: unknown action 'restart' (one of: start, stop, status, reload)");
   });
 });
 
