@@ -4,26 +4,31 @@
  * delivered from inside the scripted mkfs.ocfs2 (which then dies of it: exit 130).
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PROGRAMS } from '../../src/lib/memory-host.js';
+import { DEFAULT_PROGRAMS, type MemoryHostOptions } from '../../src/lib/memory-host.js';
 import { ocfs2ToolsDouble } from '../../src/lib/ocfs2/double.js';
 import { runOvs } from '../helpers/run.js';
 
+/** A server whose mkfs.ocfs2 receives SIGNAL while it runs, and dies of it (exit CODE). */
+function signalDuringMkfs(signal: 'SIGINT' | 'SIGTERM', code: number): MemoryHostOptions {
+  return {
+    programs: [...DEFAULT_PROGRAMS, 'fallocate'],
+    files: { '/OVS': null },
+    expect: [
+      {
+        argv: ['mkfs.ocfs2', /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/],
+        respond: (_call, host) => {
+          host.interrupt(signal);
+          return { exitCode: code, stdout: '', stderr: '' };
+        },
+      },
+      ...ocfs2ToolsDouble(),
+    ],
+  };
+}
+
 describe('an interrupted run', () => {
   it('hb-create interrupted during mkfs.ocfs2: no temporary file left, no heartbeat file, the interruption said', async () => {
-    const r = await runOvs(['hb-create'], {
-      programs: [...DEFAULT_PROGRAMS, 'fallocate'],
-      files: { '/OVS': null },
-      expect: [
-        {
-          argv: ['mkfs.ocfs2', /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/],
-          respond: (_call, host) => {
-            host.interrupt('SIGINT');
-            return { exitCode: 130, stdout: '', stderr: '' };
-          },
-        },
-        ...ocfs2ToolsDouble(),
-      ],
-    });
+    const r = await runOvs(['hb-create'], signalDuringMkfs('SIGINT', 130));
     expect(r.exit).toBe(130);
     expect(r.stderr).toContain('ovs: warning: interrupted by SIGINT: stopping; what this run made is taken back where it can be');
     expect(r.stderr).toMatch(/^ovs: hb-create: interrupted by SIGINT: mkfs\.ocfs2 failed \(exit 130\)/m);
@@ -32,20 +37,7 @@ describe('an interrupted run', () => {
   });
 
   it('--json: the one document says interrupted, exit 143 for SIGTERM, the clean-up done', async () => {
-    const r = await runOvs(['--json', 'hb-create'], {
-      programs: [...DEFAULT_PROGRAMS, 'fallocate'],
-      files: { '/OVS': null },
-      expect: [
-        {
-          argv: ['mkfs.ocfs2', /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/, /.*/],
-          respond: (_call, host) => {
-            host.interrupt('SIGTERM');
-            return { exitCode: 143, stdout: '', stderr: '' };
-          },
-        },
-        ...ocfs2ToolsDouble(),
-      ],
-    });
+    const r = await runOvs(['--json', 'hb-create'], signalDuringMkfs('SIGTERM', 143));
     expect(r.exit).toBe(143);
     expect(r.json).toMatchObject({ ok: false, command: 'hb-create', exit: 143, error: { exit: 143 } });
     expect(r.json.error.message).toMatch(/^interrupted by SIGTERM: /);
