@@ -139,13 +139,23 @@ describeWithTools(['service', 'unshare', 'mount', '/etc/init.d/o2cb', 'ocfs2_hb_
     const dir = initDir(ORDER);
     writeFileSync(join(dir, 'state', 'o2cb'), '');
     const r = ovs(dir, ['services', 'status']);
-    expect(r.exit, r.stderr).toBe(0);
+    expect(r.exit, r.stderr).toBe(3); // LSB: installed services are not running
     expect(r.json.result?.services.map((s) => `${s.name} ${s.state}`)).toEqual(['o2cb running', 'ocfs2 stopped', 'ovsrepositories stopped', 'ovs-agent stopped']);
     expect(r.log).toEqual(ORDER.map((s) => `${s} status`));
   });
 
   const realO2cb = { o2cb: '/etc/init.d/o2cb' };
   const settings = (enabled: boolean) => `O2CB_ENABLED=${enabled}\nO2CB_STACK=o2cb\nO2CB_BOOTCLUSTER=ocfs2\n`;
+
+  it("the real o2cb script's status with O2CB_ENABLED=false exits 0 and says Offline: o2cb is stopped, exit 3", () => {
+    const dir = initDir(ORDER, realO2cb);
+    for (const s of ['ocfs2', 'ovsrepositories', 'ovs-agent']) writeFileSync(join(dir, 'state', s), '');
+    const r = ovs(dir, ['services', 'status'], settings(false));
+    expect(r.exit, r.stderr).toBe(3);
+    const o2cb = r.json.result?.services[0] as { name: string; state: string; exitCode?: number; reason?: string };
+    expect(o2cb).toMatchObject({ name: 'o2cb', state: 'stopped', exitCode: 0 });
+    expect(o2cb.reason).toMatch(/^Checking O2CB cluster "ocfs2": Offline; O2CB_ENABLED=false$/);
+  });
 
   it('the real o2cb script, enabled, fails on configfs here and stops the sequence with a clear report', () => {
     const dir = initDir(ORDER, realO2cb);
