@@ -9,7 +9,7 @@ import { posix } from 'node:path';
 import { COMMANDS, type CommandEntry } from './commands/index.js';
 import { Changes } from './lib/changes.js';
 import type { CommandDef, Context, GlobalOptions } from './lib/command.js';
-import { examplesText, HELP_CONFIGURATION } from './lib/help.js';
+import { examplesText, HELP_CONFIGURATION, plainParserMessage } from './lib/help.js';
 import { failureEnvelope, jsonLine, successEnvelope, type EnvelopeBase } from './lib/envelope.js';
 import { EXIT, OvsError, exitCodeOf } from './lib/errors.js';
 import { statOrUndefined } from './lib/files.js';
@@ -104,12 +104,6 @@ function buildProgram(host: Host, sink: { errors: string[]; json: boolean }, def
     });
   }
   return program;
-}
-
-/** commander's words for a verb outside its choices, in ovs's: `unknown action 'reload' (one of: start, stop)`. */
-function plainParserMessage(msg: string): string {
-  const choice = /^command-argument value '(.*)' is invalid for argument '(.*)'\. Allowed choices are (.*)\.$/.exec(msg);
-  return choice ? `unknown ${choice[2]} '${choice[1]}' (one of: ${choice[3]})` : msg;
 }
 
 function notLoaded(entry: CommandEntry): never {
@@ -255,21 +249,15 @@ function usageBase(argv: readonly string[], host: Host): EnvelopeBase {
   };
 }
 
-/**
- * `--version`: the version alone (fast, nothing run); with --verbose or --json also Node's
- * and the installed tools' versions, for a bug report; with --json in the one envelope.
- */
+/** `--version`: the version alone (nothing run); with -v or --json the full report (version-report.ts). */
 async function printVersion(argv: readonly string[], host: Host): Promise<number> {
   const json = argv.includes('--json');
   if (!json && !argv.includes('--verbose') && !argv.includes('-v')) {
     host.stdout.write(`${VERSION}\n`);
     return EXIT.OK;
   }
-  const { versionReport, renderVersion } = await import('./lib/version-report.js');
-  const report = await versionReport(host, VERSION);
-  if (json) host.stdout.write(jsonLine(successEnvelope({ ...usageBase(argv, host), command: 'version' }, EXIT.OK, report)));
-  else host.stdout.write(`${renderVersion(report).join('\n')}\n`);
-  return EXIT.OK;
+  const { printFullVersion } = await import('./lib/version-report.js');
+  return printFullVersion(host, VERSION, json ? { ...usageBase(argv, host), command: 'version' } : undefined);
 }
 
 const wantsVersion = (argv: readonly string[]) => commandWords(argv).length === 0 && (argv.includes('--version') || argv.includes('-V'));

@@ -81,3 +81,9 @@ export function examplesText(command: string): string {
   const lines = EXAMPLES[command];
   return lines ? `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}` : '';
 }
+
+/** commander's words for a verb outside its choices, in ovs's: `unknown action 'reload' (one of: start, stop)`. */
+export function plainParserMessage(msg: string): string {
+  const choice = /^command-argument value '(.*)' is invalid for argument '(.*)'\. Allowed choices are (.*)\.$/.exec(msg);
+  return choice ? `unknown ${choice[2]} '${choice[1]}' (one of: ${choice[3]})` : msg;
+}

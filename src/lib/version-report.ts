@@ -4,6 +4,7 @@
  * that is installed here (each asked once, in parallel, bounded). Plain `ovs --version`
  * prints only ovs's version and runs nothing (bin.ts answers it before loading anything).
  */
+import { jsonLine, successEnvelope, type EnvelopeBase } from './envelope.js';
 import type { Host } from './host.js';
 
 export interface ToolVersion {
@@ -48,4 +49,11 @@ export function renderVersion(r: VersionReport): string[] {
   const lines = [`ovs ${r.version}`, `node ${r.node}`];
   for (const [name, t] of Object.entries(r.tools)) lines.push(`${name.padEnd(11)}${t.version ?? (t.path ? 'installed, version unknown' : 'not installed')}${t.path ? `  (${t.path})` : ''}`);
   return lines;
+}
+
+/** Print the full report: as text, or (given the envelope's base) as the one --json document. */
+export async function printFullVersion(host: Host, version: string, json?: EnvelopeBase): Promise<number> {
+  const report = await versionReport(host, version);
+  host.stdout.write(json ? jsonLine(successEnvelope(json, 0, report)) : `${renderVersion(report).join('\n')}\n`);
+  return 0;
 }
