@@ -100,7 +100,7 @@ async function run(ctx: Context, o: Options): Promise<ServicesResult> {
     result.killedHeartbeat = o.killHeartbeat;
   }
   if (o.action === 'stop' || o.action === 'restart') result.steps.push(...(await stopInReverse(ctx, seq)));
-  if (o.action === 'start' || o.action === 'restart') result.steps.push(...(await startInOrder(ctx, seq)));
+  if (o.action === 'start' || o.action === 'restart') result.steps.push(...(await startInOrder(ctx, { ...seq, skipRunning: o.action === 'start' })));
   return result;
 }
 

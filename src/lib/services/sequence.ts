@@ -21,7 +21,7 @@ import {
 export const SERVICE_ORDER = ['o2cb', 'ocfs2', 'ovsrepositories', 'ovs-agent'] as const;
 export type ServiceName = (typeof SERVICE_ORDER)[number];
 
-export type StepOutcome = 'started' | 'stopped' | 'not-installed' | 'planned' | 'skipped (offline)';
+export type StepOutcome = 'started' | 'already running' | 'stopped' | 'not-installed' | 'planned' | 'skipped (offline)';
 
 export interface ServiceStep {
   name: string;
@@ -38,6 +38,12 @@ export interface SequenceOptions {
   strict: boolean;
   /** The services, in start order (default SERVICE_ORDER). */
   services?: readonly string[];
+  /**
+   * Start only what its status does not report running (`ovs services start`): a repeat run
+   * then changes nothing and says so (--json changed: false), as Ansible expects. o2cb counts
+   * as running only with its cluster online (o2cb-state.ts); an unknown state is started.
+   */
+  skipRunning?: boolean;
 }
 
 /** --strict: every service must be installed, checked before anything is started or stopped. */
@@ -59,7 +65,7 @@ function said(r: { stdout: string; stderr: string }): string {
 
 
 function failure(name: string, what: string, done: ServiceStep[], pending: string[], action: 'start' | 'stop', hint: string): OvsError {
-  const up = done.filter((s) => s.outcome === 'started').map((s) => s.name);
+  const up = done.filter((s) => s.outcome === 'started' || s.outcome === 'already running').map((s) => s.name);
   const stopped = done.filter((s) => s.outcome === 'stopped').map((s) => s.name);
   const summary =
     action === 'start'
@@ -101,6 +107,10 @@ export async function startInOrder(ctx: Context, opts: SequenceOptions): Promise
     if (!(await serviceInstalled(ctx, name, init))) {
       ctx.report.warn(`${name} is not installed: skipped`);
       done.push({ name, action: 'start', outcome: 'not-installed' });
+      continue;
+    }
+    if (opts.skipRunning && !ctx.offline && (await serviceStatus(ctx, name, init)).state === 'running') {
+      done.push({ name, action: 'start', outcome: 'already running', state: 'running' });
       continue;
     }
     ctx.report.step(`starting ${name}`);
