@@ -9,8 +9,11 @@ import { posix } from 'node:path';
 import { COMMANDS, type CommandEntry } from './commands/index.js';
 import { Changes, type Change, type GeneratedValue } from './lib/changes.js';
 import type { CommandDef, Context, GlobalOptions } from './lib/command.js';
+import { examplesText, HELP_CONFIGURATION, plainParserMessage } from './lib/help.js';
+import { failureEnvelope, jsonLine, successEnvelope, type EnvelopeBase } from './lib/envelope.js';
 import { EXIT, OvsError, exitCodeOf, oneLine, readFailure, shown, systemError } from './lib/errors.js';
 import { statOrUndefined } from './lib/files.js';
+import { didYouMean } from './lib/suggest.js';
 import type { Host } from './lib/host.js';
 import { acquireLock, bootId } from './lib/lock.js';
 import { colorWanted, createReporter, type Reporter } from './lib/output.js';
@@ -54,10 +57,10 @@ async function loadNamed(argv: readonly string[]): Promise<Map<string, CommandDe
   return new Map(await Promise.all(entries.map(async (e): Promise<[string, CommandDef]> => [e.name, await e.load()])));
 }
 
-function buildProgram(host: Host, sink: { errors: string[]; json: boolean }, defs: Map<string, CommandDef>, onSelect: (s: Selected) => void): Command {
-  const program = new Command('ovs')
-    .description('Oracle VM Server 2.x server-pool high availability: storage, heartbeat, O2CB cluster, repositories, checks, services')
-    .version(VERSION, '-V, --version', 'print the version')
+/** The global options (SPEC 1.1), on the program, and on a bare command for the completion scripts. */
+export function withGlobalOptions(cmd: Command): Command {
+  return cmd
+    .version(VERSION, '-V, --version', 'print the version (with -v or --json: also Node\'s and the tools\')')
     .helpOption('-h, --help', 'show help')
     .option('--root <dir>', 'operate on the system installed under DIR (env OVS_ROOT)')
     .option('-n, --dry-run', 'change nothing; print the plan (diffs, commands, service actions)')
@@ -67,8 +70,14 @@ function buildProgram(host: Host, sink: { errors: string[]; json: boolean }, def
     .option('-v, --verbose', 'more progress on stderr; echo every command run')
     .addOption(new Option('--no-color', 'no colour (also NO_COLOR, FORCE_COLOR)'))
     .option('--lock-timeout <seconds>', 'how long to wait for another ovs run holding the lock', '30')
-    .option('--save-plan <file>', 'with --dry-run: save the plan to FILE for `ovs apply FILE`')
+    .option('--save-plan <file>', 'with --dry-run: save the plan to FILE for `ovs apply FILE`');
+}
+
+function buildProgram(host: Host, sink: { errors: string[]; json: boolean }, defs: Map<string, CommandDef>, onSelect: (s: Selected) => void): Command {
+  const program = withGlobalOptions(new Command('ovs'))
+    .description('Oracle VM Server 2.x server-pool high availability: storage, heartbeat, O2CB cluster, repositories, checks, services')
     .showSuggestionAfterError(true)
+    .configureHelp(HELP_CONFIGURATION)
     .addHelpText('after', '\nRun `ovs help <command>` for a command\'s options; `man ovs` for exit statuses and files.');
   program.exitOverride();
   const output = (name: string) => ({
@@ -80,14 +89,14 @@ function buildProgram(host: Host, sink: { errors: string[]; json: boolean }, def
     getErrHelpWidth: () => HELP_WIDTH,
     outputError: (s: string, write: (t: string) => void) => {
       // commander echoes the argument it refuses: joined on one line, escaped and cut (shown).
-      const msg = shown(s.trim().replace(/^error: /, '').replace(/\n+/g, ' '), COMMANDER_MESSAGE_LENGTH);
+      const msg = shown(plainParserMessage(s.trim().replace(/^error: /, '')).replace(/\n+/g, ' '), COMMANDER_MESSAGE_LENGTH);
       sink.errors.push(msg);
       if (!sink.json) write(`ovs: ${name ? `${name}: ` : ''}${msg}\novs: hint: ${name ? `ovs help ${name}` : 'ovs --help'} shows the usage\n`);
     },
   });
   program.configureOutput(output(''));
   for (const entry of COMMANDS) {
-    const cmd = program.command(entry.name).description(entry.summary);
+    const cmd = program.command(entry.name).description(entry.summary).addHelpText('after', examplesText(entry.name));
     cmd.configureOutput(output(entry.name));
     const def = defs.get(entry.name);
     if (!def) {
@@ -200,11 +209,12 @@ async function execute(sel: Selected, g: GlobalOptions, host: Host, argv: readon
     } else await noticeInterrupted(system, host, recovering);
     const result = await def.run(ctx, options);
     report.stop();
+    if (interrupted) throw interruption(interrupted);
     const exit = def.exitCode?.(result) ?? EXIT.OK;
     if (g.savePlan) await savePlan(host, g, g.savePlan, commandArgv(argv, def.name), ctx.changes);
     await ctx.changes.end('ok', exit); // exit 1 (a check's findings) is a run that did what it set out to do
     if (g.json) {
-      host.stdout.write(`${JSON.stringify({ ok: exit === EXIT.OK, command: def.name, dryRun: g.dryRun, root: g.root, exit, result, changes: ctx.changes.applied, generated: ctx.changes.generated, warnings: report.warnings })}\n`);
+      host.stdout.write(jsonLine(successEnvelope({ command: def.name, dryRun: g.dryRun, root: g.root, changes: ctx.changes.applied, generated: ctx.changes.generated, warnings: report.warnings }, exit, result)));
     } else {
       const lines = def.human(result, ctx);
       if (g.dryRun) lines.push(...renderPlan(ctx.changes.applied));
@@ -214,9 +224,10 @@ async function execute(sel: Selected, g: GlobalOptions, host: Host, argv: readon
     return exit;
   } catch (err) {
     report.stop();
+    const failure = interrupted ? interruption(interrupted, err) : err;
     // Files go back as they were before the run; the report then says `rolled back`.
-    await ctx?.changes.rollBack(exitCodeOf(err));
-    return reportFailure(err, def.name, g, host, ctx, report.warnings);
+    await ctx?.changes.rollBack(exitCodeOf(failure));
+    return reportFailure(failure, def.name, g, host, ctx, report.warnings);
   } finally {
     offInterrupt();
     await release?.();
@@ -290,6 +301,18 @@ export async function runNested(host: Host, argv: readonly string[], g: GlobalOp
   }
 }
 
+/**
+ * A run a signal reached ends with 130 (SIGINT) or 143 (SIGTERM, SIGHUP), whatever the step
+ * then failed with (the program killed, the lock wait stopped): the caller sent the signal
+ * and must be able to tell. The step's own failure stays in the message.
+ */
+function interruption(signal: string, err?: unknown): OvsError {
+  const exit = signal === 'SIGINT' ? EXIT.INTERRUPTED : EXIT.TERMINATED;
+  const what = err instanceof OvsError ? err.text : err === undefined ? '' : `internal error: ${(err as Error)?.message ?? String(err)}`;
+  const message = what.startsWith(`interrupted by ${signal}`) ? what : what ? `interrupted by ${signal}: ${what}` : `interrupted by ${signal} after the last step: the run finished`;
+  return new OvsError(exit, message, { hint: 'what the interrupted step made was taken back; run the same command again to finish', cause: err });
+}
+
 function reportFailure(err: unknown, command: string, g: GlobalOptions, host: Host, ctx?: Context, warnings: string[] = []): number {
   const exit = exitCodeOf(err);
   const applied = ctx?.changes.applied ?? [];
@@ -297,7 +320,7 @@ function reportFailure(err: unknown, command: string, g: GlobalOptions, host: Ho
   // Messages echo input (an argument, a line of a file): one line, control characters escaped.
   const message = oneLine(e ? e.text : `internal error: ${(err as Error)?.message ?? String(err)}`);
   if (g.json) {
-    host.stdout.write(`${JSON.stringify({ ok: false, command, dryRun: g.dryRun, root: g.root, exit, error: { exit, message, hint: e?.hint ?? null }, changes: applied, generated: ctx?.changes.generated ?? [], warnings })}\n`);
+    host.stdout.write(jsonLine(failureEnvelope({ command, dryRun: g.dryRun, root: g.root, changes: applied, generated: ctx?.changes.generated ?? [], warnings }, { exit, message, hint: e?.hint ?? null })));
     return exit;
   }
   host.stderr.write(`ovs: ${command}: ${message}\n`);
@@ -309,8 +332,41 @@ function reportFailure(err: unknown, command: string, g: GlobalOptions, host: Ho
   return exit;
 }
 
+/** What a command line that did not parse still tells: the command named, --root, --dry-run. */
+function usageBase(argv: readonly string[], host: Host): EnvelopeBase {
+  const word = commandWords(argv)[0];
+  const at = argv.indexOf('--root');
+  const root = (at >= 0 ? argv[at + 1] : undefined) ?? host.env.OVS_ROOT ?? '/';
+  return {
+    command: word && COMMANDS.some((e) => e.name === word) ? word : 'usage',
+    dryRun: argv.includes('--dry-run') || argv.includes('-n'),
+    root: posix.resolve(host.cwd(), root || '/'),
+  };
+}
+
+/** `--version`: the version alone (nothing run); with -v or --json the full report (version-report.ts). */
+async function printVersion(argv: readonly string[], host: Host): Promise<number> {
+  const json = argv.includes('--json');
+  if (!json && !argv.includes('--verbose') && !argv.includes('-v')) {
+    host.stdout.write(`${VERSION}\n`);
+    return EXIT.OK;
+  }
+  const { printFullVersion } = await import('./lib/version-report.js');
+  return printFullVersion(host, VERSION, json ? { ...usageBase(argv, host), command: 'version' } : undefined);
+}
+
+const wantsVersion = (argv: readonly string[]) => commandWords(argv).length === 0 && (argv.includes('--version') || argv.includes('-V'));
+
 /** Run `ovs` with these arguments (without the program name) on this host; returns the exit status. */
 export async function main(argv: readonly string[], host: Host): Promise<number> {
+  if (wantsVersion(argv)) return printVersion(argv, host);
+  const [first, second] = commandWords(argv);
+  if (first === 'help' && second !== undefined && !COMMANDS.some((e) => e.name === second)) {
+    const base = usageBase(argv, host);
+    const g: GlobalOptions = { root: base.root, dryRun: base.dryRun, json: argv.includes('--json'), yes: false, verbosity: 'normal', color: false, lockTimeout: 30 };
+    const near = didYouMean(second, COMMANDS.map((e) => e.name));
+    return reportFailure(new OvsError(EXIT.USAGE, `unknown command '${second}'${near}`, { hint: 'ovs --help lists the commands' }), 'help', g, host);
+  }
   const sink = { errors: [] as string[], json: argv.includes('--json') };
   let selected: Selected | undefined;
   const program = buildProgram(host, sink, await loadNamed(argv), (s) => (selected = s));
@@ -321,14 +377,16 @@ export async function main(argv: readonly string[], host: Host): Promise<number>
   } catch (err) {
     if (err instanceof CommanderError) {
       if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code) && err.exitCode === 0) return EXIT.OK;
-      if (sink.json) host.stdout.write(`${JSON.stringify({ ok: false, exit: EXIT.USAGE, error: { exit: EXIT.USAGE, message: sink.errors.join('; ') || err.message, hint: 'ovs --help' }, changes: [] })}\n`);
+      if (sink.json) host.stdout.write(jsonLine(failureEnvelope(usageBase(argv, host), { exit: EXIT.USAGE, message: sink.errors.join('; ') || (err.code === 'commander.help' ? 'no command given' : err.message), hint: 'ovs --help' })));
       return EXIT.USAGE;
     }
-    const fake: GlobalOptions = { root: '/', dryRun: false, json: sink.json, yes: false, verbosity: 'normal', color: false, lockTimeout: 30 };
-    return reportFailure(err, 'usage', fake, host);
+    const base = usageBase(argv, host);
+    const fake: GlobalOptions = { root: base.root, dryRun: base.dryRun, json: sink.json, yes: false, verbosity: 'normal', color: false, lockTimeout: 30 };
+    return reportFailure(err, base.command, fake, host);
   }
   if (!selected) {
-    host.stderr.write(program.helpInformation());
+    if (sink.json) host.stdout.write(jsonLine(failureEnvelope(usageBase(argv, host), { exit: EXIT.USAGE, message: 'no command given', hint: 'ovs --help lists the commands' })));
+    else host.stderr.write(program.helpInformation());
     return EXIT.USAGE;
   }
   return execute(selected, g, host, argv);

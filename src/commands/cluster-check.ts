@@ -14,6 +14,7 @@ import { renderResults, renderSummary, runChecks, summarize, type CheckResult, t
 import { prepareMaster, renderMaster, type MasterResult } from '../lib/checks/master.js';
 import { renderFstabMigration } from '../lib/checks/report.js';
 import { defineCommand, type Context } from '../lib/command.js';
+import { Option } from 'commander';
 import { EXIT } from '../lib/errors.js';
 import { compareAllNodes, type AllNodesReport } from '../lib/pool/all-nodes.js';
 import { definePoolOptions, parsePoolOptions, type PoolOptions } from '../lib/pool/options.js';
@@ -27,7 +28,17 @@ export interface ClusterCheckOptions {
   alterFstab: boolean;
   /** --propagate, --all-nodes and how to reach the pool members (src/lib/pool/). */
   pool: PoolOptions;
+  /** Which findings make the exit status 1 (--fail-on). */
+  failOn: FailOn;
 }
+
+/**
+ * --fail-on: `fail` (default) exits 1 on a FAIL, `warn` also on a WARN, `never` leaves the
+ * exit status to the actions, so a `set -e` kickstart can run `--alter-fstab` on a fresh
+ * server whose other checks cannot pass yet. A failed action is an error whatever this says.
+ */
+export const FAIL_ON = ['never', 'warn', 'fail'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
 
 export interface ClusterCheckResult {
   fstab?: FstabMigrationResult;
@@ -36,6 +47,12 @@ export interface ClusterCheckResult {
   allNodes?: AllNodesReport;
   checks: CheckResult[];
   summary: CheckSummary;
+  failOn: FailOn;
+}
+
+function findingsExit(r: ClusterCheckResult): number {
+  const found = r.failOn === 'never' ? 0 : r.summary.fail + (r.failOn === 'warn' ? r.summary.warn : 0);
+  return found > 0 || (r.propagation && propagationExit(r.propagation)) ? EXIT.FINDINGS : EXIT.OK;
 }
 
 async function alterFstab(ctx: Context): Promise<FstabMigrationResult> {
@@ -57,9 +74,15 @@ export default defineCommand<ClusterCheckOptions, ClusterCheckResult>({
     definePoolOptions(
       cmd
         .option('--master', 'on the pool master: also make the cluster root usable by the whole pool (creates a missing NFS heartbeat file)')
-        .option('--alter-fstab', 'move every /OVS line of /etc/fstab into /etc/ovs/repositories (backed up, commented out)'),
+        .option('--alter-fstab', 'move every /OVS line of /etc/fstab into /etc/ovs/repositories (backed up, commented out)')
+        .addOption(new Option('--fail-on <level>', 'which findings exit 1: fail, also warn, or never (scripts that run the actions)').choices(FAIL_ON).default('fail')),
     ),
-  options: (_args, flags, global) => ({ master: Boolean(flags.master), alterFstab: Boolean(flags.alterFstab), pool: parsePoolOptions(flags, global, Boolean(flags.master)) }),
+  options: (_args, flags, global) => ({
+    master: Boolean(flags.master),
+    alterFstab: Boolean(flags.alterFstab),
+    pool: parsePoolOptions(flags, global, Boolean(flags.master)),
+    failOn: flags.failOn as FailOn,
+  }),
   async run(ctx, o) {
     const fstab = o.alterFstab ? await alterFstab(ctx) : undefined;
     const master = o.master ? await prepareMaster(ctx) : undefined;
@@ -67,7 +90,7 @@ export default defineCommand<ClusterCheckOptions, ClusterCheckResult>({
     const checks = await runChecks(ctx, checkOptions(master));
     const allNodes = o.pool.allNodes ? await compareAllNodes(ctx, o.pool.settings) : undefined;
     checks.push(...(allNodes?.checks ?? []));
-    return { ...(fstab ? { fstab } : {}), ...(master ? { master } : {}), ...(propagation ? { propagation } : {}), ...(allNodes ? { allNodes } : {}), checks, summary: summarize(checks) };
+    return { ...(fstab ? { fstab } : {}), ...(master ? { master } : {}), ...(propagation ? { propagation } : {}), ...(allNodes ? { allNodes } : {}), checks, summary: summarize(checks), failOn: o.failOn };
   },
   human: (r) => [
     ...(r.fstab ? renderFstabMigration(r.fstab) : []),
@@ -76,5 +99,5 @@ export default defineCommand<ClusterCheckOptions, ClusterCheckResult>({
     renderSummary(r.summary),
     ...(r.propagation ? ['', ...renderPropagation(r.propagation)] : []),
   ],
-  exitCode: (r) => (r.summary.fail > 0 || (r.propagation && propagationExit(r.propagation)) ? EXIT.FINDINGS : EXIT.OK),
+  exitCode: findingsExit,
 });

@@ -26,5 +26,5 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'services', summary: "Start, stop or show the cluster services in the guide's order (o2cb, ocfs2, ovsrepositories, ovs-agent); install ovsrepositories", load: async () => (await import('./services.js')).default },
   { name: 'apply', summary: 'Perform a plan saved with --dry-run --save-plan, exactly as reviewed (refused if a file it touches changed)', load: async () => (await import('./apply.js')).default },
   { name: 'demo', summary: "Plan the guide's NFS pool set-up on an embedded sample server (in memory; changes nothing)", load: async () => (await import('./demo.js')).default },
-  { name: 'completion', summary: 'Print a bash or zsh completion script', load: async () => (await import('./completion.js')).default },
+  { name: 'completion', summary: 'Print a bash, zsh or fish completion script', load: async () => (await import('./completion.js')).default },
 ];

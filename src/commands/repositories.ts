@@ -4,10 +4,10 @@
  * and ocfs2 and before ovs-agent. start/stop/reload need the live machine; status works
  * under --root too (listing the entries; nothing is mounted in an image).
  * Exit status: 0 done; 69 when a repository could not be mounted or unmounted (the others
- * are still done); for status, 1 when a registered repository is not mounted (the init
- * script turns that into LSB's 3, "not running").
+ * are still done); for status, 3 when a registered repository is not mounted (LSB's and
+ * systemctl's "not running").
  */
-import type { Command } from 'commander';
+import { Argument, type Command } from 'commander';
 import { defineCommand, type Context } from '../lib/command.js';
 import { EXIT, OvsError, shown } from '../lib/errors.js';
 import {
@@ -80,7 +80,7 @@ function human(r: RepositoriesResult): string[] {
 }
 
 function exitCode(r: RepositoriesResult): number {
-  if (r.action === 'status') return r.repositories.some((s) => s.mounted === false) ? EXIT.FINDINGS : EXIT.OK;
+  if (r.action === 'status') return r.repositories.some((s) => s.mounted === false) ? EXIT.NOT_RUNNING : EXIT.OK;
   return r.outcomes.some((o) => o.outcome === 'failed') ? EXIT.UNAVAILABLE : EXIT.OK;
 }
 
@@ -90,7 +90,8 @@ export default defineCommand<Options, RepositoriesResult>({
   // status only reads: it answers while another run holds the lock (a boot in progress).
   lock: (o) => o.action !== 'status',
   unplannable: (o) => (o.action === 'start' || o.action === 'reload' ? 'the storage must first be mounted: the .ovsrepo on it decides the uuid and whether one is written' : undefined),
-  define: (cmd: Command) => cmd.argument('<action>', ACTIONS.join('|')),
+  // Choices: help, validation and completion read the one list.
+  define: (cmd: Command) => cmd.addArgument(new Argument('<action>', 'what to do with the repositories').choices(ACTIONS)),
   options,
   run,
   human,

@@ -5,7 +5,7 @@
  * `--kill-heartbeat DEVICE` for its "if at any point of time you get heartbeat error"
  * step (`ocfs2_hb_ctl -K -d DEVICE`) run first.
  */
-import type { Command } from 'commander';
+import { Argument, type Command } from 'commander';
 import { defineCommand, type Context } from '../lib/command.js';
 import { EXIT, OvsError, shown } from '../lib/errors.js';
 import { exists } from '../lib/files.js';
@@ -49,7 +49,7 @@ export interface ServicesResult {
 
 function define(cmd: Command): void {
   cmd
-    .argument('<action>', `${ACTIONS.join('|')}`)
+    .addArgument(new Argument('<action>', 'what to do with the services').choices(ACTIONS))
     .option('--strict', 'a service that is not installed is an error (default: reported and skipped)')
     .option('--kill-heartbeat <device>', 'first run `ocfs2_hb_ctl -K -d DEVICE ocfs2` (the guide\'s step for a heartbeat error)');
 }
@@ -104,7 +104,7 @@ async function run(ctx: Context, o: Options): Promise<ServicesResult> {
     result.killedHeartbeat = o.killHeartbeat;
   }
   if (o.action === 'stop' || o.action === 'restart') result.steps.push(...(await stopInReverse(ctx, seq)));
-  if (o.action === 'start' || o.action === 'restart') result.steps.push(...(await startInOrder(ctx, seq)));
+  if (o.action === 'start' || o.action === 'restart') result.steps.push(...(await startInOrder(ctx, { ...seq, skipRunning: o.action === 'start' })));
   return result;
 }
 
@@ -116,7 +116,7 @@ function human(r: ServicesResult): string[] {
     return [...i.installed.map((f) => `${pad(f.changed ? 'installed' : 'unchanged')}${f.path}`), `${pad('at boot')}${i.enabled}${i.note ? ` (${i.note})` : ''}`];
   }
   if (r.action === 'status') {
-    return r.services.map((s) => `${pad(s.name)}${s.state}${s.state === 'unknown' && s.exitCode !== undefined ? ` (status exit ${s.exitCode})` : ''}`);
+    return r.services.map((s) => `${pad(s.name)}${s.state}${s.reason ? ` (${s.reason})` : s.state === 'unknown' && s.exitCode !== undefined ? ` (status exit ${s.exitCode})` : ''}`);
   }
   const lines = r.killedHeartbeat ? [`${pad('heartbeat')}killed on ${r.killedHeartbeat}`] : [];
   for (const s of r.steps) lines.push(`${pad(s.name)}${s.outcome === 'planned' || s.outcome === 'skipped (offline)' ? `${s.action}: ${s.outcome}` : s.outcome}${s.note ? ` (${s.note})` : ''}`);
@@ -134,4 +134,7 @@ export default defineCommand<Options, ServicesResult>({
   options,
   run,
   human,
+  // As LSB status and systemctl: 3 when an installed service is not running. `unknown`
+  // (an odd status code, or --root where nothing runs) is not counted as down.
+  exitCode: (r) => (r.action === 'status' && r.services.some((s) => s.state === 'stopped') ? EXIT.NOT_RUNNING : EXIT.OK),
 });

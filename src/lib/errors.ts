@@ -9,6 +9,7 @@ import { escapedByte } from './bytes.js';
 export const EXIT = {
   OK: 0,
   FINDINGS: 1, // a check found problems, or some pool members failed
+  NOT_RUNNING: 3, // status: a service or repository that should run is not (LSB, systemctl)
   USAGE: 64,
   DATAERR: 65, // a value supplied is invalid
   NOINPUT: 66, // a device, file or portal named does not exist / is unreachable
@@ -20,6 +21,8 @@ export const EXIT = {
   TEMPFAIL: 75, // lock held, device did not appear in time
   NOPERM: 77,
   CONFIG: 78, // configuration inconsistent
+  INTERRUPTED: 130, // SIGINT (Ctrl-C): 128 + 2, as a shell reports it
+  TERMINATED: 143, // SIGTERM or SIGHUP (kill): 128 + 15
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -28,6 +31,7 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 export const EXIT_MEANINGS: Record<ExitCode, string> = {
   0: 'done, or nothing needed doing',
   1: 'a check found problems, or some pool members failed',
+  3: 'status: a service or repository that should be running is not (as LSB status and systemctl)',
   64: 'usage: bad option or argument, unknown command, confirmation needed without --yes',
   65: 'a value supplied is invalid (cluster name, IP address, label, size ...)',
   66: 'a device, file or portal named does not exist or is unreachable',
@@ -39,6 +43,8 @@ export const EXIT_MEANINGS: Record<ExitCode, string> = {
   75: 'temporary: lock held by another run, or a device did not appear in time; retry',
   77: 'permission denied',
   78: 'the configuration is inconsistent',
+  130: 'interrupted (SIGINT, Ctrl-C), after the step in progress took back what it made',
+  143: 'terminated (SIGTERM or SIGHUP), after the step in progress took back what it made',
 };
 
 export interface OvsErrorOptions {

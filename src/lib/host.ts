@@ -130,6 +130,8 @@ export interface Host {
   /** IPv4 addresses from DNS (not /etc/hosts: that is read through fs, under --root). */
   resolveDns(name: string): Promise<string[]>;
   pid: number;
+  /** The Node.js running ovs (`v20.19.0`), for `ovs --version --verbose`. */
+  readonly nodeVersion?: string;
   processAlive(pid: number): boolean;
   /**
    * Call `handler` on the first SIGINT, SIGTERM or SIGHUP; the programs running at that
@@ -429,6 +431,7 @@ export function realHost(): Host {
       }
     },
     pid: process.pid,
+    nodeVersion: process.version,
     processAlive(pid) {
       try {
         process.kill(pid, 0);

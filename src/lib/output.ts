@@ -41,8 +41,9 @@ export interface Reporter {
   stop(): void;
 }
 
+/** no-color.org: NO_COLOR counts only when it is set to something; a dumb terminal has no colours. */
 export function colorWanted(host: Host, noColor: boolean): boolean {
-  if (noColor || host.env.NO_COLOR !== undefined) return false;
+  if (noColor || Boolean(host.env.NO_COLOR) || host.env.TERM === 'dumb') return false;
   const force = host.env.FORCE_COLOR;
   if (force !== undefined) return force !== '0' && force !== 'false';
   return host.stderr.isTTY;
@@ -50,13 +51,40 @@ export function colorWanted(host: Host, noColor: boolean): boolean {
 
 type Spinner = { start(t: string): Spinner; succeed(t?: string): Spinner; stop(): Spinner; text: string; isSpinning: boolean };
 
+type Terminal = NodeJS.WritableStream & { columns?: number };
+
+/**
+ * A spinner redraws its line, so it needs a terminal that can: stderr a TTY that reports a
+ * width, not TERM=dumb, not CI. A serial console, IPMI SOL or `script` without a terminal
+ * reports 0 columns; ora divides by the width to know how many lines to erase, and with 0 it
+ * erased lines forever (hundreds of MB, the event loop never free for SIGTERM).
+ */
+export function spinnerWanted(host: Host): boolean {
+  const stream = host.stderr.stream as Terminal | undefined;
+  return Boolean(host.stderr.isTTY && stream && (stream.columns ?? 0) > 0 && host.env.TERM !== 'dumb' && host.env.CI === undefined);
+}
+
+/** The terminal as ora sees it: a width that later drops to 0 (a resize, a detached console) reads as 80. */
+function steadyWidth(stream: Terminal): Terminal {
+  return new Proxy(stream, {
+    get(target, prop) {
+      if (prop === 'columns') return (target.columns ?? 0) > 0 ? target.columns : 80;
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 export async function createReporter(host: Host, opts: { verbosity: Verbosity; json: boolean; color: boolean }): Promise<Reporter> {
   const color = await paint(opts.color);
   const progress = !opts.json && opts.verbosity !== 'quiet';
   let spinner: Spinner | undefined;
-  if (progress && host.stderr.isTTY && host.stderr.stream && host.env.CI === undefined) {
+  if (progress && spinnerWanted(host)) {
     const { default: ora } = await import('ora');
-    spinner = ora({ stream: host.stderr.stream, color: 'cyan', isEnabled: opts.color }) as unknown as Spinner;
+    // No raw-mode stdin and no cursor hiding: both install handlers that stand between
+    // Ctrl-C or kill and ovs's own interruption handling.
+    const stream = steadyWidth(host.stderr.stream as Terminal);
+    spinner = ora({ stream, color: opts.color ? 'cyan' : false, isEnabled: true, discardStdin: false, hideCursor: false }) as unknown as Spinner;
   }
   const line = (text: string) => host.stderr.write(`${text}\n`);
   const warnings: string[] = [];

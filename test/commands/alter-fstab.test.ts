@@ -267,3 +267,41 @@ describe('cluster-check --alter-fstab: properties', () => {
     );
   });
 });
+
+describe('cluster-check --fail-on: a kickstart with set -e runs the action without the findings failing it', () => {
+  const fstab = () => corpus('ovm21-local-ocfs2.fstab');
+
+  it('default (fail): the move is done, and the unrelated FAIL findings of a fresh server exit 1', async () => {
+    const r = await runOvs(['--json', 'cluster-check', '--alter-fstab'], server(fstab()));
+    expect(r.json.result.summary.fail).toBeGreaterThan(0);
+    expect(r.exit).toBe(1);
+    expect(r.json).toMatchObject({ ok: false, exit: 1, changed: true, result: { failOn: 'fail' } });
+  });
+
+  it('--fail-on never: the same run exits 0, the findings still reported; a repeat run is changed:false', async () => {
+    const host = memoryHost(server(fstab()));
+    const r = await runOvs(['--json', 'cluster-check', '--alter-fstab', '--fail-on', 'never'], host);
+    expect(r.exit).toBe(0);
+    expect(r.json).toMatchObject({ ok: true, exit: 0, changed: true });
+    expect(r.json.result.summary.fail).toBeGreaterThan(0);
+    expect(repositoriesLines(r.host.readText('/etc/ovs/repositories'))).toHaveLength(1);
+    const again = await runOvs(['--json', 'cluster-check', '--alter-fstab', '--fail-on', 'never'], host);
+    expect(again.exit).toBe(0);
+    expect(again.json.changed).toBe(false);
+  });
+
+  it('--fail-on warn: a WARN alone exits 1', async () => {
+    const r = await runOvs(['--json', 'cluster-check', '--fail-on', 'warn'], server(fstab()));
+    const { warn, fail } = r.json.result.summary;
+    expect(warn + fail).toBeGreaterThan(0);
+    expect(r.exit).toBe(1);
+  });
+
+  it('an unknown level is a usage error (64) naming the choices; nothing changed', async () => {
+    const r = await runOvs(['cluster-check', '--alter-fstab', '--fail-on', 'sometimes'], server(fstab()));
+    expect(r.exit).toBe(64);
+    expect(r.stderr).toContain("ovs: cluster-check: option '--fail-on <level>' argument 'sometimes' is invalid. Allowed choices are never, warn, fail.");
+    expect(r.stderr).toContain('ovs: hint: ovs help cluster-check shows the usage');
+    expect(r.host.readText('/etc/fstab')).toBe(fstab());
+  });
+});

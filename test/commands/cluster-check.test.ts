@@ -284,3 +284,42 @@ describe('cluster-check --master: a cluster root that is not shared', () => {
     expect(r.host.calls.filter((c) => c.argv[0] === 'mkfs.ocfs2')).toEqual([]);
   });
 });
+
+describe('cluster-check and services status agree on O2CB', () => {
+  const offlineCluster = (s: ServerFixture) => {
+    for (const p of Object.keys(s.live.files)) if (p.startsWith('/sys/kernel/config/cluster/ocfs2/node/')) delete s.live.files[p];
+  };
+
+  it('o2cb answering running while its cluster is not in configfs: never "not online (o2cb is running)"', async () => {
+    const s = healthyServer();
+    offlineCluster(s);
+    const check = await runOvs(['cluster-check'], liveHost(s));
+    expect(failLines(check.stdout, 'o2cb.running')?.[0]).toMatch(/is not online \(cluster 'ocfs2' is not registered in configfs with this host as a node\)$/);
+    expect(check.stdout).not.toContain('o2cb is running');
+    const status = await runOvs(['services', 'status'], liveHost(s));
+    expect(status.stdout.split('\n')[0]).toBe("o2cb            stopped (cluster 'ocfs2' is not registered in configfs with this host as a node)");
+    expect(status.exit).toBe(3);
+  });
+
+  it('o2cb status exit 0 saying Offline: the same reason in both (replayed o2cb 1.8.7 status output)', async () => {
+    const s = healthyServer();
+    offlineCluster(s);
+    const said = 'Driver for "configfs": Not loaded\nDriver for "ocfs2_dlmfs": Not loaded\nChecking O2CB cluster "ocfs2": Offline\n';
+    s.live.expect = [...(s.live.expect ?? []), { argv: ['service', 'o2cb', 'status'], result: { exitCode: 0, stdout: said } }];
+    const check = await runOvs(['cluster-check'], liveHost(s));
+    expect(failLines(check.stdout, 'o2cb.running')?.[0]).toMatch(/is not online \(Checking O2CB cluster "ocfs2": Offline\)$/);
+  });
+});
+
+describe('cluster-check columns', () => {
+  it('stay aligned for ids longer than any built-in one (all-nodes ids carry a key and a host)', async () => {
+    const { renderResults } = await import('../../src/lib/checks/check.js');
+    const long = 'all-nodes.o2cb.O2CB_HEARTBEAT_THRESHOLD.ovs2.example.com';
+    const lines = renderResults([
+      { id: 'o2cb.running', status: 'PASS', message: 'online', hint: null },
+      { id: long, status: 'FAIL', message: 'differs', hint: 'set it' },
+    ] as CheckResult[]);
+    expect(lines[0]?.indexOf('online')).toBe(lines[1]?.indexOf('differs'));
+    expect(lines[1]).toBe(`FAIL  ${long}  differs`);
+  });
+});

@@ -208,6 +208,16 @@ describe('cluster-configure: stable node numbers', () => {
     const r = await runOvs(['cluster-configure', '--remove-node', 'ovs9'], existing());
     expect(r.exit).toBe(0);
     expect(r.stderr).toContain("--remove-node ovs9: not a node of cluster 'ocfs2'; nothing to remove");
+    expect(r.stderr).not.toContain('did you mean');
+  });
+
+  it('--remove-node with a typo: warns, exits 0, changes nothing, and offers the closest node name', async () => {
+    const first = await runOvs(['cluster-configure'], existing());
+    const r = await runOvs(['--json', 'cluster-configure', '--remove-node', 'ovs2.exmaple.com'], first.host);
+    expect(r.exit).toBe(0);
+    expect(r.json.warnings).toContain("--remove-node ovs2.exmaple.com: not a node of cluster 'ocfs2'; nothing to remove (did you mean ovs2.example.com?)");
+    expect(r.json.changes.filter((c: { kind: string }) => c.kind === 'write')).toEqual([]);
+    expect(r.host.readText(CONF)).toBe(TWO);
   });
 
   it("keeps the file's cluster name when none is given", async () => {
@@ -301,6 +311,9 @@ describe('cluster-configure: refused, nothing written', () => {
     const r = await runOvs(['cluster-configure', '--remove-node', 'ovs1.example.com'], host({ files: { [CONF]: TWO } }));
     expect(r.exit).toBe(78);
     expect(r.host.readText(CONF)).toBe(TWO);
+    expect(r.stderr).toContain("ovs: cluster-configure: --remove-node ovs1.example.com would remove this host from its own cluster 'ocfs2' while checking the node list");
+    expect(r.stderr).toContain('ovs: hint: run `ovs cluster-configure --remove-node ovs1.example.com` on another node of the pool');
+    expect(r.stderr).not.toContain('--add-node');
   });
 
   it('refuses a heartbeat threshold below 7 (65)', async () => {
@@ -462,6 +475,15 @@ describe('cluster-configure: bringing o2cb up', () => {
     expect(r.json.result).toMatchObject({ o2cb: 'online', registered: ['ovs3'], restartNeeded: false });
     expect(r.host.serviceLog).toEqual([]);
     expect(r.host.unusedExpectations()).toEqual([]);
+  });
+
+  it('--json changed: true when the configuration is written, false on the repeat run (the cluster online, nothing run)', async () => {
+    const first = await runOvs(['--json', 'cluster-configure'], host({ files: online() }));
+    expect(first.exit).toBe(0);
+    expect(first.json.changed).toBe(true);
+    const again = await runOvs(['--json', 'cluster-configure', '--remove-node', 'ovs2.exmaple.com'], first.host);
+    expect(again.json).toMatchObject({ ok: true, changed: false, changes: [] });
+    expect(again.json.warnings[0]).toContain('(did you mean ovs2.example.com?)');
   });
 
   it('registration that does not take is 69', async () => {

@@ -133,6 +133,28 @@ describe('makerepo: the guide\'s OCFS2 cluster root (/dev/sdb1 C "cluster root")
     expect(snapshot(host)).toBe(before);
   });
 
+  it("a failed NFS mount says mount's reason, not its dmesg(1) line, and the command (replayed util-linux 2.38 mount output)", async () => {
+    const said = `mount: ${mp(NEW)}: unknown filesystem type 'nfs'.\n       dmesg(1) may have more information after failed mount system call.\n`;
+    const host = server({ mountFails: { [NFS]: { exitCode: 32, stderr: said } }, dns: { 'fileserver.example.com': ['192.168.1.5'] } });
+    const r = await runOvs(['makerepo', NFS, 'C', 'Cluster Root'], host);
+    expect(r.exit).toBe(69);
+    expect(r.stderr).toContain(
+      `ovs: makerepo: mount failed (exit 32): mount: ${mp(NEW)}: unknown filesystem type 'nfs'. while mounting ${NFS} on ${mp(NEW)} (mount -t nfs -o rw,hard,tcp,nfsvers=3,timeo=600 -- ${NFS} ${mp(NEW)})\n`,
+    );
+    expect(r.stderr).not.toContain('dmesg');
+    expect(r.stderr).toContain('ovs: hint: install the NFS client');
+  });
+
+  it('an NFS server name that resolves nowhere is said as such (66), with the mount command and its reason', async () => {
+    const said = 'mount.nfs: Failed to resolve server nas9.example.com: Name or service not known\n';
+    const source = 'nas9.example.com:/OVS';
+    const host = server({ mountFails: { [source]: { exitCode: 32, stderr: said } } });
+    const r = await runOvs(['makerepo', source, 'C', 'Cluster Root'], host);
+    expect(r.exit).toBe(66);
+    expect(r.stderr).toContain("ovs: makerepo: NFS server 'nas9.example.com' does not resolve (not in /etc/hosts, no DNS answer); mount -t nfs");
+    expect(r.stderr).toContain('ovs: hint: add nas9.example.com to /etc/hosts or DNS, or give the server\'s IP address in the source');
+  });
+
   it('a mount that fails leaves no entry and no directories (replayed mount.ocfs2 1.8.7 message, real-tools §2.5)', async () => {
     const failing = server({
       devices: { '/dev/sdb1': { type: 'ocfs2', uuid: VOL } },
@@ -140,7 +162,9 @@ describe('makerepo: the guide\'s OCFS2 cluster root (/dev/sdb1 C "cluster root")
     });
     const r = await runOvs(['makerepo', '/dev/sdb1', 'C', 'cluster root'], failing);
     expect(r.exit).toBe(69);
-    expect(r.stderr).toContain(`ovs: makerepo: mount failed: mount.ocfs2: Unable to access cluster service while trying initialize cluster while mounting /dev/sdb1 on ${mp(VOL)}\n`);
+    expect(r.stderr).toContain(
+      `ovs: makerepo: mount failed (exit 1): mount.ocfs2: Unable to access cluster service while trying initialize cluster while mounting /dev/sdb1 on ${mp(VOL)} (mount -t ocfs2 -o _netdev -- /dev/sdb1 ${mp(VOL)})\n`,
+    );
     expect(r.stderr).toContain('ovs: hint: bring the O2CB cluster online first: `ovs cluster-configure`, then `ovs services start`');
     expect(failing.exists('/etc/ovs/repositories')).toBe(false);
     expect(failing.exists('/var/ovs')).toBe(false);

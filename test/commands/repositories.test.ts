@@ -122,10 +122,10 @@ describe('repositories stop, status, reload', () => {
     expect(host.readText('/proc/mounts')).not.toContain(mp(POOL));
   });
 
-  it('status lists every repository with its mount state; exit 1 while one is not mounted', async () => {
+  it('status lists every repository with its mount state; exit 3 (LSB not running) while one is not mounted', async () => {
     const host = rebooted();
     const down = await runOvs(['repositories', 'status'], host);
-    expect(down.exit).toBe(1);
+    expect(down.exit).toBe(3);
     await runOvs(['repositories', 'start'], host);
     const up = await runOvs(['repositories', 'status'], host);
     expect(up.exit).toBe(0);
@@ -168,7 +168,7 @@ describe('repositories stop, status, reload', () => {
     expect(start.stderr.split('\n')[0]).toBe('ovs: repositories: repositories start needs the live machine and cannot run under --root /img');
     const bad = await runOvs(['repositories', 'restart'], host);
     expect(bad.exit).toBe(64);
-    expect(bad.stderr).toContain("unknown action 'restart'");
+    expect(bad.stderr).toContain("ovs: repositories: unknown action 'restart' (one of: start, stop, status, reload)");
   });
 });
 
@@ -179,7 +179,7 @@ describe('the shipped service files', () => {
   it('are ordered after o2cb and ocfs2 and before ovs-agent', () => {
     expect(init).toMatch(/^# Required-Start: +\$network \$local_fs o2cb ocfs2$/m);
     expect(init).toMatch(/^# X-Start-Before: +ovs-agent$/m);
-    expect(init).toMatch(/^# chkconfig: 2345 26 18$/m);
+    expect(init).toMatch(/^# chkconfig: 2345 26 17$/m); // K17: before ocfs2 (K18 or K19) and o2cb
     expect(unit).toMatch(/^Requires=o2cb\.service ocfs2\.service$/m);
     expect(unit).toMatch(/^After=.*\bo2cb\.service ocfs2\.service\b/m);
     expect(unit).toMatch(/^Before=ovs-agent\.service$/m);
@@ -195,7 +195,7 @@ describe('the shipped service files', () => {
       chmodSync(fake, 0o755);
       const run = (action: string, exit: number) =>
         spawnSync('sh', ['contrib/ovsrepositories.init', action], { env: { ...process.env, OVS: fake, FAKE_EXIT: String(exit) }, encoding: 'utf8' }).status;
-      expect([run('status', 0), run('status', 1), run('status', 72)]).toEqual([0, 3, 4]);
+      expect([run('status', 0), run('status', 3), run('status', 72)]).toEqual([0, 3, 4]);
       expect([run('start', 0), run('start', 69), run('bogus', 0)]).toEqual([0, 1, 2]);
       expect(run('restart', 0)).toBe(0);
       expect(readFileSync(log, 'utf8')).toBe(['repositories status', 'repositories status', 'repositories status', 'repositories start', 'repositories start', 'repositories stop', 'repositories start', ''].join('\n'));

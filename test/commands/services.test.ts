@@ -15,8 +15,9 @@ describe('services start / stop / restart', () => {
   it('starts in the guide order, each checked through its status before the next', async () => {
     const r = await runOvs(['services', 'start'], pool());
     expect(r.exit).toBe(0);
-    expect(r.host.serviceLog).toEqual(['start o2cb', 'status o2cb', 'start ocfs2', 'status ocfs2', 'start ovsrepositories', 'status ovsrepositories', 'start ovs-agent', 'status ovs-agent']);
-    expect(r.host.calls[0]?.argv).toEqual(['service', 'o2cb', 'start']);
+    // Each: is it running already? start it; is it running now?
+    expect(r.host.serviceLog).toEqual(ALL.flatMap((n) => [`status ${n}`, `start ${n}`, `status ${n}`]));
+    expect(r.host.calls[1]?.argv).toEqual(['service', 'o2cb', 'start']);
     expect(r.stdout).toBe('o2cb            started\nocfs2           started\novsrepositories started\novs-agent       started\n');
   });
 
@@ -41,23 +42,41 @@ describe('services start / stop / restart', () => {
     expect(r.json.error.message).toBe(
       'ovsrepositories failed to start (exit 1: mount: /OVS: cannot mount) (running: o2cb, ocfs2; not started: ovs-agent) while starting the cluster services in order',
     );
-    expect(r.host.serviceLog).toEqual(['start o2cb', 'status o2cb', 'start ocfs2', 'status ocfs2', 'start ovsrepositories']);
+    expect(r.host.serviceLog).toEqual(['status o2cb', 'start o2cb', 'status o2cb', 'status ocfs2', 'start ocfs2', 'status ocfs2', 'status ovsrepositories', 'start ovsrepositories']);
     expect(r.host.services['ovs-agent']?.running).toBeFalsy();
   });
 
   it('a start whose status then says stopped (3) is a failure', async () => {
-    const stopped = { argv: ['service', 'ocfs2', 'status'], result: { exitCode: 3, stdout: 'ocfs2 is stopped\n' } };
+    const stopped = { argv: ['service', 'ocfs2', 'status'], result: { exitCode: 3, stdout: 'ocfs2 is stopped\n' }, times: 2 };
     const r = await runOvs(['services', 'start'], pool({}, { expect: [stopped] }));
     expect(r.exit).toBe(69);
     expect(r.stderr).toContain('ovs: services: ocfs2 was started but its status says it is not running (status exit 3: ocfs2 is stopped) (running: o2cb; not started: ovsrepositories, ovs-agent)');
   });
 
   it("accepts a status that is neither 0 nor 3 after a good start, with a note (ocfs2's script answers 1 with nothing mounted)", async () => {
-    const odd = { argv: ['service', 'ocfs2', 'status'], result: { exitCode: 1 } };
+    const odd = { argv: ['service', 'ocfs2', 'status'], result: { exitCode: 1 }, times: 2 };
     const r = await runOvs(['services', 'start'], pool({}, { expect: [odd] }));
     expect(r.exit).toBe(0);
     expect(r.stdout).toContain('ocfs2           started (status answered exit 1, neither running (0) nor stopped (3); its start succeeded)');
     expect(r.host.serviceLog).toContain('start ovs-agent');
+  });
+
+  it('a repeat start starts nothing already running and reports changed: false', async () => {
+    const up = { running: true };
+    const files = { '/sys/kernel/config/cluster/ocfs2/node/ovs1/local': '1\n' };
+    const r = await runOvs(['--json', 'services', 'start'], pool({ o2cb: up, ocfs2: up, ovsrepositories: up, 'ovs-agent': up }, { files }));
+    expect(r.exit).toBe(0);
+    expect(r.json).toMatchObject({ ok: true, changed: false, changes: [] });
+    expect(r.json.result.steps.map((s: { outcome: string }) => s.outcome)).toEqual(['already running', 'already running', 'already running', 'already running']);
+    expect(r.host.serviceLog.every((l) => l.startsWith('status'))).toBe(true);
+    const half = await runOvs(['--json', 'services', 'start'], pool({ o2cb: up, ocfs2: up }, { files }));
+    expect(half.json.changed).toBe(true);
+    expect(half.host.serviceLog.filter((l) => l.startsWith('start'))).toEqual(['start ovsrepositories', 'start ovs-agent']);
+  });
+
+  it('o2cb answering running with its cluster offline is started, not skipped', async () => {
+    const r = await runOvs(['services', 'start'], pool({ o2cb: { running: true } }, { files: { '/sys/kernel/config/cluster': null } }));
+    expect(r.host.serviceLog.slice(0, 2)).toEqual(['status o2cb', 'start o2cb']);
   });
 
   it('reports and skips a service that is not installed', async () => {
@@ -83,7 +102,7 @@ describe('services start / stop / restart', () => {
 
   it('uses systemctl when systemd runs (/run/systemd/system)', async () => {
     const r = await runOvs(['services', 'start'], pool({}, { files: { '/run/systemd/system': null } }));
-    expect(r.host.calls.slice(0, 2).map((c) => c.argv.join(' '))).toEqual(['systemctl start o2cb', 'systemctl is-active o2cb']);
+    expect(r.host.calls.slice(0, 3).map((c) => c.argv.join(' '))).toEqual(['systemctl is-active o2cb', 'systemctl start o2cb', 'systemctl is-active o2cb']);
   });
 
   it('o2cb disabled in its settings: started, with a note that no cluster is online', async () => {
@@ -157,7 +176,7 @@ describe('services --kill-heartbeat', () => {
   it.each([
     [['services', 'status', '--kill-heartbeat', '/dev/sdb1'], 64, '--kill-heartbeat goes with start, stop or restart, not status'],
     [['services', 'start', '--kill-heartbeat', 'sdb1'], 65, "--kill-heartbeat 'sdb1' is not a device path"],
-    [['services', 'reload'], 64, "unknown action 'reload'"],
+    [['services', 'reload'], 64, "ovs: services: unknown action 'reload' (one of: start, stop, restart, status)"],
   ])('%j is refused (%i)', async (argv, exit, message) => {
     const r = await runOvs(argv, pool());
     expect(r.exit).toBe(exit);
@@ -170,7 +189,7 @@ describe('services status', () => {
   it('prints each state in order, and --json gives them as data', async () => {
     const opts = pool({ o2cb: { running: true }, ocfs2: { running: true }, 'ovs-agent': { installed: false } });
     const r = await runOvs(['services', 'status'], opts);
-    expect(r.exit).toBe(0);
+    expect(r.exit).toBe(3); // ovsrepositories is installed and not running
     expect(r.stdout).toBe('o2cb            running\nocfs2           running\novsrepositories stopped\novs-agent       not-installed\n');
     const j = await runOvs(['--json', 'services', 'status'], opts);
     expect(j.json.result.services).toEqual([
@@ -180,6 +199,43 @@ describe('services status', () => {
       { name: 'ovs-agent', state: 'not-installed' },
     ]);
     expect(j.host.serviceLog.every((l) => l.startsWith('status'))).toBe(true);
+  });
+
+  it('exits 0 when every installed service runs (a missing one is not counted)', async () => {
+    const up = { running: true };
+    const r = await runOvs(['services', 'status'], pool({ o2cb: up, ocfs2: up, ovsrepositories: up, 'ovs-agent': { installed: false } }));
+    expect(r.exit).toBe(0);
+  });
+
+  // /etc/init.d/o2cb status of ocfs2-tools 1.8.7 with O2CB_ENABLED=false: these lines, exit 0.
+  const O2CB_OFFLINE = [
+    'Driver for "configfs": Not loaded',
+    'Driver for "ocfs2_dlmfs": Not loaded',
+    'Checking O2CB cluster "ocfs2": Offline',
+    "stat: cannot read file system information for '/dlm': No such file or directory",
+    'Debug file system at /sys/kernel/debug: not mounted',
+    '',
+  ].join('\n');
+
+  it('o2cb whose status exits 0 but says Offline is stopped, with the reason; exit 3 (replayed o2cb 1.8.7 status output)', async () => {
+    const offline = { argv: ['service', 'o2cb', 'status'], result: { exitCode: 0, stdout: O2CB_OFFLINE } };
+    const up = { running: true };
+    const opts = pool({ ocfs2: up, ovsrepositories: up, 'ovs-agent': up }, { expect: [offline], files: { '/etc/default/o2cb': 'O2CB_ENABLED=false\nO2CB_BOOTCLUSTER=ocfs2\n' } });
+    const r = await runOvs(['services', 'status'], opts);
+    expect(r.exit).toBe(3);
+    expect(r.stdout.split('\n')[0]).toBe('o2cb            stopped (Checking O2CB cluster "ocfs2": Offline; O2CB_ENABLED=false)');
+    const j = await runOvs(['--json', 'services', 'status'], pool({ ocfs2: up, ovsrepositories: up, 'ovs-agent': up }, { expect: [offline] }));
+    expect(j.exit).toBe(3);
+    expect(j.json).toMatchObject({ ok: false, exit: 3, changed: false });
+    expect(j.json.result.services[0]).toMatchObject({ name: 'o2cb', state: 'stopped', exitCode: 0, reason: 'Checking O2CB cluster "ocfs2": Offline' });
+  });
+
+  it('o2cb answering running while configfs lacks its cluster is stopped: the kernel decides', async () => {
+    const up = { running: true };
+    const opts = pool({ o2cb: up, ocfs2: up, ovsrepositories: up, 'ovs-agent': up }, { files: { '/sys/kernel/config/cluster': null } });
+    const r = await runOvs(['services', 'status'], opts);
+    expect(r.exit).toBe(3);
+    expect(r.stdout.split('\n')[0]).toBe("o2cb            stopped (cluster 'ocfs2' is not registered in configfs with this host as a node)");
   });
 
   it('shows an odd status code as unknown, and --strict fails on a missing service', async () => {
@@ -213,7 +269,8 @@ describe('services and the run lock', () => {
             return { exitCode: exit === 0 ? 0 : 1 };
           },
         },
-        { argv: ['service', 'ovsrepositories', 'status'], result: { exitCode: 0 } },
+        { argv: ['service', 'ovsrepositories', 'status'], result: { exitCode: 3 } }, // before: stopped
+        { argv: ['service', 'ovsrepositories', 'status'], result: { exitCode: 0 } }, // after the start
       ],
     });
     expect(nested).toEqual([0]);

@@ -4,6 +4,7 @@
  */
 import { main } from '../../src/cli.js';
 import { memoryHost, type MemoryHost, type MemoryHostOptions } from '../../src/lib/memory-host.js';
+import { envelopeErrors } from './json-schema.js';
 
 export interface Outcome {
   exit: number;
@@ -23,6 +24,9 @@ export async function runOvs(argv: string[], hostOrOptions: MemoryHost | MemoryH
   let json: unknown;
   if (argv.includes('--json')) {
     json = JSON.parse(stdout); // exactly one document, or the test fails here
+    // Every --json document any test produces is checked against the shipped schema.
+    const errors = envelopeErrors(json);
+    if (errors.length) throw new Error(`ovs ${argv.join(' ')}: --json output does not match schema/ovs-envelope.schema.json:\n${errors.join('\n')}`);
   }
   return { exit, stdout, stderr: host.err.slice(errBefore), host, json };
 }

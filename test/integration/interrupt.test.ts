@@ -47,9 +47,9 @@ describeWithTools(['fallocate', 'dd', '/sbin/modprobe', 'tunefs.ocfs2', 'debugfs
     expect(readdirSync(ovsDir)).toHaveLength(1); // the temporary file, being formatted
     child.kill('SIGTERM');
     const code = await exited;
-    expect(code, stderr).toBe(69);
+    expect(code, stderr).toBe(143);
     expect(stderr).toContain('ovs: warning: interrupted by SIGTERM');
-    expect(stderr).toContain('mkfs.ocfs2 failed (exit 143)');
+    expect(stderr).toContain("ovs: hb-create: interrupted by SIGTERM: mkfs.ocfs2 failed (exit 143)");
     expect(readdirSync(ovsDir)).toEqual([]);
     expect(alive(mkfsPid)).toBe(false);
   });

@@ -4,7 +4,7 @@
  * has its man page.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/commands/index.js';
@@ -32,7 +32,28 @@ describeWithTools(['npm', 'man', 'groff'], 'packaging and man pages', () => {
     expect(help.stdout).toContain('Usage: ovs [options] [command]');
     const files = run(['tar', '-tzf', tarball]).stdout;
     for (const f of ['package/bin/ovs', 'package/dist/bin.js', 'package/dist/index.js', 'package/man/ovs.8']) expect(files).toContain(f);
+    // The licence, the bundled packages' licences, the --json schema.
+    for (const f of ['package/LICENSE', 'package/dist/THIRD-PARTY.txt', 'package/dist/licenses/commander/LICENSE', 'package/schema/ovs-envelope.schema.json']) expect(files).toContain(f);
+    // `man ovs` after the install: npm links the "man" pages under PREFIX/share/man.
+    const manpath = { ...process.env, MANPATH: join(prefix, 'share', 'man') };
+    for (const page of [['ovs'], ['ovs-services'], ['5', 'ovs-repositories']]) {
+      const where = spawnSync('man', ['-w', ...page], { encoding: 'utf8', env: manpath });
+      expect(where.status, `man -w ${page.join(' ')}: ${where.stderr}`).toBe(0);
+      expect(where.stdout.trim().startsWith(prefix), where.stdout).toBe(true);
+    }
+    expect(lstatSync(join(prefix, 'share', 'man', 'man8', 'ovs.8')).isSymbolicLink()).toBe(true);
   }, 180_000);
+
+  it('package.json "man" lists every page of man/, and the bundled licences name every bundled package', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { man: string[] };
+    const pages = readdirSync('man').filter((f) => /\.[0-9]$/.test(f)).map((f) => `./man/${f}`);
+    expect([...pkg.man].sort()).toEqual(pages.sort());
+    const thirdParty = readFileSync('dist/THIRD-PARTY.txt', 'utf8');
+    for (const name of ['commander', 'chalk', 'ora', 'memfs']) expect(thirdParty).toMatch(new RegExp(`^${name} \\d`, 'm'));
+    for (const line of thirdParty.split('\n').filter((l) => l.includes(': licenses/'))) {
+      expect(readFileSync(join('dist', line.split(': ')[1] as string), 'utf8').length, line).toBeGreaterThan(100);
+    }
+  });
 
   it("the build's copy of the top-level help (bin.js's fast path) is exactly what the parser prints", async () => {
     const { main } = await import('../../src/cli.js');

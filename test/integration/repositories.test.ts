@@ -146,7 +146,7 @@ describeWithTools(TOOLS, 'repositories on real mounts (private mount namespaces)
     expect(s2.ovs(['repositories', 'stop']).exitCode).toBe(0);
     expect(s2.exec(['test', '-e', '/OVS']).exitCode).toBe(1);
     const down = s2.ovs(['repositories', 'status']);
-    expect(down.exitCode).toBe(1);
+    expect(down.exitCode).toBe(3); // LSB: not running
     expect(down.stdout).toContain(`${poolUuid}  nfs    C     no       ${NFS}\n`);
     const up = s2.ovs(['repositories', 'start']);
     expect(up.exitCode, up.stdout + up.stderr).toBe(0);
@@ -191,7 +191,9 @@ describeWithTools(TOOLS, 'repositories on real mounts (private mount namespaces)
 
     const failed = s3.exec(['node', runner, 'makerepo', ocfs2Loop, 'S', 'data'], { env: { OCFS2_MOUNT: 'fail', OCFS2_LOG: log } });
     expect(failed.exitCode).toBe(69);
-    expect(failed.stderr).toContain(`ovs: makerepo: mount failed: mount.ocfs2: Unable to access cluster service while trying initialize cluster while mounting ${ocfs2Loop} on /var/ovs/mount/${volumeUuid}\n`);
+    expect(failed.stderr).toContain(
+      `ovs: makerepo: mount failed (exit 1): mount.ocfs2: Unable to access cluster service while trying initialize cluster while mounting ${ocfs2Loop} on /var/ovs/mount/${volumeUuid} (mount -t ocfs2 -o _netdev -- ${ocfs2Loop} /var/ovs/mount/${volumeUuid})\n`,
+    );
     expect(readLog(log)).toEqual([JSON.stringify(['mount', '-t', 'ocfs2', '-o', '_netdev', '--', ocfs2Loop, `/var/ovs/mount/${volumeUuid}`])]);
     expect(existsSync(join(s3.etcOvs, 'repositories'))).toBe(false);
     expect(readdirSync(s3.varOvs)).toEqual([]);

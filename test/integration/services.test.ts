@@ -98,8 +98,14 @@ describeWithTools(['service', 'unshare', 'mount', '/etc/init.d/o2cb', 'ocfs2_hb_
     const dir = initDir(ORDER);
     const r = ovs(dir, ['services', 'start']);
     expect(r.exit, r.stderr).toBe(0);
-    expect(r.log).toEqual(ORDER.flatMap((s) => [`${s} start`, `${s} status`]));
+    // Each: running already? start; running now?
+    expect(r.log).toEqual(ORDER.flatMap((s) => [`${s} status`, `${s} start`, `${s} status`]));
     expect(r.json.result?.steps.map((s) => `${s.name} ${s.outcome}`)).toEqual(ORDER.map((s) => `${s} started`));
+    // The same again: everything runs, nothing is started, nothing changed.
+    const again = ovs(dir, ['services', 'start']);
+    expect(again.log.slice(r.log.length)).toEqual(ORDER.map((s) => `${s} status`)); // the log file goes on
+    expect(again.json).toMatchObject({ ok: true, changed: false });
+    expect(again.json.result?.steps.map((s) => s.outcome)).toEqual(ORDER.map(() => 'already running'));
   });
 
   it('stops in reverse order', () => {
@@ -115,7 +121,7 @@ describeWithTools(['service', 'unshare', 'mount', '/etc/init.d/o2cb', 'ocfs2_hb_
     writeFileSync(join(dir, 'fail-ovsrepositories'), '');
     const r = ovs(dir, ['services', 'start']);
     expect(r.exit).toBe(69);
-    expect(r.log).toEqual(['o2cb start', 'o2cb status', 'ocfs2 start', 'ocfs2 status', 'ovsrepositories start']);
+    expect(r.log).toEqual(['o2cb status', 'o2cb start', 'o2cb status', 'ocfs2 status', 'ocfs2 start', 'ocfs2 status', 'ovsrepositories status', 'ovsrepositories start']);
     expect(r.json.error?.message).toBe(
       'ovsrepositories failed to start (exit 1: ovsrepositories: failing on purpose) (running: o2cb, ocfs2; not started: ovs-agent) while starting the cluster services in order',
     );
@@ -125,7 +131,7 @@ describeWithTools(['service', 'unshare', 'mount', '/etc/init.d/o2cb', 'ocfs2_hb_
     const dir = initDir(['o2cb', 'ocfs2', 'ovs-agent']);
     const r = ovs(dir, ['services', 'start']);
     expect(r.exit, r.stderr).toBe(0);
-    expect(r.log).toEqual(['o2cb start', 'o2cb status', 'ocfs2 start', 'ocfs2 status', 'ovs-agent start', 'ovs-agent status']);
+    expect(r.log).toEqual(['o2cb', 'ocfs2', 'ovs-agent'].flatMap((n) => [`${n} status`, `${n} start`, `${n} status`]));
     expect(r.json.result?.steps.find((s) => s.name === 'ovsrepositories')?.outcome).toBe('not-installed');
 
     const strict = initDir(['o2cb', 'ocfs2', 'ovs-agent']);
@@ -139,13 +145,23 @@ describeWithTools(['service', 'unshare', 'mount', '/etc/init.d/o2cb', 'ocfs2_hb_
     const dir = initDir(ORDER);
     writeFileSync(join(dir, 'state', 'o2cb'), '');
     const r = ovs(dir, ['services', 'status']);
-    expect(r.exit, r.stderr).toBe(0);
+    expect(r.exit, r.stderr).toBe(3); // LSB: installed services are not running
     expect(r.json.result?.services.map((s) => `${s.name} ${s.state}`)).toEqual(['o2cb running', 'ocfs2 stopped', 'ovsrepositories stopped', 'ovs-agent stopped']);
     expect(r.log).toEqual(ORDER.map((s) => `${s} status`));
   });
 
   const realO2cb = { o2cb: '/etc/init.d/o2cb' };
   const settings = (enabled: boolean) => `O2CB_ENABLED=${enabled}\nO2CB_STACK=o2cb\nO2CB_BOOTCLUSTER=ocfs2\n`;
+
+  it("the real o2cb script's status with O2CB_ENABLED=false exits 0 and says Offline: o2cb is stopped, exit 3", () => {
+    const dir = initDir(ORDER, realO2cb);
+    for (const s of ['ocfs2', 'ovsrepositories', 'ovs-agent']) writeFileSync(join(dir, 'state', s), '');
+    const r = ovs(dir, ['services', 'status'], settings(false));
+    expect(r.exit, r.stderr).toBe(3);
+    const o2cb = r.json.result?.services[0] as { name: string; state: string; exitCode?: number; reason?: string };
+    expect(o2cb).toMatchObject({ name: 'o2cb', state: 'stopped', exitCode: 0 });
+    expect(o2cb.reason).toMatch(/^Checking O2CB cluster "ocfs2": Offline; O2CB_ENABLED=false$/);
+  });
 
   it('the real o2cb script, enabled, fails on configfs here and stops the sequence with a clear report', () => {
     const dir = initDir(ORDER, realO2cb);
@@ -163,7 +179,7 @@ describeWithTools(['service', 'unshare', 'mount', '/etc/init.d/o2cb', 'ocfs2_hb_
     const o2cb = r.json.result?.steps[0];
     expect(o2cb?.outcome).toBe('started');
     expect(o2cb?.note).toBe('o2cb is disabled (O2CB_ENABLED=false in /etc/default/o2cb): its start did nothing and no O2CB cluster is online');
-    expect(r.log).toEqual(['ocfs2 start', 'ocfs2 status', 'ovsrepositories start', 'ovsrepositories status', 'ovs-agent start', 'ovs-agent status']);
+    expect(r.log).toEqual(['ocfs2', 'ovsrepositories', 'ovs-agent'].flatMap((n) => [`${n} status`, `${n} start`, `${n} status`]));
   });
 
   it('--kill-heartbeat runs the real ocfs2_hb_ctl first; its failure here (no cluster stack) stops everything', () => {

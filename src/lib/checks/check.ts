@@ -38,7 +38,8 @@ export function summarize(results: readonly CheckResult[]): CheckSummary {
 
 /** Rendered for a terminal or a log: status, id, finding; the fix indented on the next line. */
 export function renderResults(results: readonly CheckResult[]): string[] {
-  const width = Math.min(34, Math.max(0, ...results.map((r) => r.id.length)));
+  // As wide as the longest id, so the findings stay in one column whatever the ids.
+  const width = Math.max(0, ...results.map((r) => r.id.length));
   const out: string[] = [];
   for (const r of results) {
     out.push(`${r.status.padEnd(4)}  ${r.id.padEnd(width)}  ${r.message}`);

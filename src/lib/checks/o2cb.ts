@@ -115,7 +115,9 @@ export async function checkRunning(ctx: Context, f: Facts): Promise<CheckResult>
   if (!f.cluster) return skip(id, 'skipped: no usable cluster in cluster.conf (see cluster-conf.valid)');
   const local = (await o2cbRegisteredNodes(ctx, f.cluster.name)).find((n) => n.local);
   if (local) return pass(id, `the O2CB cluster '${shown(f.cluster.name)}' is online (this host is node ${local.number ?? local.name})`);
-  const state = status.state === 'stopped' ? 'o2cb is stopped' : `o2cb is ${status.state}`;
+  // The same answer `ovs services status` gives (services/o2cb-state.ts): never "running"
+  // beside "not online". Running here means online with another cluster than cluster.conf's.
+  const state = status.reason ?? (status.state === 'running' ? "o2cb runs another cluster: see o2cb.boot-cluster" : `o2cb is ${status.state}`);
   return fail(id, `the O2CB cluster '${shown(f.cluster.name)}' is not online (${state})`, 'ovs services start (o2cb, ocfs2, ovsrepositories, ovs-agent, in that order)');
 }
 

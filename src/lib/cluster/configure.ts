@@ -13,6 +13,7 @@ import { parseClusterConf, serializeClusterConf, validateCluster, type Cluster, 
 import { addNodes, findCluster, findNode, newCluster, putCluster, removeNodes, setNodes, type NodeSpec } from '../formats/cluster-nodes.js';
 import { FormatError, inFile } from '../formats/format-error.js';
 import { isThisHost, thisHostname } from '../resolve.js';
+import { didYouMean } from '../suggest.js';
 import { resolveNodeAddresses, type AddressOrigin } from './addresses.js';
 import type { NodeArg } from './node-spec.js';
 import { bootClusterOf, poolCluster } from './boot-cluster.js';
@@ -121,7 +122,7 @@ function withPort(cluster: Cluster, port: number | undefined): Cluster {
   return { ...cluster, nodes: cluster.nodes.map((n) => ({ ...n, ipPort: port })) };
 }
 
-function checkCluster(cluster: Cluster, hostname: string): void {
+function checkCluster(cluster: Cluster, hostname: string, removed: readonly string[]): void {
   const [first, ...rest] = validateCluster(cluster);
   if (first) {
     const more = rest.length ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : '';
@@ -132,6 +133,13 @@ function checkCluster(cluster: Cluster, hostname: string): void {
     });
   }
   if (!cluster.nodes.some((n) => isThisHost(n.name, hostname))) {
+    const self = removed.find((r) => isThisHost(r, hostname));
+    if (self) {
+      throw new OvsError(EXIT.CONFIG, `--remove-node ${self} would remove this host from its own cluster '${shown(cluster.name)}'`, {
+        while: 'checking the node list',
+        hint: `run \`ovs cluster-configure --remove-node ${self}\` on another node of the pool (then stop o2cb here), or leave ${self} out of --remove-node`,
+      });
+    }
     throw new OvsError(EXIT.CONFIG, `this host (${hostname}) is not a node of cluster '${shown(cluster.name)}'`, {
       while: 'checking the node list',
       hint: `O2CB only starts on a node of its cluster: add it with --add-node ${hostname}`,
@@ -146,12 +154,13 @@ export async function planConfiguration(ctx: Context, o: ConfigureOptions): Prom
   const name = chooseClusterName(o, file, bootClusterOf(settings));
   const before = findCluster(file, name) ?? newCluster(name);
   const removed = o.remove.filter((r) => findNode(before, r));
-  const warnings = o.remove.filter((r) => !findNode(before, r)).map((r) => `--remove-node ${r}: not a node of cluster '${shown(name)}'; nothing to remove`);
+  const names = before.nodes.map((n) => n.name);
+  const warnings = o.remove.filter((r) => !findNode(before, r)).map((r) => `--remove-node ${r}: not a node of cluster '${shown(name)}'; nothing to remove${didYouMean(r, names)}`);
   const wanted = wantedSpecs(o, before, hostname);
   const { specs, origins, warnings: dnsWarnings } = await specsWithAddresses(ctx, wanted, before, o.port);
   warnings.push(...dnsWarnings);
   const cluster = withPort(applyNodes(o, before, specs), o.port);
-  checkCluster(cluster, hostname);
+  checkCluster(cluster, hostname, removed);
   const settingsText = o2cbSettingsText(settings, name, o.timeouts);
   const nodes = [...cluster.nodes].sort((a, b) => a.number - b.number).map((n) => ({
     name: n.name,

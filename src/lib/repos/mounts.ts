@@ -18,7 +18,9 @@ import { readOptional } from '../files.js';
 import { FormatError, inFile } from '../formats/format-error.js';
 import { mountsAt, parseProcMounts, type MountEntry } from '../formats/proc-mounts.js';
 import type { RepositoryType } from '../formats/repositories.js';
-import { lastLine } from '../program-output.js';
+import { firstMeaningfulLine, lastLine } from '../program-output.js';
+import { quoteArg } from '../render.js';
+import { resolveName } from '../resolve.js';
 import { posix } from 'node:path';
 import { MOUNT_BASE, OVS_LINK, mountPointOf } from './layout.js';
 import { ovsLinkState } from './links.js';
@@ -85,10 +87,27 @@ export async function mountRepository(ctx: Context, type: RepositoryType, option
   const r = await ctx.changes.run(argv, { offlineReason: 'the ovsrepositories service mounts it at boot' });
   if (r.planned) return { planned: true };
   if (r.exitCode !== 0) {
-    const said = lastLine(`${r.stdout}\n${r.stderr}`) || `exit ${r.exitCode}`;
-    throw new OvsError(EXIT.UNAVAILABLE, `mount failed: ${said}`, { while: `mounting ${source} on ${dir}`, hint: mountHint(type, said) });
+    // The reason is mount's first line; the dmesg(1) line it adds after it says nothing.
+    const said = firstMeaningfulLine(`${r.stderr}\n${r.stdout}`) || `exit ${r.exitCode}`;
+    const unresolved = type === 'nfs' ? await unresolvedServer(ctx, source) : undefined;
+    const ran = argv.map(quoteArg).join(' ');
+    if (unresolved) {
+      throw new OvsError(EXIT.NOINPUT, `NFS server '${unresolved}' does not resolve (not in /etc/hosts, no DNS answer); ${ran} failed: ${said}`, {
+        while: `mounting ${source} on ${dir}`,
+        hint: `add ${unresolved} to /etc/hosts or DNS, or give the server's IP address in the source`,
+      });
+    }
+    throw new OvsError(EXIT.UNAVAILABLE, `mount failed (exit ${r.exitCode}): ${said}`, { while: `mounting ${source} on ${dir} (${ran})`, hint: mountHint(type, said) });
   }
   return { planned: false };
+}
+
+/** The server of an NFS source `server:/path` when it is a name that resolves nowhere. */
+async function unresolvedServer(ctx: Context, source: string): Promise<string | undefined> {
+  const server = source.slice(0, source.lastIndexOf(':'));
+  if (!server || /^[\d.]+$/.test(server) || server.startsWith('[')) return undefined; // an address
+  const r = await resolveName(ctx, server, { compareDns: false });
+  return r.source === 'none' ? server : undefined;
 }
 
 /** umount; "target is busy" is exit 75 (stop what uses it, then retry), anything else 69. */

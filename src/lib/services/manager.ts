@@ -9,6 +9,7 @@ import type { Context } from '../command.js';
 import { exists } from '../files.js';
 import type { PlannedResult } from '../changes.js';
 import { imageUnit, imageUnitEnabled, linkAtBoot } from './boot-links.js';
+import { o2cbState } from './o2cb-state.js';
 
 export type InitSystem = 'systemd' | 'sysv';
 export type ServiceAction = 'start' | 'stop' | 'restart' | 'enable';
@@ -21,6 +22,8 @@ export interface ServiceStatus {
   exitCode?: number;
   /** What the status probe printed, trimmed (stdout, else stderr). */
   output?: string;
+  /** Why a service whose probe answered "running" is not (o2cb with its cluster offline). */
+  reason?: string;
 }
 
 const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system'];
@@ -69,7 +72,12 @@ export async function serviceStatus(ctx: Context, name: string, init?: InitSyste
   const verb = system === 'systemd' ? 'is-active' : 'status';
   const r = await ctx.probe(serviceArgv(system, name, verb));
   const output = (r.stdout.trim() || r.stderr.trim()).slice(0, 2000);
-  return { name, state: r.notFound ? 'unknown' : stateOf(r.exitCode), exitCode: r.exitCode, ...(output ? { output } : {}) };
+  const state = r.notFound ? 'unknown' : stateOf(r.exitCode);
+  const status: ServiceStatus = { name, state, exitCode: r.exitCode, ...(output ? { output } : {}) };
+  if (name !== 'o2cb' || state !== 'running') return status;
+  // o2cb's status exits 0 even when its cluster is offline: one rule decides (o2cb-state.ts).
+  const o2cb = await o2cbState(ctx, `${r.stdout}\n${r.stderr}`);
+  return o2cb.online ? status : { ...status, state: 'stopped', ...(o2cb.reason ? { reason: o2cb.reason } : {}) };
 }
 
 async function act(ctx: Context, name: string, action: Exclude<ServiceAction, 'enable'>, init?: InitSystem): Promise<PlannedResult> {

@@ -21,7 +21,7 @@ import {
 export const SERVICE_ORDER = ['o2cb', 'ocfs2', 'ovsrepositories', 'ovs-agent'] as const;
 export type ServiceName = (typeof SERVICE_ORDER)[number];
 
-export type StepOutcome = 'started' | 'stopped' | 'not-installed' | 'planned' | 'skipped (offline)';
+export type StepOutcome = 'started' | 'already running' | 'stopped' | 'not-installed' | 'planned' | 'skipped (offline)';
 
 export interface ServiceStep {
   name: string;
@@ -38,6 +38,12 @@ export interface SequenceOptions {
   strict: boolean;
   /** The services, in start order (default SERVICE_ORDER). */
   services?: readonly string[];
+  /**
+   * Start only what its status does not report running (`ovs services start`): a repeat run
+   * then changes nothing and says so (--json changed: false), as Ansible expects. o2cb counts
+   * as running only with its cluster online (o2cb-state.ts); an unknown state is started.
+   */
+  skipRunning?: boolean;
 }
 
 /** --strict: every service must be installed, checked before anything is started or stopped. */
@@ -59,7 +65,7 @@ function said(r: { stdout: string; stderr: string }): string {
 
 
 function failure(name: string, what: string, done: ServiceStep[], pending: string[], action: 'start' | 'stop', hint: string): OvsError {
-  const up = done.filter((s) => s.outcome === 'started').map((s) => s.name);
+  const up = done.filter((s) => s.outcome === 'started' || s.outcome === 'already running').map((s) => s.name);
   const stopped = done.filter((s) => s.outcome === 'stopped').map((s) => s.name);
   const summary =
     action === 'start'
@@ -74,15 +80,19 @@ const outcomeOfPlanned = (r: { offline?: boolean }): StepOutcome => (r.offline ?
 async function checkStarted(ctx: Context, name: string, init: InitSystem, step: ServiceStep, done: ServiceStep[], pending: string[]): Promise<void> {
   const st = await serviceStatus(ctx, name, init);
   step.state = st.state;
+  // A disabled o2cb "starts" by doing nothing: a note, not a failure (o2cb-check.ts).
+  if (name === 'o2cb' && st.reason) return checkO2cb(ctx, step, done, pending);
   if (st.state === 'stopped') {
     throw failure(name, `was started but its status says it is not running (status exit ${st.exitCode}${st.output ? `: ${lastLine(st.output)}` : ''})`, done, pending, 'start', `look at ${name}'s log and \`service ${name} status\`, fix it, then run \`ovs services start\` again`);
   }
   if (st.state === 'unknown') step.note = `status answered exit ${st.exitCode ?? '?'}, neither running (0) nor stopped (3); its start succeeded`;
-  if (name === 'o2cb') {
-    const o2cb = await o2cbProblemAfterStart(ctx);
-    if (o2cb?.fatal) throw failure(name, o2cb.message, done, pending, 'start', o2cb.hint);
-    if (o2cb) step.note = o2cb.message;
-  }
+  if (name === 'o2cb') await checkO2cb(ctx, step, done, pending);
+}
+
+async function checkO2cb(ctx: Context, step: ServiceStep, done: ServiceStep[], pending: string[]): Promise<void> {
+  const o2cb = await o2cbProblemAfterStart(ctx);
+  if (o2cb?.fatal) throw failure('o2cb', o2cb.message, done, pending, 'start', o2cb.hint);
+  if (o2cb) step.note = o2cb.message;
 }
 
 /** Start every service in order; throws at the first failure (exit 69). */
@@ -97,6 +107,10 @@ export async function startInOrder(ctx: Context, opts: SequenceOptions): Promise
     if (!(await serviceInstalled(ctx, name, init))) {
       ctx.report.warn(`${name} is not installed: skipped`);
       done.push({ name, action: 'start', outcome: 'not-installed' });
+      continue;
+    }
+    if (opts.skipRunning && !ctx.offline && (await serviceStatus(ctx, name, init)).state === 'running') {
+      done.push({ name, action: 'start', outcome: 'already running', state: 'running' });
       continue;
     }
     ctx.report.step(`starting ${name}`);
@@ -148,6 +162,8 @@ export interface ServiceReport {
   name: string;
   state: ServiceState;
   exitCode?: number;
+  /** Why a service whose status probe said running is not (o2cb with its cluster offline). */
+  reason?: string;
 }
 
 /** Every service's state, in start order (probes only). */
@@ -158,7 +174,7 @@ export async function statusInOrder(ctx: Context, opts: SequenceOptions): Promis
   const out: ServiceReport[] = [];
   for (const name of names) {
     const st = await serviceStatus(ctx, name, init);
-    out.push({ name, state: st.state, ...(st.exitCode !== undefined ? { exitCode: st.exitCode } : {}) });
+    out.push({ name, state: st.state, ...(st.exitCode !== undefined ? { exitCode: st.exitCode } : {}), ...(st.reason ? { reason: st.reason } : {}) });
   }
   return out;
 }
