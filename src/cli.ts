@@ -7,6 +7,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { posix } from 'node:path';
 import { COMMANDS, type CommandEntry } from './commands/index.js';
+import { pruneBackups } from './lib/backups.js';
 import { Changes } from './lib/changes.js';
 import type { CommandDef, Context, GlobalOptions } from './lib/command.js';
 import { EXIT, OvsError, exitCodeOf } from './lib/errors.js';
@@ -181,6 +182,7 @@ async function execute(sel: Selected, g: GlobalOptions, host: Host, argv: readon
     const result = await def.run(ctx, options);
     report.stop();
     const exit = def.exitCode?.(result) ?? EXIT.OK;
+    if (exit === EXIT.OK && !g.dryRun && ctx.changes.applied.length > 0) await pruneBackups(ctx);
     if (g.json) {
       host.stdout.write(`${JSON.stringify({ ok: exit === EXIT.OK, command: def.name, dryRun: g.dryRun, root: g.root, exit, result, changes: ctx.changes.applied, warnings: report.warnings })}\n`);
     } else {

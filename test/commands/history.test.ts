@@ -55,6 +55,14 @@ describe('ovs history: the run list', () => {
     expect(r.stdout).toContain(ids[0]);
   });
 
+  it('a run whose backups were pruned says so in one line', async () => {
+    const { h, ids } = await threeRuns();
+    h.vol.rmSync(`/var/lib/ovs/backups/${ids[0]}`, { recursive: true });
+    const list = await runOvs(['history'], h);
+    expect(list.exit).toBe(0);
+    expect(list.stdout).toContain(`    ! the backups of this run are gone (/var/lib/ovs/backups/${ids[0]}: pruned by the backup retention, or deleted)\n`);
+  });
+
   it('a backup deleted by hand is reported for its run, and history RUN still shows what it can', async () => {
     const { h, ids } = await threeRuns();
     h.vol.unlinkSync(`/var/lib/ovs/backups/${ids[1]}${CONF}`);

@@ -6,7 +6,7 @@
 import type { Context } from '../command.js';
 import { exists } from '../files.js';
 import type { JournalRun, RunStatus } from '../journal.js';
-import { countEffects, effectsOf, type EffectCounts } from './effects.js';
+import { countEffects, defaultBackup, effectsOf, type EffectCounts, type FileEffect } from './effects.js';
 import type { JournalView, LineProblem } from './journal-read.js';
 
 export type ShownStatus = RunStatus | 'undone';
@@ -41,12 +41,15 @@ export function lineProblems(problems: readonly LineProblem[], run: string): str
 
 /** Backups the run's files should have and do not (deleted by hand, pruned). */
 export async function missingBackups(ctx: Context, run: JournalRun): Promise<string[]> {
-  const out: string[] = [];
+  const missing: FileEffect[] = [];
   for (const e of effectsOf(run)) {
-    if (e.kind !== 'file' || !e.beforeHash) continue;
-    if (!(await exists(ctx.fs, e.backup))) out.push(`backup of ${e.path} missing (${e.backup})`);
+    if (e.kind === 'file' && e.beforeHash && !(await exists(ctx.fs, e.backup))) missing.push(e);
   }
-  return out;
+  const dir = defaultBackup(run.run, '/');
+  if (missing.length > 1 && missing.every((e) => e.backup.startsWith(dir)) && !(await exists(ctx.fs, dir))) {
+    return [`the backups of this run are gone (${dir.replace(/\/$/, '')}: pruned by the backup retention, or deleted)`];
+  }
+  return missing.map((e) => `backup of ${e.path} missing (${e.backup})`);
 }
 
 export async function summarize(ctx: Context, view: JournalView): Promise<RunSummary[]> {
