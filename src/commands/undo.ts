@@ -52,11 +52,17 @@ export default defineCommand<UndoOptions, UndoResult>({
     const plan = await planUndo(ctx, run);
     const by = (state: UndoStep['state']) => plan.steps.filter((s) => s.state === state);
     const [todo, conflicts, unrestorable] = [by('todo'), by('conflict'), by('unrestorable')];
+    if (plan.steps.every((s) => s.state === 'manual')) {
+      throw new OvsError(EXIT.DATAERR, `run ${run.run} changed no file, link or directory that undo can put back`, {
+        while: 'reading what the run changed',
+        hint: `undo never runs programs; to reverse them by hand: ${plan.programs.map((p) => `${p.ran} -> ${p.inverse ?? `nothing (${p.note})`}`).join('; ') || 'none'}`,
+      });
+    }
     if (todo.length + conflicts.length === 0 && unrestorable.length === 0) {
       const undoneBy = (await summarize(ctx, view)).find((s) => s.run === run.run)?.undoneBy;
       throw new OvsError(EXIT.DATAERR, `run ${run.run} has nothing left to undo: every path it changed already holds what it held before${undoneBy ? ` (undone by run ${undoneBy})` : ''}`, {
         while: 'comparing the files with the journal',
-        hint: plan.programs.length ? 'its programs and service actions are never undone: `ovs history RUN` lists them' : '`ovs history` lists the runs',
+        hint: plan.programs.length ? `its programs and service actions are never undone: \`ovs history ${run.run}\` lists them` : '`ovs history` lists the runs',
       });
     }
     if (!o.force && (conflicts.length || unrestorable.length)) refuse(run.run, conflicts, unrestorable);

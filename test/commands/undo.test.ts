@@ -109,6 +109,22 @@ describe('ovs undo', () => {
     expect(systemFiles(h)).toEqual(made);
   });
 
+  it('a directory the run created that holds something else now is left, and said so', async () => {
+    const h = memoryHost({ hostname: 'ovs1', services: { o2cb: {} }, files: { '/etc/hosts': '192.168.1.11 ovs1\n', '/etc/sysconfig': null } });
+    expect((await runLater(['cluster-configure', '--node', 'ovs1'], h)).exit).toBe(0);
+    h.vol.writeFileSync('/etc/ocfs2/notes', 'mine\n');
+    const [run] = await runIds(h);
+    const r = await runLater(['--json', 'undo', run as string], h);
+    expect(r.exit).toBe(0);
+    expect(r.json.result.steps).toEqual([
+      { path: O2CB, action: 'remove', state: 'todo', outcome: 'undone' },
+      { path: CONF, action: 'remove', state: 'todo', outcome: 'undone' },
+      { path: '/etc/ocfs2', action: 'rmdir', state: 'todo', outcome: 'left (not empty)' },
+    ]);
+    expect(r.json.result.programs).toEqual([{ ran: 'service o2cb start', inverse: 'service o2cb stop' }]);
+    expect(h.readText('/etc/ocfs2/notes')).toBe('mine\n');
+  });
+
   it('a missing backup: exit 66 naming it; --force undoes the rest and leaves that file', async () => {
     const { h, before, run } = await added();
     h.vol.unlinkSync(`/var/lib/ovs/backups/${run}${CONF}`);
@@ -183,6 +199,35 @@ describe('ovs undo', () => {
       '  mount -t nfs -o rw -- f:/OVS /var/ovs/mount/U  ->  umount -- /var/ovs/mount/U',
       '',
     ]);
+  });
+
+  it('a run that only ran programs has nothing undo can put back: 65, the inverses in the hint', async () => {
+    const run = '20261125T110000Z-779';
+    const journal = journalLine({ type: 'change', time: '2026-11-25T11:00:00.000Z', run, seq: 1, kind: 'service', argv: ['service', 'o2cb', 'start'], service: { name: 'o2cb', action: 'start' }, exit: 0, result: 'applied' });
+    const h = memoryHost({ files: { [JOURNAL_LOG]: journal } });
+    const r = await runOvs(['undo', run], h);
+    expect(r.exit).toBe(65);
+    expect(r.stderr).toBe(
+      `ovs: undo: run ${run} changed no file, link or directory that undo can put back while reading what the run changed\n` +
+        'ovs: hint: undo never runs programs; to reverse them by hand: service o2cb start -> service o2cb stop\n' +
+        'ovs: nothing was changed\n',
+    );
+    expect(h.calls).toEqual([]);
+  });
+
+  it('a change rolled back by its own run is not undone again', async () => {
+    const run = '20261125T110000Z-780';
+    const t = '2026-11-25T11:00:00.000Z';
+    const journal = [
+      journalLine({ type: 'change', time: t, run, seq: 1, kind: 'mkdir', path: '/etc/a', result: 'applied' }),
+      journalLine({ type: 'change', time: t, run, seq: 2, kind: 'mkdir', path: '/etc/b', result: 'applied' }),
+      journalLine({ type: 'change', time: t, run, seq: 2, kind: 'mkdir', path: '/etc/b', result: 'rolled back' }),
+    ].join('');
+    const h = memoryHost({ files: { [JOURNAL_LOG]: journal, '/etc/a': null, '/etc/b': null } });
+    const r = await runOvs(['undo', run], h);
+    expect(r.exit).toBe(0);
+    expect(r.stdout).toBe(`Undo of run ${run} (command line not recorded):\n  removed dir        /etc/a\n`);
+    expect(h.exists('/etc/b')).toBe(true);
   });
 
   it('an unknown run is exit 66 and changes nothing', async () => {

@@ -55,9 +55,13 @@ export interface ProgramEffect {
 
 export type Effect = FileEffect | DirEffect | LinkEffect | RenameEffect | ProgramEffect;
 
-/** The changes that took effect (not the planned, skipped, failed or already rolled back ones). */
+/**
+ * The changes that took effect: not the planned, skipped or failed ones, nor those rolled
+ * back since (a `rolled back` record for the same seq, written after the `applied` one).
+ */
 export function appliedChanges(run: JournalRun): ChangeRecord[] {
-  return run.changes.filter((c) => c.result === 'applied');
+  const rolledBack = new Set(run.changes.filter((c) => c.result === 'rolled back' && c.seq !== undefined).map((c) => c.seq));
+  return run.changes.filter((c) => c.result === 'applied' && !(c.seq !== undefined && rolledBack.has(c.seq)));
 }
 
 function intentOf(run: JournalRun, c: ChangeRecord): IntentRecord | undefined {
@@ -72,7 +76,7 @@ function fileEffect(run: JournalRun, c: ChangeRecord, path: string): FileEffect 
   const intent = intentOf(run, c);
   const before = c.sha256_before ?? intent?.sha256_before;
   // A remove always found something; a write with no before hash created the file.
-  const existedBefore = c.kind === 'remove' || c.kind === 'rename' || (before !== null && before !== undefined);
+  const existedBefore = c.kind === 'remove' || (before !== null && before !== undefined);
   return {
     kind: 'file',
     path,

@@ -46,7 +46,7 @@ export async function missingBackups(ctx: Context, run: JournalRun): Promise<str
     if (e.kind === 'file' && e.beforeHash && !(await exists(ctx.fs, e.backup))) missing.push(e);
   }
   const dir = defaultBackup(run.run, '/');
-  if (missing.length > 1 && missing.every((e) => e.backup.startsWith(dir)) && !(await exists(ctx.fs, dir))) {
+  if (missing.length > 0 && missing.every((e) => e.backup.startsWith(dir)) && !(await exists(ctx.fs, dir))) {
     return [`the backups of this run are gone (${dir.replace(/\/$/, '')}: pruned by the backup retention, or deleted)`];
   }
   return missing.map((e) => `backup of ${e.path} missing (${e.backup})`);
