@@ -11,6 +11,8 @@ import { runOvs } from '../helpers/run.js';
 describe('ovs status: the healthy pool member', () => {
   it('one screen: host, cluster, O2CB, repositories, heartbeat file, services, last run; exit 0', async () => {
     const h = liveHost(healthyServer());
+    h.vol.mkdirSync('/etc/rc3.d', { recursive: true });
+    h.vol.symlinkSync('../init.d/o2cb', '/etc/rc3.d/S24o2cb');
     const r = await runOvs(['status'], h);
     expect(r.stderr).toBe('');
     expect(r.exit).toBe(0);
@@ -20,7 +22,7 @@ describe('ovs status: the healthy pool member', () => {
         'Cluster: ocfs2 (/etc/ocfs2/cluster.conf, 2 nodes)',
         '    0  ovs1.example.com  192.168.100.100:7777  (this host)',
         '    1  ovs2.example.com  192.168.100.101:7777',
-        'O2CB: online; enabled at boot (/etc/sysconfig/o2cb)',
+        'O2CB: online; driver enabled (/etc/sysconfig/o2cb); o2cb starts at boot',
         '  timeouts: heartbeat threshold 31, idle 30000 ms, keepalive 2000 ms, reconnect 2000 ms',
         '  heartbeat regions active: none',
         'Repositories:',
@@ -48,7 +50,7 @@ describe('ovs status: the healthy pool member', () => {
       health: 'healthy',
       host: { name: 'ovs1.example.com', nodeNumber: 0 },
       cluster: { name: 'ocfs2', nodes: [{ number: 0, thisHost: true }, { number: 1, thisHost: false }] },
-      o2cb: { enabledAtBoot: true, online: true, regions: [] },
+      o2cb: { enabledAtBoot: true, serviceAtBoot: false, online: true, regions: [] },
       repositories: [{ uuid: ROOT_UUID, type: 'nfs', role: 'C', mounted: true }],
       ovsLink: { target: MOUNT_POINT, expected: MOUNT_POINT },
       lastRun: { run: '20261125T110000Z-9', status: 'ok', command: 'ovs services start' },
@@ -81,7 +83,7 @@ describe('ovs status: each failure the guide describes', () => {
     s.live.services = { o2cb: {} };
     const r = await runOvs(['status'], liveHost(s));
     expect(r.exit).toBe(3);
-    expect(r.stdout).toContain('\nO2CB: OFFLINE; enabled at boot (/etc/sysconfig/o2cb)\n');
+    expect(r.stdout).toContain('\nO2CB: OFFLINE; driver enabled (/etc/sysconfig/o2cb); o2cb does NOT start at boot\n');
     expect(r.stdout).toContain("\nStatus: not running (1 to fix)\n  FAIL  o2cb.running  the O2CB cluster 'ocfs2' is not online (o2cb is stopped)\n");
   });
 });

@@ -29,7 +29,7 @@ describeWithTools(['node'], 'ovs status --root on server images', () => {
     expect(r.exit, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('Host: ovs1.example.com, node 0  (offline: the image only)\n');
     expect(r.stdout).toContain('    1  ovs2.example.com  192.168.100.101:7777\n');
-    expect(r.stdout).toContain('O2CB: not known offline; enabled at boot (/etc/sysconfig/o2cb)\n');
+    expect(r.stdout).toContain('O2CB: not known offline; driver enabled (/etc/sysconfig/o2cb); o2cb does NOT start at boot\n');
     expect(r.stdout).toContain('  heartbeat regions active: not known offline\n');
     expect(r.stdout).toContain(`  ${ROOT_UUID}  nfs    C  fileserver.example.com:/OVS  not known offline\n  /OVS -> ${MOUNT_POINT}\n`);
     expect(r.stdout).toContain("Heartbeat file: skipped (offline): the NFS cluster root's heartbeat file is on the storage, mounted at boot\n");

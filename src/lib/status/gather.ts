@@ -17,7 +17,7 @@ import { readJournal } from '../history/journal-read.js';
 import { summarize, type RunSummary } from '../history/runs.js';
 import { OVS_LINK, heartbeatPathOf, mountPointOf } from '../repos/layout.js';
 import { mountOn } from '../repos/mounts.js';
-import { statusInOrder, type ServiceReport } from '../services/index.js';
+import { serviceEnabled, statusInOrder, type ServiceReport } from '../services/index.js';
 
 export interface NodeLine {
   number: number;
@@ -42,7 +42,11 @@ export interface StatusReport {
   offline: boolean;
   host: { name: string | null; nodeNumber: number | null };
   cluster: { name: string | null; file: string; problem: string | null; nodes: NodeLine[] };
-  o2cb: { file: string; enabledAtBoot: boolean | null; online: boolean | null; timeouts: Record<string, string>; regions: string[] | null };
+  /**
+   * enabledAtBoot: O2CB_ENABLED (the driver loads when the o2cb script runs); serviceAtBoot:
+   * the o2cb script itself is started at boot (runlevel links, or systemctl is-enabled).
+   */
+  o2cb: { file: string; enabledAtBoot: boolean | null; serviceAtBoot: boolean; online: boolean | null; timeouts: Record<string, string>; regions: string[] | null };
   repositories: RepositoryLine[];
   ovsLink: { target: string | null; expected: string | null };
   /** The heartbeat check's finding (present, valid, label, slots) and the file's size in bytes. */
@@ -90,7 +94,8 @@ async function o2cbOf(ctx: Context, f: Facts, online: boolean | null): Promise<S
   const values = f.o2cb.value ? effectiveO2cbSettings(f.o2cb.value) : undefined;
   const timeouts = Object.fromEntries(TIMEOUTS.flatMap((k) => (values ? [[k, values[k]]] : [])));
   const regions = ctx.offline || !f.cluster ? null : await regionsOf(ctx, f.cluster.name);
-  return { file: f.o2cb.path, enabledAtBoot: values ? values.O2CB_ENABLED === 'true' : null, online, timeouts, regions };
+  const serviceAtBoot = await serviceEnabled(ctx, 'o2cb');
+  return { file: f.o2cb.path, enabledAtBoot: values ? values.O2CB_ENABLED === 'true' : null, serviceAtBoot, online, timeouts, regions };
 }
 
 function repositoriesOf(f: Facts): RepositoryLine[] {

@@ -14,7 +14,8 @@ function clusterLines(r: StatusReport): string[] {
 
 function o2cbLines(r: StatusReport): string[] {
   const o = r.o2cb;
-  const boot = o.enabledAtBoot === null ? `no settings file (${o.file})` : o.enabledAtBoot ? `enabled at boot (${o.file})` : `NOT enabled at boot (O2CB_ENABLED in ${o.file})`;
+  const driver = o.enabledAtBoot === null ? `no settings file (${o.file})` : o.enabledAtBoot ? `driver enabled (${o.file})` : `driver NOT enabled (O2CB_ENABLED in ${o.file})`;
+  const boot = `${driver}; o2cb ${o.serviceAtBoot ? 'starts' : 'does NOT start'} at boot`;
   const t = o.timeouts;
   const timeouts = t.O2CB_HEARTBEAT_THRESHOLD
     ? `  timeouts: heartbeat threshold ${t.O2CB_HEARTBEAT_THRESHOLD}, idle ${t.O2CB_IDLE_TIMEOUT_MS} ms, keepalive ${t.O2CB_KEEPALIVE_DELAY_MS} ms, reconnect ${t.O2CB_RECONNECT_DELAY_MS} ms`
