@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { journalLine } from '../../src/lib/journal.js';
 import { memoryHost, type MemoryHost } from '../../src/lib/memory-host.js';
@@ -172,6 +173,24 @@ describe('ovs undo', () => {
     expect(h.exists('/var/ovs/x')).toBe(false);
     expect(h.readText('/etc/ovs/repositories')).toBe('');
     expect(h.vol.statSync('/etc/ovs/repositories').mode & 0o777).toBe(0o640);
+  });
+
+  it('the write-ahead format: hashes and the backup path from the intent, the change record bare', async () => {
+    const run = '20261125T110000Z-781';
+    const t = '2026-11-25T11:00:00.000Z';
+    const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+    const journal = [
+      journalLine({ type: 'begin', time: t, run, command: 'ovs cluster-configure --add-node ovs3', user: 'root', pid: 781 }),
+      journalLine({ type: 'intent', time: t, run, seq: 1, kind: 'write', path: CONF, sha256_before: sha('old\n'), sha256_after: sha('new\n'), backup: '/var/lib/ovs/backups/w/cluster.conf' }),
+      journalLine({ type: 'change', time: t, run, seq: 1, kind: 'write', path: CONF, result: 'applied' }),
+      journalLine({ type: 'end', time: t, run, status: 'ok', exit: 0 }),
+    ].join('');
+    const h = memoryHost({ files: { [JOURNAL_LOG]: journal, [CONF]: 'new\n', '/var/lib/ovs/backups/w/cluster.conf': 'old\n' } });
+    const list = await runOvs(['history'], h);
+    expect(list.stdout).toBe(`${run}  2026-11-25T11:00:00Z  root  ok  ovs cluster-configure --add-node ovs3\n    1 written\n`);
+    const r = await runOvs(['undo', run], h);
+    expect(r.exit).toBe(0);
+    expect(h.readText(CONF)).toBe('old\n');
   });
 
   it('lists programs and service actions with their inverse, never running them', async () => {

@@ -72,9 +72,15 @@ export function defaultBackup(run: string, path: string): string {
   return posix.join(BACKUP_DIR, run, path);
 }
 
+/** A change's hashes: its own, else its intent's (the write-ahead format may keep them there only). */
+function hashesOf(run: JournalRun, c: ChangeRecord): { before: string | null | undefined; after: string | null | undefined } {
+  const intent = intentOf(run, c);
+  return { before: c.sha256_before ?? intent?.sha256_before, after: c.sha256_after ?? intent?.sha256_after };
+}
+
 function fileEffect(run: JournalRun, c: ChangeRecord, path: string): FileEffect {
   const intent = intentOf(run, c);
-  const before = c.sha256_before ?? intent?.sha256_before;
+  const { before, after } = hashesOf(run, c);
   // A remove always found something; a write with no before hash created the file.
   const existedBefore = c.kind === 'remove' || (before !== null && before !== undefined);
   return {
@@ -82,7 +88,7 @@ function fileEffect(run: JournalRun, c: ChangeRecord, path: string): FileEffect 
     path,
     existedBefore,
     ...(before ? { beforeHash: before } : {}),
-    afterHash: c.kind === 'remove' ? null : (c.sha256_after ?? null),
+    afterHash: c.kind === 'remove' ? null : (after ?? null),
     backup: intent?.backup ?? c.backup ?? defaultBackup(run.run, path),
     ...(intent?.mode_before !== undefined ? { modeBefore: intent.mode_before } : {}),
     ...(intent?.uid_before !== undefined ? { uidBefore: intent.uid_before } : {}),
@@ -149,7 +155,7 @@ export interface EffectCounts {
 export function countEffects(run: JournalRun): EffectCounts {
   const n: EffectCounts = { written: 0, created: 0, removed: 0, dirs: 0, links: 0, renamed: 0, programs: 0, services: 0 };
   for (const c of appliedChanges(run)) {
-    if (c.kind === 'write') c.sha256_before ? n.written++ : n.created++;
+    if (c.kind === 'write') hashesOf(run, c).before ? n.written++ : n.created++;
     else if (c.kind === 'remove') n.removed++;
     else if (c.kind === 'mkdir' || c.kind === 'rmdir') n.dirs++;
     else if (c.kind === 'symlink') n.links++;
