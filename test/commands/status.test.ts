@@ -59,6 +59,16 @@ describe('ovs status: the healthy pool member', () => {
   });
 });
 
+describe('ovs status: heartbeat regions', () => {
+  it('lists the regions active in configfs (each a directory under the cluster heartbeat)', async () => {
+    const h = liveHost(healthyServer());
+    h.vol.mkdirSync('/sys/kernel/config/cluster/ocfs2/heartbeat/5A1E0C3BB1D44E0E9E9B3F3C8D6A7F10', { recursive: true });
+    const r = await runOvs(['status'], h);
+    expect(r.exit).toBe(0);
+    expect(r.stdout).toContain('\n  heartbeat regions active: 5A1E0C3BB1D44E0E9E9B3F3C8D6A7F10\n');
+  });
+});
+
 describe('ovs status: each failure the guide describes', () => {
   for (const f of FAILURES) {
     it(`${f.name}: listed with its fix`, async () => {
