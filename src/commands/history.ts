@@ -41,10 +41,9 @@ export default defineCommand<HistoryOptions, HistoryResult>({
   async run(ctx, o) {
     const view = await readJournal(ctx);
     if (o.run) return { journal: view.path, run: await runDetail(ctx, view, findRun(view, o.run)) };
-    const all = await summarize(ctx, view);
-    const runs = o.last ? all.slice(-o.last) : all;
+    const runs = await summarize(ctx, view, (all) => (o.last ? all.slice(-o.last) : all));
     const problems = view.problems.filter((p) => !p.run).map((p) => `journal line ${p.line}: ${p.reason}`);
-    return { journal: view.path, missing: view.missing, runs, total: all.length, problems };
+    return { journal: view.path, missing: view.missing, runs, total: view.runs.length, problems };
   },
   human: (r) => ('run' in r ? renderRunDetail(r.run) : renderRunList(r.runs, { path: r.journal, missing: r.missing, unplaced: r.problems })),
 });

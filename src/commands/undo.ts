@@ -59,7 +59,7 @@ export default defineCommand<UndoOptions, UndoResult>({
       });
     }
     if (todo.length + conflicts.length === 0 && unrestorable.length === 0) {
-      const undoneBy = (await summarize(ctx, view)).find((s) => s.run === run.run)?.undoneBy;
+      const undoneBy = (await summarize(ctx, view, () => [run]))[0]?.undoneBy;
       throw new OvsError(EXIT.DATAERR, `run ${run.run} has nothing left to undo: every path it changed already holds what it held before${undoneBy ? ` (undone by run ${undoneBy})` : ''}`, {
         while: 'comparing the files with the journal',
         hint: plan.programs.length ? `its programs and service actions are never undone: \`ovs history ${run.run}\` lists them` : '`ovs history` lists the runs',

@@ -59,8 +59,7 @@ async function fileDiff(ctx: Context, e: FileEffect): Promise<FileDiff> {
 }
 
 export async function runDetail(ctx: Context, view: JournalView, run: JournalRun): Promise<RunDetail> {
-  // The whole list: whether a later run undid this one is in the runs after it.
-  const summary = (await summarize(ctx, view)).find((s) => s.run === run.run) as RunSummary;
+  const [summary] = (await summarize(ctx, view, () => [run])) as [RunSummary];
   const files: FileDiff[] = [];
   for (const e of effectsOf(run)) if (e.kind === 'file') files.push(await fileDiff(ctx, e));
   const unfinished = unfinishedIntents(run).map((i) => ({ kind: i.kind, ...(i.path ? { path: i.path } : {}) }));

@@ -39,27 +39,37 @@ export function lineProblems(problems: readonly LineProblem[], run: string): str
   return problems.filter((p) => p.run === run).map((p) => `journal line ${p.line}: ${p.reason}`);
 }
 
-/** Backups the run's files should have and do not (deleted by hand, pruned). */
+/**
+ * Backups the run's files should have and do not (deleted by hand, pruned). A run whose
+ * backup directory is gone as a whole is one line, found with one look (a long journal
+ * whose old runs were pruned lists fast).
+ */
 export async function missingBackups(ctx: Context, run: JournalRun): Promise<string[]> {
-  const missing: FileEffect[] = [];
-  for (const e of effectsOf(run)) {
-    if (e.kind === 'file' && e.beforeHash && !(await exists(ctx.fs, e.backup))) missing.push(e);
-  }
+  const kept = effectsOf(run).filter((e): e is FileEffect => e.kind === 'file' && e.beforeHash !== undefined);
+  if (kept.length === 0) return [];
   const dir = defaultBackup(run.run, '/');
-  if (missing.length > 0 && missing.every((e) => e.backup.startsWith(dir)) && !(await exists(ctx.fs, dir))) {
+  if (kept.every((e) => e.backup.startsWith(dir)) && !(await exists(ctx.fs, dir))) {
     return [`the backups of this run are gone (${dir.replace(/\/$/, '')}: pruned by the backup retention, or deleted)`];
   }
-  return missing.map((e) => `backup of ${e.path} missing (${e.backup})`);
+  const missing: string[] = [];
+  for (const e of kept) if (!(await exists(ctx.fs, e.backup))) missing.push(`backup of ${e.path} missing (${e.backup})`);
+  return missing;
 }
 
-export async function summarize(ctx: Context, view: JournalView): Promise<RunSummary[]> {
+/**
+ * The runs `pick` selects (default: all), summarized. Whether a run was undone is read from
+ * the whole journal; the backups are looked at only for the runs selected.
+ */
+export async function summarize(ctx: Context, view: JournalView, pick: (runs: JournalRun[]) => JournalRun[] = (r) => r): Promise<RunSummary[]> {
   // An undo of an undo puts the first run's changes back: it is no longer undone.
   const undoneBy = new Map<string, string>();
   const commandOf = new Map(view.runs.map((r) => [r.run, r.command]));
   // `ovs undo` takes a prefix: the run it named is the one run whose id starts with it.
+  const ids = new Set(view.runs.map((r) => r.run));
   const resolve = (named: string | undefined) => {
-    const hits = named ? view.runs.filter((r) => r.run.startsWith(named)) : [];
-    return hits.length === 1 ? hits[0]?.run : view.runs.find((r) => r.run === named)?.run;
+    if (!named || ids.has(named)) return named;
+    const hits = view.runs.filter((r) => r.run.startsWith(named));
+    return hits.length === 1 ? hits[0]?.run : undefined;
   };
   for (const r of view.runs) {
     const target = resolve(undoneRun(r.command));
@@ -69,7 +79,7 @@ export async function summarize(ctx: Context, view: JournalView): Promise<RunSum
     if (reapplied && undoneBy.get(reapplied) === target) undoneBy.delete(reapplied);
   }
   const out: RunSummary[] = [];
-  for (const r of view.runs) {
+  for (const r of pick(view.runs)) {
     const by = undoneBy.get(r.run);
     const status = liveStatus(ctx, r);
     out.push({

@@ -118,7 +118,7 @@ async function localNode(ctx: Context, f: Facts): Promise<RegisteredNode | undef
 }
 
 async function lastRunOf(ctx: Context): Promise<RunSummary | null> {
-  return (await summarize(ctx, await readJournal(ctx))).at(-1) ?? null;
+  return (await summarize(ctx, await readJournal(ctx), (runs) => runs.slice(-1)))[0] ?? null;
 }
 
 export async function gatherStatus(ctx: Context): Promise<StatusReport> {
