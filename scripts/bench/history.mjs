@@ -1,5 +1,6 @@
 // `ovs history` on a long journal: 1000 runs of 3 changes each (backups pruned, as the
-// retention leaves all but the newest 100), under --root. The last 10 runs within 2.5x the wall time of `node -e 0` (interleaved, medians).
+// retention leaves all but the newest 100), under --root: the last 10 runs within 2.5x the
+// wall time of `node -e 0` (interleaved, medians).
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
