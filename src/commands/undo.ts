@@ -75,8 +75,9 @@ export default defineCommand<UndoOptions, UndoResult>({
     const out = [`Undo of run ${r.run} (${r.command || 'command line not recorded'}):`];
     for (const s of r.steps) {
       const acted = s.outcome === 'undone' || (dry && s.state === 'todo');
-      const what = s.state === 'done' ? 'already as before' : acted ? `${dry ? 'would ' : ''}${dry ? s.action : DONE[s.action.split(' ')[0] as string] ?? s.action}` : s.outcome ?? `not undone (${s.state})`;
-      out.push(`  ${what.padEnd(18)} ${s.path}${s.reason ? `  (${s.reason})` : ''}`);
+      const what = s.state === 'done' ? 'already as before' : acted ? (dry ? `would ${s.action}` : (DONE[s.action] ?? s.action)) : (s.outcome ?? `not undone (${s.state})`);
+      const to = s.target !== undefined ? ` -> ${s.target}` : '';
+      out.push(`  ${what.padEnd(18)} ${s.path}${to}${s.reason ? `  (${s.reason})` : ''}`);
     }
     if (r.programs.length) {
       out.push('Programs and service actions are never run by undo; to reverse them by hand:');

@@ -173,6 +173,18 @@ describe('ovs undo', () => {
     expect(h.exists('/var/ovs/x')).toBe(false);
     expect(h.readText('/etc/ovs/repositories')).toBe('');
     expect(h.vol.statSync('/etc/ovs/repositories').mode & 0o777).toBe(0o640);
+    // Newest change first.
+    expect(r.stdout).toContain('  restored           /etc/ovs/repositories\n  removed            /var/ovs/x\n  relinked           /OVS -> /var/ovs/mount/A\n');
+  });
+
+  it('a link replaced by a regular file since the run is left to the operator, even with --force', async () => {
+    const run = '20261125T110000Z-782';
+    const journal = journalLine({ type: 'change', time: '2026-11-25T11:00:00.000Z', run, seq: 1, kind: 'symlink', path: '/OVS', target: '/var/ovs/mount/B', result: 'applied' });
+    const h = memoryHost({ files: { [JOURNAL_LOG]: journal, '/OVS': 'a file now\n' } });
+    const r = await runOvs(['--yes', 'undo', '--force', run], h);
+    expect(r.exit).toBe(65);
+    expect(r.stderr).toContain(`ovs: undo: run ${run} changed no file, link or directory that undo can put back`);
+    expect(h.readText('/OVS')).toBe('a file now\n');
   });
 
   it('the write-ahead format: hashes and the backup path from the intent, the change record bare', async () => {

@@ -15,8 +15,9 @@ export type StepState = 'todo' | 'done' | 'conflict' | 'unrestorable' | 'manual'
 
 export interface UndoStep {
   path: string;
-  /** What undoing it does: restore, remove, rmdir, mkdir, relink. */
+  /** What undoing it does: restore, remove, rmdir, mkdir, relink (to `target`), none. */
   action: string;
+  target?: string;
   state: StepState;
   /** Why it is a conflict, cannot be restored, or is left to the operator. */
   reason?: string;
@@ -29,11 +30,6 @@ export interface UndoPlan {
   programs: Inverse[];
   /** Loaded backups, by path, for the steps that restore content. */
   contents: Map<string, { bytes: Buffer; mode?: number }>;
-}
-
-async function linkNow(ctx: Context, path: string): Promise<string | undefined> {
-  const st = await statOrUndefined(ctx.fs, path, false);
-  return st?.kind === 'symlink' ? ctx.fs.readlink(path) : undefined;
 }
 
 function fileState(e: FileEffect, nowHash: string | null, exists: boolean): Pick<UndoStep, 'state' | 'reason'> {
@@ -62,18 +58,24 @@ async function fileStep(ctx: Context, e: FileEffect, contents: UndoPlan['content
   return step;
 }
 
+/** Something of another kind is where the run left a directory or a link: never forced over. */
+const OTHER_KIND = 'something of another kind is there now: left to the operator';
+
 async function dirStep(ctx: Context, e: DirEffect): Promise<UndoStep> {
   const st = await statOrUndefined(ctx.fs, e.path, false);
-  if (e.created) return { path: e.path, action: 'rmdir', state: st?.kind === 'dir' ? 'todo' : st ? 'conflict' : 'done', ...(st && st.kind !== 'dir' ? { reason: 'it is no longer a directory' } : {}) };
-  return { path: e.path, action: 'mkdir', state: st?.kind === 'dir' ? 'done' : st ? 'conflict' : 'todo', ...(st && st.kind !== 'dir' ? { reason: 'something else is there now' } : {}) };
+  const action = e.created ? 'rmdir' : 'mkdir';
+  if (st && st.kind !== 'dir') return { path: e.path, action, state: 'manual', reason: OTHER_KIND };
+  return { path: e.path, action, state: (st !== undefined) === e.created ? 'todo' : 'done' };
 }
 
 async function linkStep(ctx: Context, e: LinkEffect): Promise<UndoStep> {
-  const now = await linkNow(ctx, e.path);
-  const action = typeof e.targetBefore === 'string' ? `relink -> ${e.targetBefore}` : 'remove';
-  if (now === e.target) return { path: e.path, action, state: 'todo' };
-  if (now === (e.targetBefore ?? undefined)) return { path: e.path, action, state: 'done' };
-  return { path: e.path, action, state: 'conflict', reason: now === undefined ? 'the link was removed since the run' : `the link points to ${now} now, not ${e.target}` };
+  const st = await statOrUndefined(ctx.fs, e.path, false);
+  const relink = typeof e.targetBefore === 'string' ? { action: 'relink', target: e.targetBefore } : { action: 'remove' };
+  if (st && st.kind !== 'symlink') return { path: e.path, ...relink, state: 'manual', reason: OTHER_KIND };
+  const now = st ? await ctx.fs.readlink(e.path) : undefined;
+  if (now === e.target) return { path: e.path, ...relink, state: 'todo' };
+  if (now === (e.targetBefore ?? undefined)) return { path: e.path, ...relink, state: 'done' };
+  return { path: e.path, ...relink, state: 'conflict', reason: now === undefined ? 'the link was removed since the run' : `the link points to ${now} now, not ${e.target}` };
 }
 
 async function stepOf(ctx: Context, e: Exclude<Effect, { kind: 'program' }>, contents: UndoPlan['contents']): Promise<UndoStep> {
@@ -120,6 +122,5 @@ async function applyStep(ctx: Context, s: UndoStep, plan: UndoPlan): Promise<boo
   if (s.action === 'remove') return ctx.changes.remove(s.path);
   if (s.action === 'mkdir') return ctx.changes.mkdir(s.path);
   if (s.action === 'rmdir') return (await statOrUndefined(ctx.fs, s.path)) !== undefined && (await isEmptyDir(ctx, s.path)) && ctx.changes.rmdir(s.path);
-  const target = s.action.replace(/^relink -> /, '');
-  return ctx.changes.symlink(target, s.path);
+  return s.action === 'relink' && s.target !== undefined ? ctx.changes.symlink(s.target, s.path) : false;
 }
