@@ -44,12 +44,6 @@ export interface IntentRecord {
   /** Where the previous content was saved (absent: nothing to save, or not backed up). */
   backup?: string;
   mode?: number;
-  /** Mode and owner of the file before the change, so `undo` can put them back too. */
-  mode_before?: number;
-  uid_before?: number;
-  gid_before?: number;
-  /** A symlink change: the link's target before it (null: there was no link). */
-  target_before?: string | null;
 }
 
 /** A change done (or failed, planned offline, rolled back). Lines without `type` are these. */

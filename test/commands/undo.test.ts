@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { journalLine } from '../../src/lib/journal.js';
+import { journalLine, type JournalRecord } from '../../src/lib/journal.js';
 import { memoryHost, type MemoryHost } from '../../src/lib/memory-host.js';
 import { CONF, JOURNAL_LOG, O2CB, poolMember, runIds, runLater } from '../helpers/history.js';
 import { runOvs } from '../helpers/run.js';
@@ -157,10 +157,11 @@ describe('ovs undo', () => {
     const sha = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'; // empty file
     const journal = [
       journalLine({ type: 'begin', time: t, run, command: 'ovs makerepo x', user: 'root', pid: 777 }),
-      journalLine({ type: 'intent', time: t, run, seq: 1, kind: 'symlink', path: '/OVS', target: '/var/ovs/mount/B', target_before: '/var/ovs/mount/A' }),
+      // link_before: what the write-ahead writer records for a link it replaces.
+      journalLine({ type: 'intent', time: t, run, seq: 1, kind: 'symlink', path: '/OVS', target: '/var/ovs/mount/B', link_before: '/var/ovs/mount/A' } as JournalRecord),
       journalLine({ type: 'change', time: t, run, seq: 1, kind: 'symlink', path: '/OVS', target: '/var/ovs/mount/B', result: 'applied' }),
       journalLine({ type: 'change', time: t, run, seq: 2, kind: 'symlink', path: '/var/ovs/x', target: '/y', result: 'applied' }),
-      journalLine({ type: 'intent', time: t, run, seq: 3, kind: 'write', path: '/etc/ovs/repositories', sha256_before: sha, sha256_after: null, mode_before: 0o640, backup: '/var/lib/ovs/backups/b/repositories' }),
+      journalLine({ type: 'intent', time: t, run, seq: 3, kind: 'write', path: '/etc/ovs/repositories', sha256_before: sha, sha256_after: null, mode: 0o640, backup: '/var/lib/ovs/backups/b/repositories' }),
       journalLine({ type: 'change', time: t, run, seq: 3, kind: 'remove', path: '/etc/ovs/repositories', sha256_before: sha, sha256_after: null, result: 'applied' }),
       journalLine({ type: 'end', time: t, run, status: 'ok' }),
     ].join('');

@@ -64,7 +64,14 @@ export function appliedChanges(run: JournalRun): ChangeRecord[] {
   return run.changes.filter((c) => c.result === 'applied' && !(c.seq !== undefined && rolledBack.has(c.seq)));
 }
 
-function intentOf(run: JournalRun, c: ChangeRecord): IntentRecord | undefined {
+/**
+ * An intent as the write-ahead writer records it: `mode`, `uid` and `gid` of what was there
+ * before, and `link_before`, what a symbolic link pointed to before (null: no link). Read
+ * as optional: older journals have none of them.
+ */
+type Intent = IntentRecord & { uid?: number; gid?: number; link_before?: string | null };
+
+function intentOf(run: JournalRun, c: ChangeRecord): Intent | undefined {
   return c.seq === undefined ? undefined : run.intents.find((i) => i.seq === c.seq);
 }
 
@@ -90,9 +97,9 @@ function fileEffect(run: JournalRun, c: ChangeRecord, path: string): FileEffect 
     ...(before ? { beforeHash: before } : {}),
     afterHash: c.kind === 'remove' ? null : (after ?? null),
     backup: intent?.backup ?? c.backup ?? defaultBackup(run.run, path),
-    ...(intent?.mode_before !== undefined ? { modeBefore: intent.mode_before } : {}),
-    ...(intent?.uid_before !== undefined ? { uidBefore: intent.uid_before } : {}),
-    ...(intent?.gid_before !== undefined ? { gidBefore: intent.gid_before } : {}),
+    ...(intent?.mode !== undefined ? { modeBefore: intent.mode } : {}),
+    ...(intent?.uid !== undefined ? { uidBefore: intent.uid } : {}),
+    ...(intent?.gid !== undefined ? { gidBefore: intent.gid } : {}),
   };
 }
 
@@ -130,7 +137,7 @@ function effectFor(run: JournalRun, c: ChangeRecord, path: string, seen: Effect 
       return { kind: 'dir', path, created: c.kind === 'mkdir' };
     case 'symlink': {
       const intent = intentOf(run, c);
-      const before = seen?.kind === 'link' ? seen.targetBefore : intent?.target_before;
+      const before = seen?.kind === 'link' ? seen.targetBefore : intent?.link_before;
       return { kind: 'link', path, target: c.target ?? '', ...(before !== undefined ? { targetBefore: before } : {}) };
     }
     case 'rename':
