@@ -182,7 +182,6 @@ async function execute(sel: Selected, g: GlobalOptions, host: Host, argv: readon
     const result = await def.run(ctx, options);
     report.stop();
     const exit = def.exitCode?.(result) ?? EXIT.OK;
-    if (exit === EXIT.OK && !g.dryRun && ctx.changes.applied.length > 0) await pruneBackups(ctx);
     if (g.json) {
       host.stdout.write(`${JSON.stringify({ ok: exit === EXIT.OK, command: def.name, dryRun: g.dryRun, root: g.root, exit, result, changes: ctx.changes.applied, warnings: report.warnings })}\n`);
     } else {
@@ -190,6 +189,7 @@ async function execute(sel: Selected, g: GlobalOptions, host: Host, argv: readon
       if (g.dryRun) lines.push(...renderPlan(ctx.changes.applied));
       if (lines.length) host.stdout.write(`${lines.join('\n')}\n`);
     }
+    if (exit === EXIT.OK && !g.dryRun && ctx.changes.applied.length > 0) await pruneBackups(ctx);
     return exit;
   } catch (err) {
     report.stop();
