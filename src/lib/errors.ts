@@ -7,7 +7,7 @@
 export const EXIT = {
   OK: 0,
   FINDINGS: 1, // a check found problems, or some pool members failed
-  NOT_RUNNING: 3, // ovs status: the O2CB cluster is not running
+  NOT_RUNNING: 3, // status: a service or repository that should run is not (LSB, systemctl)
   USAGE: 64,
   DATAERR: 65, // a value supplied is invalid
   NOINPUT: 66, // a device, file or portal named does not exist / is unreachable
@@ -27,7 +27,7 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 export const EXIT_MEANINGS: Record<ExitCode, string> = {
   0: 'done, or nothing needed doing',
   1: 'a check found problems, or some pool members failed',
-  3: 'status: the O2CB cluster is not running on this server',
+  3: 'status: a service or repository that should be running is not (as LSB status and systemctl)',
   64: 'usage: bad option or argument, unknown command, confirmation needed without --yes',
   65: 'a value supplied is invalid (cluster name, IP address, label, size ...)',
   66: 'a device, file or portal named does not exist or is unreachable',
