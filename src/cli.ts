@@ -7,11 +7,11 @@
 import { Command, CommanderError, Option } from 'commander';
 import { posix } from 'node:path';
 import { COMMANDS, type CommandEntry } from './commands/index.js';
-import { pruneBackups } from './lib/backups.js';
 import { Changes } from './lib/changes.js';
 import type { CommandDef, Context, GlobalOptions } from './lib/command.js';
 import { EXIT, OvsError, exitCodeOf } from './lib/errors.js';
 import { statOrUndefined } from './lib/files.js';
+import { pruneBackups } from './lib/backups.js';
 import type { Host } from './lib/host.js';
 import { acquireLock } from './lib/lock.js';
 import { colorWanted, createReporter, type Reporter } from './lib/output.js';
