@@ -11,7 +11,6 @@ import { Changes } from './lib/changes.js';
 import type { CommandDef, Context, GlobalOptions } from './lib/command.js';
 import { EXIT, OvsError, exitCodeOf } from './lib/errors.js';
 import { statOrUndefined } from './lib/files.js';
-import { pruneBackups } from './lib/backups.js';
 import type { Host } from './lib/host.js';
 import { acquireLock } from './lib/lock.js';
 import { colorWanted, createReporter, type Reporter } from './lib/output.js';
@@ -189,7 +188,7 @@ async function execute(sel: Selected, g: GlobalOptions, host: Host, argv: readon
       if (g.dryRun) lines.push(...renderPlan(ctx.changes.applied));
       if (lines.length) host.stdout.write(`${lines.join('\n')}\n`);
     }
-    if (exit === EXIT.OK && !g.dryRun && ctx.changes.applied.length > 0) await pruneBackups(ctx);
+    if (exit === EXIT.OK && !g.dryRun && ctx.changes.applied.length > 0) await (await import('./lib/backups.js')).pruneBackups(ctx);
     return exit;
   } catch (err) {
     report.stop();

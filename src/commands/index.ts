@@ -23,10 +23,10 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'offlinerepo', summary: 'Take a repository offline (unmount it); -d also removes its entry. Never deletes data', load: async () => (await import('./offlinerepo.js')).default },
   { name: 'repositories', summary: 'The ovsrepositories service: start|stop|status|reload every repository of /etc/ovs/repositories', load: async () => (await import('./repositories.js')).default },
   { name: 'cluster-check', summary: 'Check every HA prerequisite of the pool (--alter-fstab moves /OVS out of fstab)', load: async () => (await import('./cluster-check.js')).default },
+  { name: 'services', summary: "Start, stop or show the cluster services in the guide's order (o2cb, ocfs2, ovsrepositories, ovs-agent)", load: async () => (await import('./services.js')).default },
+  { name: 'demo', summary: "Plan the guide's NFS pool set-up on an embedded sample server (in memory; changes nothing)", load: async () => (await import('./demo.js')).default },
   { name: 'status', summary: 'One screen on this server: cluster, O2CB, repositories, heartbeat file, services, last run, what needs attention', load: async () => (await import('./status.js')).default },
   { name: 'history', summary: 'List the runs ovs journaled (newest last), or show one run with the diff of every file it changed', load: async () => (await import('./history.js')).default },
   { name: 'undo', summary: 'Put back exactly what one run changed (files, modes, links, directories); lists its programs and service actions with their inverse', load: async () => (await import('./undo.js')).default },
-  { name: 'services', summary: "Start, stop or show the cluster services in the guide's order (o2cb, ocfs2, ovsrepositories, ovs-agent)", load: async () => (await import('./services.js')).default },
-  { name: 'demo', summary: "Plan the guide's NFS pool set-up on an embedded sample server (in memory; changes nothing)", load: async () => (await import('./demo.js')).default },
   { name: 'completion', summary: 'Print a bash or zsh completion script', load: async () => (await import('./completion.js')).default },
 ];

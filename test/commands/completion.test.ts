@@ -28,15 +28,6 @@ describe('ovs completion', () => {
     expect(complete(r.stdout, ['ovs', '--dry-'])).toEqual(['--dry-run']);
   });
 
-  it('bash: completes status, history and undo, and their own options', async () => {
-    const r = await runOvs(['completion', 'bash']);
-    expect(complete(r.stdout, ['ovs', 'h'])).toEqual(expect.arrayContaining(['history', 'hb-create']));
-    expect(complete(r.stdout, ['ovs', 'st'])).toEqual(['status']);
-    expect(complete(r.stdout, ['ovs', 'un'])).toEqual(['undo']);
-    expect(complete(r.stdout, ['ovs', 'undo', '--f'])).toEqual(['--force']);
-    expect(complete(r.stdout, ['ovs', 'history', '--l'])).toEqual(['--last']);
-  });
-
   it('every registry entry names and summarises its command exactly as the command does', async () => {
     for (const entry of COMMANDS) {
       const def = await entry.load();

@@ -5,7 +5,7 @@
  * again finishes it.
  */
 import { spawnSync } from 'node:child_process';
-import { chownSync, mkdirSync, readFileSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, chownSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeEach, expect, it } from 'vitest';
 import { scratchDir } from '../helpers/sandbox.js';
@@ -34,8 +34,9 @@ describeWithTools(['node'], 'history and undo on real directories (--root)', () 
   let root = '';
   let n = 0;
 
-  const ovs = (...argv: string[]) => {
-    const r = spawnSync(process.execPath, [resolve('bin/ovs'), '--root', root, ...argv], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const ovs = (...argv: string[]) => ovsWith({}, ...argv);
+  const ovsWith = (env: Record<string, string>, ...argv: string[]) => {
+    const r = spawnSync(process.execPath, [resolve('bin/ovs'), '--root', root, ...argv], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
     return { exit: r.status, stdout: r.stdout, stderr: r.stderr };
   };
   const read = (p: string) => readFileSync(join(root, p), 'utf8');
@@ -83,6 +84,21 @@ describeWithTools(['node'], 'history and undo on real directories (--root)', () 
     expect(after[0]).toContain(`undone (by ${undo})`);
     expect(after[2]).toMatch(new RegExp(`^${undo}  .*  ok  ovs --root \\S+ undo ${run}$`));
     expect(after[3]).toBe('    2 written');
+  });
+
+  it('backup retention on disk: OVS_BACKUP_KEEP=1 keeps only the newest run; the older run is then reported, and cannot be undone', () => {
+    const run = addNode();
+    const undo = ovsWith({ OVS_BACKUP_KEEP: '1' }, 'undo', run);
+    expect(undo.exit, undo.stderr).toBe(0);
+    const [, second] = runs();
+    expect(readdirSync(join(root, 'var/lib/ovs/backups'))).toEqual([second]);
+    expect(ovs('history').stdout).toContain(`    ! the backups of this run are gone (/var/lib/ovs/backups/${run}: pruned by the backup retention, or deleted)\n`);
+    const again = ovs('undo', second as string);
+    expect(again.exit, again.stderr).toBe(0);
+    expect(read(CONF)).toContain('name = ovs3');
+    const first = ovs('undo', run);
+    expect(first.exit).toBe(66);
+    expect(first.stderr).toContain(`its backup /var/lib/ovs/backups/${run}/${CONF} is missing`);
   });
 
   it('undo after a hand edit refuses with 65 and changes nothing', () => {
