@@ -69,7 +69,7 @@ describeWithTools(['node'], 'history and undo on real directories (--root)', () 
     expect(list.stdout).toContain('ovs --root');
     expect(list.stdout).toContain('    2 written\n'); // the service start was skipped (offline): not a change
     const one = ovs('history', run);
-    expect(one.stdout).toContain('  skipped (offline) service  start o2cb');
+    expect(one.stdout).toContain(`  applied   write    /${O2CB}\n`);
     expect(one.stdout).toContain('  -O2CB_ENABLED=false\n  +O2CB_ENABLED=true\n');
     const u = ovs('undo', run);
     expect(u.exit, u.stderr).toBe(0);
