@@ -221,6 +221,7 @@ async function execute(sel: Selected, g: GlobalOptions, host: Host, argv: readon
       // Results echo file content and arguments: each line escaped (oneLine), never raw.
       if (lines.length) host.stdout.write(`${lines.flatMap((l) => l.split('\n')).map(oneLine).join('\n')}\n`);
     }
+    if (exit === EXIT.OK && !g.dryRun && ctx.changes.applied.length > 0) await (await import('./lib/backups.js')).pruneBackups(ctx);
     return exit;
   } catch (err) {
     report.stop();
