@@ -18,6 +18,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'iscsi-prep', summary: "Discover iSCSI targets, keep the pool's, set them to log in at boot, log in and report the new disks", load: async () => (await import('./iscsi-prep.js')).default },
   { name: 'format', summary: "Format a shared disk with OCFS2 using the guide's defaults (optionally one partition first)", load: async () => (await import('./format.js')).default },
   { name: 'hb-create', summary: 'Create the O2CB heartbeat file of an NFS cluster root (zero-filled, formatted, verified)', load: async () => (await import('./hb-create.js')).default },
+  { name: 'hb-latency', summary: 'Measure direct-I/O latency of the heartbeat storage against the O2CB fencing budget', load: async () => (await import('./hb-latency.js')).default },
   { name: 'cluster-configure', summary: 'Write the O2CB cluster configuration (cluster.conf, O2CB settings) and start o2cb', load: async () => (await import('./cluster-configure.js')).default },
   { name: 'makerepo', summary: 'Add a repository (NFS export or OCFS2/ext device): mount it at /var/ovs/mount/<UUID>, lay it out, record it', load: async () => (await import('./makerepo.js')).default },
   { name: 'offlinerepo', summary: 'Take a repository offline (unmount it); -d also removes its entry. Never deletes data', load: async () => (await import('./offlinerepo.js')).default },
