@@ -13,7 +13,7 @@ import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
 import { lastLine } from '../program-output.js';
 import { budgetMs, figuresOf, verdictOf, type LatencyFigures, type Verdict } from './budget.js';
-import { PAUSE_MS, iopingArgv, parseRequestLine } from './ioping.js';
+import { iopingArgv, parseRawLine } from './ioping.js';
 import type { LatencyTarget } from './target.js';
 
 export interface LatencyRun {
@@ -78,15 +78,15 @@ export async function measureLatency(ctx: Context, target: LatencyTarget, run: L
     let stoppedEarly: EarlyStop | undefined;
     const r = await ctx.probe(argv, {
       onLine(line) {
-        const s = parseRequestLine(line);
-        if (!s) return undefined;
-        samples.push(Math.round(s.ms * 1000) / 1000);
-        if (verdictOf(s.ms, budget) !== 'FAIL') return undefined;
-        stoppedEarly = s.ms >= budget ? 'over-budget' : 'half-budget';
+        const ms = parseRawLine(line);
+        if (ms === undefined) return undefined;
+        samples.push(Math.round(ms * 1000) / 1000);
+        if (verdictOf(ms, budget) !== 'FAIL') return undefined;
+        stoppedEarly = ms >= budget ? 'over-budget' : 'half-budget';
         return 'stop';
       },
       // No line for the whole budget: the I/O in flight has outlived the heartbeat.
-      silenceMs: budget + PAUSE_MS,
+      silenceMs: budget,
     });
     if (r.stopped === 'silence') stoppedEarly = 'over-budget';
     if (!r.stopped && r.exitCode !== 0) throw iopingFailure(r);
