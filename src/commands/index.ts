@@ -24,6 +24,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'offlinerepo', summary: 'Take a repository offline (unmount it); -d also removes its entry. Never deletes data', load: async () => (await import('./offlinerepo.js')).default },
   { name: 'repositories', summary: 'The ovsrepositories service: start|stop|status|reload every repository of /etc/ovs/repositories', load: async () => (await import('./repositories.js')).default },
   { name: 'cluster-check', summary: 'Check every HA prerequisite of the pool (--alter-fstab moves /OVS out of fstab)', load: async () => (await import('./cluster-check.js')).default },
+  { name: 'pool-identity', summary: "Print this server's cluster root identity and O2CB timeouts (what cluster-check --all-nodes compares)", load: async () => (await import('./pool-identity.js')).default },
   { name: 'services', summary: "Start, stop or show the cluster services in the guide's order (o2cb, ocfs2, ovsrepositories, ovs-agent)", load: async () => (await import('./services.js')).default },
   { name: 'demo', summary: "Plan the guide's NFS pool set-up on an embedded sample server (in memory; changes nothing)", load: async () => (await import('./demo.js')).default },
   { name: 'completion', summary: 'Print a bash or zsh completion script', load: async () => (await import('./completion.js')).default },
