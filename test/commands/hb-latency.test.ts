@@ -137,6 +137,12 @@ describe('hb-latency: bad input and failures, each with its exit code and nothin
     expect(r.host.vol.readdirSync('/srv/hb')).toEqual([]);
   });
 
+  it('a device it may not open: exit 69 with the cause (replayed ioping 1.3 error, in a container)', async () => {
+    const r = await runOvs(['hb-latency', '/dev/sdb'], host(iopingDouble([], { io: 'read', error: { exitCode: 2, stderr: 'ioping: failed to open "/dev/sdb": Operation not permitted\n' } })));
+    expect(r.exit).toBe(69);
+    expect(r.stderr).toContain('ovs: hb-latency: ioping failed: ioping: failed to open "/dev/sdb": Operation not permitted while measuring the heartbeat latency\novs: hint: run ovs as root');
+  });
+
   it('a file system refusing direct I/O: exit 69 with the last line of ioping and the likely cause', async () => {
     const r = await runOvs(['hb-latency', '/srv/hb'], host(iopingDouble([], { error: { exitCode: 2, stderr: 'ioping: failed to open "/srv/hb/x": Invalid argument\n' } })));
     expect(r.exit).toBe(69);

@@ -66,7 +66,11 @@ async function withScratchFile<T>(ctx: Context, dir: string, use: (path: string)
 function iopingFailure(r: { exitCode: number; stderr: string; notFound?: boolean }): OvsError {
   if (r.notFound) return new OvsError(EXIT.UNAVAILABLE, 'ioping is not installed', { while: 'measuring the heartbeat latency', hint: 'apt-get install ioping (Red Hat: yum install ioping from EPEL)' });
   const said = lastLine(r.stderr) ?? `exit ${r.exitCode}`;
-  const hint = /direct|fcntl|Invalid argument/i.test(said) ? 'the file system refuses direct I/O (O_DIRECT): measure on the shared storage itself, not on tmpfs or an overlay' : 'run the same ioping command by hand to see why';
+  const hint = /not permitted|permission denied/i.test(said)
+    ? 'run ovs as root, on the server itself (a container may not open the device at all)'
+    : /direct|fcntl|Invalid argument/i.test(said)
+      ? 'the file system refuses direct I/O (O_DIRECT): measure on the shared storage itself, not on tmpfs or an overlay'
+      : 'run the same ioping command by hand to see why';
   return new OvsError(EXIT.UNAVAILABLE, `ioping failed: ${said}`, { while: 'measuring the heartbeat latency', hint });
 }
 
