@@ -28,6 +28,8 @@ export interface PoolIdentity {
   /** Only when the cluster root is mounted here. */
   volume?: VolumeIdentity;
   timeouts: Timeouts;
+  /** Asked with --disk WWID: this server's disk with that WWID, if any. */
+  disk?: { wwid: string; device?: string; size?: number };
 }
 
 /** An answer that cannot be read: a blank rather than a wrong value (compared as "unknown"). */

@@ -19,8 +19,8 @@ export const SAME_TIMEOUTS = 'pool.same-timeouts';
 
 export type Fetched = { identity: PoolIdentity } | { reason: string; hint?: string; command: string };
 
-export function identityCommand(remoteOvs: string): string[] {
-  return [remoteOvs, '--json', 'pool-identity'];
+export function identityCommand(remoteOvs: string, disk = false): string[] {
+  return [remoteOvs, '--json', 'pool-identity', ...(disk ? ['--disk', '-'] : [])];
 }
 
 function readAnswer(stdout: string): { identity?: PoolIdentity; error?: string } {
@@ -33,10 +33,11 @@ function readAnswer(stdout: string): { identity?: PoolIdentity; error?: string }
   }
 }
 
-export async function fetchIdentity(ctx: Context, s: RemoteSettings, member: PoolMember): Promise<Fetched> {
-  const argv = sshArgv(s.ssh, member.name, identityCommand(s.remoteOvs));
+/** The member's identity; with `disk`, also which of its disks has that WWID (sent on stdin). */
+export async function fetchIdentity(ctx: Context, s: RemoteSettings, member: PoolMember, o: { disk?: string } = {}): Promise<Fetched> {
+  const argv = sshArgv(s.ssh, member.name, identityCommand(s.remoteOvs, o.disk !== undefined));
   const command = commandLine(argv);
-  const r = await ctx.probe(argv, { timeoutMs: s.nodeTimeoutSeconds * 1000 });
+  const r = await ctx.probe(argv, { timeoutMs: s.nodeTimeoutSeconds * 1000, ...(o.disk !== undefined ? { input: `${o.disk}\n` } : {}) });
   const failure = sshFailure(r, s.nodeTimeoutSeconds);
   if (failure) return { reason: failure.reason, ...(failure.hint ? { hint: failure.hint } : {}), command };
   const { identity, error } = readAnswer(r.stdout);
