@@ -9,11 +9,12 @@
 #   zsh fish     the completion scripts are loaded into each real shell by the tests
 #   ansible-core contrib/ansible/nfs-pool.yml is run by the real ansible-playbook (connection local)
 #   systemd      systemd-analyze verify of contrib/ovsrepositories.service (not run as init)
+#   ioping       hb-latency's direct-I/O timing (and the throttled loop-device test)
 # Maintainer scripts would start tgtd (on 0.0.0.0:3260) and sshd on a non-systemd box unless
 # /usr/sbin/policy-rc.d forbids it: when none exists, a temporary "deny" one is installed.
 set -euo pipefail
 
-pkgs=(ocfs2-tools open-iscsi tgt kmod openssh-server openssh-client iproute2 util-linux e2fsprogs fdisk man-db groff systemd zsh fish ansible-core)
+pkgs=(ocfs2-tools open-iscsi tgt kmod openssh-server openssh-client iproute2 util-linux e2fsprogs fdisk man-db groff systemd zsh fish ansible-core ioping)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -36,7 +37,7 @@ if ((${#missing[@]})); then
   apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-for b in mkfs.ocfs2 tunefs.ocfs2 debugfs.ocfs2 o2cb iscsiadm tgtd tgtadm sshd ssh unshare ip losetup sfdisk man systemd-analyze zsh fish ansible-playbook; do
+for b in ioping mkfs.ocfs2 tunefs.ocfs2 debugfs.ocfs2 o2cb iscsiadm tgtd tgtadm sshd ssh unshare ip losetup sfdisk man systemd-analyze zsh fish ansible-playbook; do
   command -v "$b" >/dev/null || PATH="$PATH:/usr/sbin:/sbin" command -v "$b" >/dev/null || { echo "install-deps: $b not found" >&2; exit 1; }
 done
 [ -x /sbin/modprobe ] || { echo "install-deps: /sbin/modprobe is missing (package kmod)" >&2; exit 1; }

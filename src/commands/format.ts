@@ -17,12 +17,17 @@ import { exists } from '../lib/files.js';
 import { formatSize, mkfsArgv, parseCount, parseSize, validateGeometry, volumeSizeProblem, type MkfsGeometry } from '../lib/ocfs2/mkfs.js';
 import { reason } from '../lib/ocfs2/volume-file.js';
 import { verifyNewVolume, type VolumeInfo } from '../lib/ocfs2/volume.js';
+import { defineSshOptions, parsePoolSettings } from '../lib/pool/options.js';
+import type { PoolSettings } from '../lib/pool/propagation.js';
+import { confirmSameDisk, type SameDiskReport } from '../lib/pool/same-disk.js';
 
 export interface FormatOptions {
   device: string;
   geometry: MkfsGeometry & { journalSize: number };
   partition: boolean;
   force: boolean;
+  /** --all-nodes: first confirm that every pool member sees this disk (how to reach them). */
+  allNodes?: PoolSettings;
 }
 
 export interface FormatResult {
@@ -42,6 +47,8 @@ export interface FormatResult {
   /** Bytes of the device formatted (before partitioning). */
   size: number;
   planned: boolean;
+  /** --all-nodes: the disk's WWID and each member's device for it. */
+  sameDisk?: SameDiskReport;
 }
 
 export const FORMAT_DEFAULTS = { label: 'ovs', slots: '16', blockSize: '4k', clusterSize: '4k', journalSize: '64M' } as const;
@@ -62,7 +69,8 @@ function parseOptions(args: string[], flags: Record<string, unknown>): FormatOpt
     journalSize: parseSize(String(flags.journalSize), '--journal-size'),
   };
   validateGeometry(geometry);
-  return { device, geometry, partition: Boolean(flags.partition), force: Boolean(flags.force) };
+  const allNodes = flags.allNodes ? { allNodes: parsePoolSettings(flags) } : {};
+  return { device, geometry, partition: Boolean(flags.partition), force: Boolean(flags.force), ...allNodes };
 }
 
 async function preflight(ctx: Context, o: FormatOptions): Promise<void> {
@@ -117,6 +125,7 @@ async function format(ctx: Context, o: FormatOptions): Promise<FormatResult> {
   const dev = await inspectDevice(ctx, o.device);
   const held = await checkDisk(ctx, o, dev);
   checkSize(o, dev);
+  const sameDisk = o.allNodes ? await confirmSameDisk(ctx, o.allNodes, dev) : undefined;
   const what = `${dev.path} (${formatSize(Math.floor(dev.size / 2 ** 20) * 2 ** 20)})`;
   await ctx.confirm(`${o.partition ? `partition ${what} and format its partition` : `format ${what}`} with OCFS2${held ? `, destroying ${held}` : ''}? Everything on it is lost.`);
   const target = o.partition ? await makeOnePartition(ctx, dev) : { path: dev.path, planned: false };
@@ -140,11 +149,13 @@ async function format(ctx: Context, o: FormatOptions): Promise<FormatResult> {
     journalSize: o.geometry.journalSize,
     size: dev.size,
     planned: Boolean(r.planned),
+    ...(sameDisk ? { sameDisk } : {}),
   };
 }
 
 function human(r: FormatResult): string[] {
   const lines: string[] = [];
+  if (r.sameDisk) lines.push(`every pool member sees ${r.device} (WWID ${r.sameDisk.wwid}): ${r.sameDisk.members.map((m) => `${m.node} as ${m.device}`).join(', ') || 'no other node'}`);
   if (r.partitioned) lines.push(`${r.planned ? 'would partition' : 'partitioned'} ${r.device}: one partition, ${r.target}, spanning the disk`);
   const geometry = `${r.slots} node slots, block size ${formatSize(r.blockSize)}, cluster size ${formatSize(r.clusterSize)}, journal ${formatSize(r.journalSize)}`;
   lines.push(`${r.planned ? 'would format' : 'formatted'} ${r.target} with OCFS2: label '${r.label}'${r.uuid ? `, UUID ${r.uuid}` : ''}, ${geometry}`);
@@ -157,7 +168,7 @@ export default defineCommand<FormatOptions, FormatResult>({
   live: true,
   unplannable: () => 'the disk is inspected and the new volume read back from the device only when it is formatted',
   define: (cmd: Command) =>
-    cmd
+    defineSshOptions(cmd)
       .argument('<device>', 'the shared disk or partition, e.g. /dev/sdb')
       .option('--label <label>', 'volume label (at most 63 bytes)', FORMAT_DEFAULTS.label)
       .option('--slots <n>', 'node slots: how many servers can mount it (1-255)', FORMAT_DEFAULTS.slots)
@@ -165,7 +176,8 @@ export default defineCommand<FormatOptions, FormatResult>({
       .option('--cluster-size <size>', 'cluster size: 4k to 1M, a power of two', FORMAT_DEFAULTS.clusterSize)
       .option('--journal-size <size>', 'journal size per node slot (at least 4M)', FORMAT_DEFAULTS.journalSize)
       .option('--partition', 'first make one partition spanning the disk, and format that')
-      .option('--force', 'format even though the disk holds a file system or a partition table'),
+      .option('--force', 'format even though the disk holds a file system or a partition table')
+      .option('--all-nodes', 'first confirm over SSH that every node of cluster.conf sees this disk (same WWID and size)'),
   options: (args, flags) => parseOptions(args, flags),
   run: format,
   human,

@@ -90,6 +90,13 @@ export interface RunOptions {
   timeoutMs?: number;
   env?: Record<string, string>;
   cwd?: string;
+  /**
+   * Each line of stdout as it arrives (a measurement that must stop early); answering
+   * 'stop' ends the program (SIGTERM) and the run returns at once with `stopped: 'caller'`.
+   */
+  onLine?: (line: string) => 'stop' | void;
+  /** End the program the same way when it prints nothing for this long (`stopped: 'silence'`). */
+  silenceMs?: number;
 }
 
 export interface RunResult {
@@ -99,7 +106,16 @@ export interface RunResult {
   /** The program does not exist (exitCode is then 127). */
   notFound?: boolean;
   timedOut?: boolean;
+  /**
+   * Ended early by onLine or silenceMs: the output is what came before. A program blocked
+   * in the kernel (an I/O in flight) dies when the kernel returns to it; the run does not
+   * wait for that.
+   */
+  stopped?: 'caller' | 'silence';
 }
+
+/** A TCP connection attempt: accepted, refused (a host answered), or no answer at all. */
+export type ConnectOutcome = 'open' | 'refused' | 'timeout' | 'unreachable';
 
 export interface Writer {
   write(text: string): void;
@@ -129,6 +145,8 @@ export interface Host {
   hostname(): Promise<string>;
   /** IPv4 addresses from DNS (not /etc/hosts: that is read through fs, under --root). */
   resolveDns(name: string): Promise<string[]>;
+  /** Try a TCP connection (closed at once), giving up after timeoutMs. */
+  connect(address: string, port: number, timeoutMs: number): Promise<ConnectOutcome>;
   pid: number;
   /** The Node.js running ovs (`v20.19.0`), for `ovs --version --verbose`. */
   readonly nodeVersion?: string;
@@ -303,6 +321,46 @@ function execFailure(file: string, guarded: boolean, r: RunResult): RunResult {
   return { ...r, stderr: `${file}: ${m[1]}\n` };
 }
 
+/** A timer restarted by every sign of life; fires once after `ms` of silence. */
+class Watchdog {
+  private timer: NodeJS.Timeout;
+  constructor(private readonly ms: number, private readonly fire: () => void) {
+    this.timer = setTimeout(fire, ms);
+  }
+  reset(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(this.fire, this.ms);
+  }
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+/** Chunks in, whole lines out (without their newline). */
+function splitLines(each: (line: string) => void): (chunk: Buffer) => void {
+  let rest = '';
+  return (chunk) => {
+    const parts = (rest + chunk.toString('utf8')).split('\n');
+    rest = parts.pop() ?? '';
+    for (const line of parts) each(line);
+  };
+}
+
+async function connectReal(address: string, port: number, timeoutMs: number): Promise<ConnectOutcome> {
+  const { connect } = await import('node:net'); // only the o2net check uses it
+  return new Promise((resolve) => {
+    const socket = connect({ host: address, port });
+    const done = (o: ConnectOutcome) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(o);
+    };
+    const timer = setTimeout(() => done('timeout'), timeoutMs);
+    socket.once('connect', () => done('open'));
+    socket.once('error', (e: NodeJS.ErrnoException) => done(e.code === 'ECONNREFUSED' ? 'refused' : e.code === 'ETIMEDOUT' ? 'timeout' : 'unreachable'));
+  });
+}
+
 async function runReal(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   const [file] = argv;
   if (!file) throw new Error('run: empty argument vector');
@@ -329,9 +387,27 @@ async function runReal(argv: readonly string[], opts: RunOptions = {}): Promise<
       if (settled) return;
       settled = true;
       if (timer) clearTimeout(timer);
+      silence?.clear();
       resolve(r);
     };
-    child.stdout.on('data', (c: Buffer) => out.push(c));
+    const output = () => ({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    const silence = opts.silenceMs === undefined ? undefined : new Watchdog(opts.silenceMs, () => stop('silence'));
+    // Stopped early: answer now with what came so far; the child gets SIGTERM (then SIGKILL)
+    // and is no longer waited for, so a process stuck in an I/O cannot hold the run.
+    function stop(why: 'caller' | 'silence'): void {
+      if (settled) return;
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+      child.unref();
+      for (const s of [child.stdout, child.stderr, child.stdin]) s.destroy();
+      finish({ exitCode: 128 + (osConstants.signals.SIGTERM ?? 15), ...output(), stopped: why });
+    }
+    const lines = opts.onLine ? splitLines((l) => (opts.onLine?.(l) === 'stop' ? stop('caller') : undefined)) : undefined;
+    child.stdout.on('data', (c: Buffer) => {
+      out.push(c);
+      silence?.reset();
+      lines?.(c);
+    });
     child.stderr.on('data', (c: Buffer) => err.push(c));
     child.on('error', (e: NodeJS.ErrnoException) => {
       const notFound = e.code === 'ENOENT';
@@ -339,7 +415,7 @@ async function runReal(argv: readonly string[], opts: RunOptions = {}): Promise<
     });
     child.on('close', (code, signal) => {
       const exitCode = code ?? 128 + (signal ? (osConstants.signals[signal] ?? 0) : 0);
-      finish(done({ exitCode, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut }));
+      finish(done({ exitCode, ...output(), timedOut }));
     });
     child.stdin.on('error', () => {}); // EPIPE: the program exited without reading its input
     child.stdin.end(opts.input ?? '');
@@ -430,6 +506,7 @@ export function realHost(): Host {
         return [];
       }
     },
+    connect: connectReal,
     pid: process.pid,
     nodeVersion: process.version,
     processAlive(pid) {

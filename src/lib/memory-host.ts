@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { Volume } from 'memfs';
 import { posix } from 'node:path';
 import { errnoError } from './errors.js';
-import type { FileKind, FileStat, Host, HostFs, RunOptions, RunResult, WriteOptions } from './host.js';
+import type { ConnectOutcome, FileKind, FileStat, Host, HostFs, RunOptions, RunResult, WriteOptions } from './host.js';
 
 export interface ProgramCall {
   argv: string[];
@@ -59,6 +59,11 @@ export interface MemoryHostOptions {
   tty?: boolean;
   /** Answers to interactive prompts, in order. */
   answers?: readonly string[];
+  /**
+   * What a TCP connection to `address:port` finds. This host has no network: an endpoint not
+   * listed is 'unreachable'.
+   */
+  network?: Record<string, ConnectOutcome>;
   /** Paths that stat() reports as block devices (the file must exist in `files`). */
   blockDevices?: readonly string[];
   freeBytes?: number;
@@ -212,6 +217,18 @@ function answerService(host: MemoryHost, svc: FakeService | undefined, name: str
   }
 }
 
+/** onLine sees the canned stdout line by line; a 'stop' cuts the output there, as the real host does. */
+function streamed(r: RunResult, o: RunOptions): RunResult {
+  if (!o.onLine || r.stopped) return r;
+  const lines = r.stdout.split('\n');
+  let upTo = 0;
+  for (const line of lines.slice(0, -1)) {
+    upTo += line.length + 1;
+    if (o.onLine(line) === 'stop') return { ...r, exitCode: 143, stdout: r.stdout.slice(0, upTo), stopped: 'caller' };
+  }
+  return r;
+}
+
 export function memoryHost(opts: MemoryHostOptions = {}): MemoryHost {
   const files: Record<string, string | null> = {};
   const binary: [string, Uint8Array][] = [];
@@ -266,7 +283,10 @@ export function memoryHost(opts: MemoryHostOptions = {}): MemoryHost {
           if (!answer) throw new UnexpectedCommandError(argv);
         }
       }
-      return { exitCode: 0, stdout: '', stderr: '', ...answer };
+      return streamed({ exitCode: 0, stdout: '', stderr: '', ...answer }, o);
+    },
+    async connect(address, port) {
+      return opts.network?.[`${address}:${port}`] ?? 'unreachable';
     },
     async which(program) {
       const base = posix.basename(program);

@@ -112,7 +112,7 @@ describe('cluster-check --root on an installed image (memory host)', () => {
     expect(r.exit).toBe(0);
     const checks = r.json.result.checks as CheckResult[];
     const notPass = checks.filter((c) => c.status !== 'PASS');
-    expect(notPass.map((c) => c.id).sort()).toEqual(['heartbeat.file', 'o2cb.running', 'repositories.no-local-ovs', 'repositories.root-mounted']);
+    expect(notPass.map((c) => c.id).sort()).toEqual(['heartbeat.file', 'heartbeat.latency', 'o2cb.running', 'o2net.reachable', 'repositories.no-local-ovs', 'repositories.root-mounted']);
     for (const c of notPass) expect(c).toMatchObject({ status: 'SKIP', message: expect.stringMatching(/^skipped \(offline\): /) });
     expect(r.host.calls).toEqual([]); // nothing run on the machine for an image
   });

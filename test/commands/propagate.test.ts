@@ -46,6 +46,12 @@ function answer(call: ProgramCall, o: { hostname?: string; status?: 'updated' | 
   return { exitCode: 0, stdout: `${JSON.stringify({ ok: true, command: 'cluster-configure', exit: 0, result, changes: o.changes ?? [] })}\n` };
 }
 
+/** What a member's `ovs --json pool-identity` prints: no cluster root, the default timeouts unless overridden. */
+function identityAnswer(hostname: string, timeouts: Record<string, string> = {}): Partial<RunResult> {
+  const result = { hostname, timeouts: { O2CB_HEARTBEAT_THRESHOLD: '31', O2CB_IDLE_TIMEOUT_MS: '30000', O2CB_KEEPALIVE_DELAY_MS: '2000', O2CB_RECONNECT_DELAY_MS: '2000', ...timeouts } };
+  return { exitCode: 0, stdout: `${JSON.stringify({ ok: true, command: 'pool-identity', exit: 0, result, changes: [] })}\n` };
+}
+
 function rejection(message: string, exit: number, hint = 'fix it'): Partial<RunResult> {
   return { exitCode: exit, stdout: `${JSON.stringify({ ok: false, command: 'cluster-configure', exit, error: { exit, message, hint }, changes: [] })}\n` };
 }
@@ -275,16 +281,86 @@ describe('--all-nodes', () => {
       expect: [
         { argv: importArgv('ovs2.example.com', SSH, true), respond: (c) => answer(c, { status: 'unchanged' }) },
         { argv: importArgv('ovs3.example.com', SSH, true), respond: (c) => answer(c, { changes: plan }) },
+        // then each member's cluster root and O2CB timeouts (ovs pool-identity)
+        { argv: sshArgv(SSH, 'ovs2.example.com', ['ovs', '--json', 'pool-identity']), result: identityAnswer('ovs2.example.com') },
+        { argv: sshArgv(SSH, 'ovs3.example.com', ['ovs', '--json', 'pool-identity']), result: identityAnswer('ovs3.example.com', { O2CB_IDLE_TIMEOUT_MS: '60000' }) },
       ],
     });
     const r = await runOvs(['--json', 'cluster-check', '--all-nodes'], host);
-    const checks = r.json.result.checks.filter((c: any) => c.id.startsWith('pool.'));
+    const checks = r.json.result.checks.filter((c: any) => c.id.startsWith('pool.same-config'));
     expect(checks).toEqual([
       { id: 'pool.same-config:ovs2.example.com', status: 'PASS', message: 'ovs2.example.com holds the same cluster.conf and O2CB settings as ovs1.example.com', hint: null },
       { id: 'pool.same-config:ovs3.example.com', status: 'FAIL', message: 'ovs3.example.com differs from ovs1.example.com: /etc/sysconfig/o2cb', hint: expect.stringContaining('ovs cluster-check --master --propagate') },
     ]);
+    const timeouts = r.json.result.checks.filter((c: any) => c.id.startsWith('pool.same-timeouts'));
+    expect(timeouts.map((c: any) => [c.id, c.status])).toEqual([
+      ['pool.same-timeouts:ovs2.example.com', 'PASS'],
+      ['pool.same-timeouts:ovs3.example.com', 'FAIL'],
+    ]);
+    expect(timeouts[1].message).toBe("ovs3.example.com's O2CB timeouts differ (nodes with different timeouts refuse each other): O2CB_IDLE_TIMEOUT_MS 30000 here, 60000 there");
     expect(r.exit).toBe(1);
     expect(r.json.changes).toEqual([]);
+  });
+});
+
+describe('--all-nodes: one cluster root and the same O2CB timeouts for the whole pool', () => {
+  const ROOT = '0004FB00000500003E2D7C9A1B2C3D4E';
+  const OTHER = '0004FB0000050000AAAABBBBCCCCDDDD';
+  const OVSREPO = (uuid: string) => `OVS_REPO_UUID=${uuid}\nOVS_REPO_VERSION=1\nOVS_REPO_TYPE=nfs\nOVS_REPO_ROLE=C\nOVS_REPO_SOURCE=filer:/OVS\nOVS_REPO_DESCRIPTION=root\nOVS_REPO_CREATED=2026-11-01T10:00:00Z\n`;
+  /** ovs1 with an NFS cluster root mounted (its .ovsrepo readable); two members. */
+  const master = (memberAnswers: Record<string, Partial<RunResult>>) =>
+    pool({
+      files: {
+        '/etc/ocfs2/cluster.conf': CONF(NODES), '/etc/sysconfig/o2cb': O2CB,
+        '/etc/ovs/repositories': `${ROOT} nfs C filer:/OVS root\n`,
+        '/proc/mounts': `filer:/OVS /var/ovs/mount/${ROOT} nfs rw 0 0\n`,
+        [`/var/ovs/mount/${ROOT}/.ovsrepo`]: OVSREPO(ROOT),
+      },
+      expect: [
+        ...['ovs2.example.com', 'ovs3.example.com'].map((n) => ({ argv: importArgv(n, SSH, true), respond: (c: ProgramCall) => answer(c, { status: 'unchanged' }) })),
+        ...Object.entries(memberAnswers).map(([n, result]) => ({ argv: sshArgv(SSH, n, ['ovs', '--json', 'pool-identity']), result })),
+      ],
+    });
+  const same = (hostname: string, o: { root?: string; source?: string; ovsrepo?: string } = {}) => {
+    const result = {
+      hostname,
+      clusterRoot: { uuid: o.root ?? ROOT, type: 'nfs', source: o.source ?? 'filer:/OVS' },
+      volume: { kind: 'nfs', export: o.source ?? 'filer:/OVS', ovsrepoUuid: o.ovsrepo ?? ROOT },
+      timeouts: { O2CB_HEARTBEAT_THRESHOLD: '31', O2CB_IDLE_TIMEOUT_MS: '30000', O2CB_KEEPALIVE_DELAY_MS: '2000', O2CB_RECONNECT_DELAY_MS: '2000' },
+    };
+    return { exitCode: 0, stdout: `${JSON.stringify({ ok: true, command: 'pool-identity', exit: 0, result, changes: [] })}\n` };
+  };
+  const rootChecks = (json: any) => (json.result.checks as any[]).filter((c) => c.id.startsWith('pool.same-root'));
+
+  it('a member registered with another cluster root FAILs by name, with what differs and the fix', async () => {
+    const r = await runOvs(['--json', 'cluster-check', '--all-nodes'], master({ 'ovs2.example.com': same('ovs2.example.com'), 'ovs3.example.com': same('ovs3.example.com', { root: OTHER, source: 'filer2:/OVS', ovsrepo: OTHER }) }));
+    expect(r.exit).toBe(1);
+    const [two, three] = rootChecks(r.json);
+    expect(two).toEqual({ id: 'pool.same-root:ovs2.example.com', status: 'PASS', hint: null, message: `ovs2.example.com uses the same cluster root as ovs1.example.com (${ROOT}, nfs filer:/OVS), the same mounted volume` });
+    expect(three.status).toBe('FAIL');
+    expect(three.message).toBe(`ovs3.example.com uses another cluster root than ovs1.example.com: cluster root uuid ${ROOT} here, ${OTHER} there; cluster root source filer:/OVS here, filer2:/OVS there; NFS export filer:/OVS here, filer2:/OVS there; .ovsrepo UUID ${ROOT} here, ${OTHER} there`);
+    expect(three.hint).toMatch(new RegExp(`^on ovs3\\.example\\.com: ovs offlinerepo -d ${OTHER} if it has another, then ovs makerepo filer:/OVS C "cluster root" \\(the pool's ${ROOT}\\)`));
+  });
+
+  it('the same registry entry but other storage behind the export (another .ovsrepo): FAIL naming the storage', async () => {
+    const r = await runOvs(['--json', 'cluster-check', '--all-nodes'], master({ 'ovs2.example.com': same('ovs2.example.com'), 'ovs3.example.com': same('ovs3.example.com', { ovsrepo: OTHER }) }));
+    const three = rootChecks(r.json)[1];
+    expect(three.message).toBe(`ovs3.example.com uses another cluster root than ovs1.example.com: .ovsrepo UUID ${ROOT} here, ${OTHER} there`);
+    expect(three.hint).toContain("ovs3.example.com reaches other storage under the same name: check the NFS server's name resolution or the LUN it sees");
+  });
+
+  it('a member whose ovs has no pool-identity: FAIL "could not be compared" with the command to reproduce', async () => {
+    const old = { exitCode: 64, stdout: `${JSON.stringify({ ok: false, command: 'pool-identity', exit: 64, error: { exit: 64, message: "unknown command 'pool-identity'" } })}\n` };
+    const r = await runOvs(['--json', 'cluster-check', '--all-nodes'], master({ 'ovs2.example.com': same('ovs2.example.com'), 'ovs3.example.com': old }));
+    const three = rootChecks(r.json)[1];
+    expect(three).toMatchObject({ status: 'FAIL', message: "ovs3.example.com's cluster root could not be compared: remote ovs pool-identity failed (exit 64): unknown command 'pool-identity'" });
+    expect(three.hint).toContain('reproduce with: ssh -o BatchMode=yes');
+  });
+
+  it('pool-identity under --root: refused, exit 64', async () => {
+    const r = await runOvs(['--root', '/img', 'pool-identity'], pool({ files: { '/img': null } }));
+    expect(r.exit).toBe(64);
+    expect(r.stderr).toMatch(/^ovs: pool-identity: pool-identity needs the live machine/);
   });
 });
 

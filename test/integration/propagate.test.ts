@@ -35,7 +35,7 @@ describeWithTools(TEST_HOSTS_TOOLS, 'propagation over real OpenSSH (test hosts i
   const member = (json: any, node: string) => (json.result.propagation.members as any[]).find((m) => m.node === node);
   /** The master's cluster.conf, written from outside (its /etc/ocfs2 is a plain bind-mounted directory). */
   const setMasterConf = (hosts: number[], port?: number) => writeFileSync(join(pool.host(1).dir, 'etc-ocfs2', 'cluster.conf'), clusterConf(hosts, port));
-  const poolChecks = (json: any) => (json.result.checks as any[]).filter((c) => c.id.startsWith('pool.')).map((c) => [c.id, c.status]);
+  const poolChecks = (json: any) => (json.result.checks as any[]).filter((c) => c.id.startsWith('pool.same-config')).map((c) => [c.id, c.status]);
 
   beforeAll(() => {
     const statedir = join(REPO, '.scratch', 'test-hosts-propagate');

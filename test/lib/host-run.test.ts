@@ -48,3 +48,40 @@ describe('running a program from its argument vector', () => {
     expect(r.exitCode).toBe(0);
   });
 });
+
+describe('streaming a program line by line (hb-latency stops ioping early)', () => {
+  it('hands over each stdout line as it comes; "stop" ends the run at once with the output so far', async () => {
+    const seen: string[] = [];
+    // The first line, then a program that would run for 30 s: the run must not wait for it.
+    const r = await host.run(['bash', '-c', 'echo first; echo second; exec sleep 30'], {
+      onLine: (line) => {
+        seen.push(line);
+        return line === 'second' ? 'stop' : undefined;
+      },
+    });
+    expect(seen).toEqual(['first', 'second']);
+    expect(r).toMatchObject({ exitCode: 143, stopped: 'caller', stdout: 'first\nsecond\n' });
+  });
+
+  it('ends a program that prints nothing for silenceMs', async () => {
+    const r = await host.run(['bash', '-c', 'echo started; exec sleep 30'], { silenceMs: 300 });
+    expect(r).toMatchObject({ exitCode: 143, stopped: 'silence', stdout: 'started\n' });
+  });
+
+  it('a program that keeps talking and ends is not stopped', async () => {
+    const r = await host.run(['printf', 'a\\nb\\n'], { onLine: () => undefined, silenceMs: 5000 });
+    expect(r).toEqual({ exitCode: 0, stdout: 'a\nb\n', stderr: '', timedOut: false });
+  });
+});
+
+describe('trying a TCP connection (the o2net check)', () => {
+  it('an open port answers "open"; the same port closed answers "refused"', async () => {
+    const { createServer } = await import('node:net');
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    expect(await host.connect('127.0.0.1', port, 2000)).toBe('open');
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    expect(await host.connect('127.0.0.1', port, 2000)).toBe('refused');
+  });
+});

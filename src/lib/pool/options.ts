@@ -19,9 +19,16 @@ export const DEFAULTS = { concurrency: 8, connectTimeout: 10, nodeTimeout: 60 } 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export function definePoolOptions(cmd: Commander): Commander {
+  return defineSshOptions(
+    cmd
+      .option('--propagate', 'with --master: send cluster.conf and the O2CB settings to every other node over SSH')
+      .option('--all-nodes', "compare every node's cluster.conf and O2CB settings with this host's, over SSH"),
+  );
+}
+
+/** How to reach the members (also format --all-nodes'). */
+export function defineSshOptions(cmd: Commander): Commander {
   return cmd
-    .option('--propagate', 'with --master: send cluster.conf and the O2CB settings to every other node over SSH')
-    .option('--all-nodes', "compare every node's cluster.conf and O2CB settings with this host's, over SSH")
     .option('--ssh-user <user>', 'log in to the pool members as USER (default: as ssh decides)')
     .option('--ssh-identity <file>', 'private key to log in with (ssh -i)')
     .option('--ssh-option <key=value>', 'extra ssh_config option for every member (repeatable)', collect, [] as string[])
@@ -47,6 +54,10 @@ export function parsePoolOptions(flags: Record<string, unknown>, global: GlobalO
   if ((propagate || allNodes) && global.root !== '/') {
     throw new OvsError(EXIT.USAGE, `${propagate ? '--propagate' : '--all-nodes'} needs the live machine and cannot run under --root ${global.root}`, { hint: 'run it on the server itself' });
   }
+  return { propagate, allNodes, settings: parsePoolSettings(flags) };
+}
+
+export function parsePoolSettings(flags: Record<string, unknown>): PoolSettings {
   const user = flags.sshUser === undefined ? undefined : validateSshUser(String(flags.sshUser));
   const identity = flags.sshIdentity === undefined ? undefined : validateIdentityPath(String(flags.sshIdentity));
   const settings: PoolSettings = {
@@ -61,5 +72,5 @@ export function parsePoolOptions(flags: Record<string, unknown>, global: GlobalO
     nodeTimeoutSeconds: integer('--node-timeout', flags.nodeTimeout ?? DEFAULTS.nodeTimeout, 1, 3600),
     concurrency: integer('--concurrency', flags.concurrency ?? DEFAULTS.concurrency, 1, 64),
   };
-  return { propagate, allNodes, settings };
+  return settings;
 }
