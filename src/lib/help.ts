@@ -51,6 +51,11 @@ export const EXAMPLES: Record<string, string[]> = {
     'ovs hb-create                                      # /OVS/.server_pool_hb, 300M, 16 slots',
     'ovs hb-create /var/ovs/mount/UUID/.server_pool_hb --slots 32',
   ],
+  'hb-latency': [
+    'ovs hb-latency                                     # the cluster root\'s heartbeat storage, 20 I/Os',
+    'ovs hb-latency --count 200 --heartbeat-threshold 61 /var/ovs/mount/UUID',
+    'ovs --json hb-latency /dev/mapper/ovs_root         # direct reads of the device',
+  ],
   'cluster-configure': [
     'ovs cluster-configure --node ovs1.example.com --node ovs2.example.com',
     'ovs cluster-configure --add-node ovs3.example.com=192.168.1.13',
@@ -63,12 +68,25 @@ export const EXAMPLES: Record<string, string[]> = {
   ],
   offlinerepo: ['ovs offlinerepo fileserver.example.com:/OVS', 'ovs offlinerepo -d 1C2C5D3E4F5A4B6C8D9E0F1A2B3C4D5E   # also remove its entry'],
   repositories: ['ovs repositories status', 'ovs repositories start', 'ovs --root /mnt/sysimage repositories status'],
+  status: ['ovs status', 'ovs --json status', 'ovs --root /mnt/sysimage status'],
+  history: ['ovs history --last 10', 'ovs history 20261125T120100Z-4242                  # that run, with the diff of every file it changed'],
+  undo: [
+    'ovs --dry-run undo 20261125T120100Z-4242           # what would be put back',
+    'ovs undo 20261125T120100Z-4242',
+    'ovs --yes undo 20261125T120100Z-4242 --force       # also files changed since the run',
+  ],
   'cluster-check': [
     'ovs cluster-check',
     'ovs cluster-check --alter-fstab --fail-on never    # in a set -e kickstart',
     'ovs cluster-check --master --propagate             # on the pool master',
   ],
-  services: ['ovs services status', 'ovs services start', 'ovs services restart --kill-heartbeat /dev/sdb1'],
+  'pool-identity': ['ovs pool-identity', 'ovs --json pool-identity                           # what cluster-check --all-nodes compares'],
+  services: ['ovs services status', 'ovs services restart --kill-heartbeat /dev/sdb1', 'ovs services install                               # the ovsrepositories service, enabled at boot'],
+  apply: [
+    'ovs --dry-run --save-plan /root/fstab.plan cluster-check --alter-fstab',
+    'ovs --dry-run apply /root/fstab.plan               # review it again',
+    'ovs apply /root/fstab.plan',
+  ],
   demo: ['ovs demo', 'ovs --json demo'],
   completion: [
     'ovs completion bash > /etc/bash_completion.d/ovs',

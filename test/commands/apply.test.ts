@@ -40,7 +40,8 @@ describe('--save-plan', () => {
     const h = server();
     const r = await runOvs(['--save-plan', PLAN, 'cluster-check', '--alter-fstab'], h);
     expect(r.exit).toBe(64);
-    expect(r.stderr).toContain('ovs: usage: --save-plan saves the plan of a dry run: it goes with --dry-run\n');
+    // A bad global option is said under the command it came with (as in the JSON envelope).
+    expect(r.stderr).toBe('ovs: cluster-check: --save-plan saves the plan of a dry run: it goes with --dry-run\novs: hint: ovs --dry-run --save-plan FILE COMMAND ..., then ovs apply FILE\novs: nothing was changed\n');
     expect(h.exists(PLAN)).toBe(false);
   });
 

@@ -94,7 +94,7 @@ describe('ovs completion zsh', () => {
     const file = join(scratch.path, 'ovs.zsh');
     writeFileSync(file, s);
     expect(spawnSync('zsh', ['-n', file]).status).toBe(0);
-    expect(zsh(`source ${file}`, ['ovs', 'services', ''])).toEqual(['compdef _ovs ovs', 'start', 'stop', 'restart', 'status', '--strict', '--kill-heartbeat', '--help']);
+    expect(zsh(`source ${file}`, ['ovs', 'services', ''])).toEqual(['compdef _ovs ovs', 'start', 'stop', 'restart', 'status', 'install', '--strict', '--kill-heartbeat', '--help']);
     expect(zsh(`source ${file}`, ['ovs', '--root', image, 'cluster-configure', '--remove-node', ''])).toEqual(['compdef _ovs ovs', 'ovs1.example.com', 'ovs2.example.com']);
     expect(zsh(`source ${file}`, ['ovs', '--root', ''])).toEqual(['compdef _ovs ovs', '_files -/']);
   });
@@ -113,7 +113,7 @@ describe('ovs completion fish', () => {
   it('commands, verbs, node names under --root, choices, directories', async () => {
     const s = await script('fish');
     expect(fish(s, 'ovs serv')).toEqual(['services']);
-    expect(fish(s, 'ovs services ')).toEqual(['restart', 'start', 'status', 'stop']);
+    expect(fish(s, 'ovs services ')).toEqual(['install', 'restart', 'start', 'status', 'stop']);
     expect(fish(s, `ovs --root ${image} cluster-configure --remove-node `)).toEqual(['ovs1.example.com', 'ovs2.example.com']);
     expect(fish(s, 'ovs cluster-check --fail-on ')).toEqual(['fail', 'never', 'warn']);
     expect(fish(s, `ovs --root ${scratch.path}/i`)).toEqual([`${image}/`]);

@@ -28,7 +28,7 @@ describe('sub-command help', () => {
     expect(r.stdout.replace(/\s+/g, ' ')).toContain('(choices: never, warn, fail, default: fail)');
     expect(r.stdout).not.toMatch(/default: "/);
     const s = await runOvs(['services', '--help']);
-    expect(s.stdout.replace(/\s+/g, ' ')).toContain('(choices: start, stop, restart, status)');
+    expect(s.stdout.replace(/\s+/g, ' ')).toContain('(choices: start, stop, restart, status, install)');
   });
 
   it('ovs help frob: unknown command (64), with the closest name when there is one', async () => {

@@ -42,10 +42,10 @@ describe('services install', () => {
     expect(again.json.changes).toEqual([]);
   });
 
-  it('under --root on an Oracle VM (chkconfig) image: the chkconfig line decides (S26, K18)', async () => {
+  it('under --root on an Oracle VM (chkconfig) image: the chkconfig line decides (S26, K17: stops before ocfs2-tools\' K18ocfs2)', async () => {
     const r = await runOvs(['--json', '--root', '/img', 'services', 'install'], withContrib({ files: { '/img/sbin/chkconfig': '' } }));
     expect(r.json.changes.filter((c: { kind: string }) => c.kind === 'symlink').map((c: { path: string }) => c.path)).toEqual(
-      ['0', '1', '2', '3', '4', '5', '6'].map((l) => (['2', '3', '4', '5'].includes(l) ? `/etc/rc${l}.d/S26ovsrepositories` : `/etc/rc${l}.d/K18ovsrepositories`)),
+      ['0', '1', '2', '3', '4', '5', '6'].map((l) => (['2', '3', '4', '5'].includes(l) ? `/etc/rc${l}.d/S26ovsrepositories` : `/etc/rc${l}.d/K17ovsrepositories`)),
     );
   });
 

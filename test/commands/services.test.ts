@@ -176,7 +176,7 @@ describe('services --kill-heartbeat', () => {
   it.each([
     [['services', 'status', '--kill-heartbeat', '/dev/sdb1'], 64, '--kill-heartbeat goes with start, stop or restart, not status'],
     [['services', 'start', '--kill-heartbeat', 'sdb1'], 65, "--kill-heartbeat 'sdb1' is not a device path"],
-    [['services', 'reload'], 64, "ovs: services: unknown action 'reload' (one of: start, stop, restart, status)"],
+    [['services', 'reload'], 64, "ovs: services: unknown action 'reload' (one of: start, stop, restart, status, install)"],
   ])('%j is refused (%i)', async (argv, exit, message) => {
     const r = await runOvs(argv, pool());
     expect(r.exit).toBe(exit);

@@ -29,14 +29,15 @@ describe('ovs status: the healthy pool member', () => {
         `  ${ROOT_UUID}  nfs    C  fileserver.example.com:/OVS  mounted`,
         `  /OVS -> ${MOUNT_POINT}`,
         `Heartbeat file: ${HEARTBEAT} is a valid heartbeat file (label server_pool_hb, 16 slots, block 2048, cluster 4096, uuid EDD4846F5C214A6E984EEFA24BE1D0BC); 167 bytes`,
-        'Services: o2cb running, ocfs2 not-installed, ovsrepositories not-installed, ovs-agent not-installed',
+        'Services: o2cb running, ocfs2 not-installed, ovsrepositories running, ovs-agent not-installed',
         'Last run: none journaled',
         '',
         'Status: healthy',
         '',
       ].join('\n'),
     );
-    expect(h.serviceLog).toEqual(['status o2cb', 'status o2cb']);
+    // Read-only: status probes, never a start or stop.
+    expect(h.serviceLog).toEqual(['status o2cb', 'status o2cb', 'status ovsrepositories']);
   });
 
   it('--json: the same report in the common envelope, and the last run from the journal', async () => {

@@ -179,6 +179,27 @@ describe('ovs undo', () => {
     expect(r.stdout).toContain('  restored           /etc/ovs/repositories\n  removed            /var/ovs/x\n  relinked           /OVS -> /var/ovs/mount/A\n');
   });
 
+  it('a link the run removed (offlinerepo -d\'s /OVS) is linked again to its recorded target; one made and removed in the run stays absent', async () => {
+    const run = '20261125T110000Z-778';
+    const t = '2026-11-25T11:00:00.000Z';
+    const journal = [
+      journalLine({ type: 'begin', time: t, run, command: 'ovs offlinerepo -d X', user: 'root', pid: 778 }),
+      journalLine({ type: 'intent', time: t, run, seq: 1, kind: 'remove', path: '/OVS', sha256_after: null, link_before: '/var/ovs/mount/A' } as JournalRecord),
+      journalLine({ type: 'change', time: t, run, seq: 1, kind: 'remove', path: '/OVS', sha256_before: null, sha256_after: null, result: 'applied' }),
+      journalLine({ type: 'intent', time: t, run, seq: 2, kind: 'symlink', path: '/var/ovs/x', target: '/y', link_before: null } as JournalRecord),
+      journalLine({ type: 'change', time: t, run, seq: 2, kind: 'symlink', path: '/var/ovs/x', target: '/y', result: 'applied' }),
+      journalLine({ type: 'intent', time: t, run, seq: 3, kind: 'remove', path: '/var/ovs/x', sha256_after: null, link_before: '/y' } as JournalRecord),
+      journalLine({ type: 'change', time: t, run, seq: 3, kind: 'remove', path: '/var/ovs/x', sha256_before: null, sha256_after: null, result: 'applied' }),
+      journalLine({ type: 'end', time: t, run, status: 'ok' }),
+    ].join('');
+    const h = memoryHost({ files: { [JOURNAL_LOG]: journal, '/var/ovs/mount/A': null } });
+    const r = await runOvs(['undo', run], h);
+    expect(r.exit, r.stderr).toBe(0);
+    expect(h.vol.readlinkSync('/OVS')).toBe('/var/ovs/mount/A');
+    expect(h.exists('/var/ovs/x')).toBe(false);
+    expect(r.stdout).toContain('  relinked           /OVS -> /var/ovs/mount/A\n');
+  });
+
   it('a link replaced by a regular file since the run is left to the operator, even with --force', async () => {
     const run = '20261125T110000Z-782';
     const journal = journalLine({ type: 'change', time: '2026-11-25T11:00:00.000Z', run, seq: 1, kind: 'symlink', path: '/OVS', target: '/var/ovs/mount/B', result: 'applied' });

@@ -113,17 +113,18 @@ describeWithTools(TOOLS, 'ovs hb-create with the real ocfs2-tools', () => {
 
   it('a path with blanks in the directory and the file name: created, verified, found valid on the second run', () => {
     // debugfs.ocfs2 splits its device name at blanks ("open <device>"): this failed with 69.
-    const dir = join(scratch.path, 'blanks', 'OVS', 'pool one');
+    // Not under /OVS: under --root a repository path is refused (nothing is mounted in an image).
+    const dir = join(scratch.path, 'blanks', 'hb', 'pool one');
     mkdirSync(dir, { recursive: true });
-    const r = ovs(['--root', join(scratch.path, 'blanks'), 'hb-create', '/OVS/pool one/hb file', '--size', '140M']);
+    const r = ovs(['--root', join(scratch.path, 'blanks'), 'hb-create', '/hb/pool one/hb file', '--size', '140M']);
     expect(r.stderr).not.toMatch(/hint|error|debugfs/);
     expect(r.exit).toBe(0);
     // The real debugfs.ocfs2 below needs a blank-free name too.
     symlinkSync(join(dir, 'hb file'), join(scratch.path, 'hb-file-link'));
     const made = realVolume(join(scratch.path, 'hb-file-link'));
     expect(made).toMatchObject({ label: 'server_pool_hb', slots: 16, blockSize: 2048, clusterSize: 4096 });
-    expect(r.stdout).toContain(`/OVS/pool one/hb file: created (140M, 16 node slots, label server_pool_hb, block 2048, cluster 4096, UUID ${made.uuid})`);
-    const again = ovs(['--root', join(scratch.path, 'blanks'), 'hb-create', '/OVS/pool one/hb file', '--size', '140M']);
+    expect(r.stdout).toContain(`/hb/pool one/hb file: created (140M, 16 node slots, label server_pool_hb, block 2048, cluster 4096, UUID ${made.uuid})`);
+    const again = ovs(['--root', join(scratch.path, 'blanks'), 'hb-create', '/hb/pool one/hb file', '--size', '140M']);
     expect(again.exit).toBe(0);
     expect(again.stdout).toContain('already present (a valid heartbeat file');
     expect(readdirSync(dir)).toEqual(['hb file']);

@@ -33,7 +33,7 @@ describeWithTools(['node'], 'ovs status --root on server images', () => {
     expect(r.stdout).toContain('  heartbeat regions active: not known offline\n');
     expect(r.stdout).toContain(`  ${ROOT_UUID}  nfs    C  fileserver.example.com:/OVS  not known offline\n  /OVS -> ${MOUNT_POINT}\n`);
     expect(r.stdout).toContain("Heartbeat file: skipped (offline): the NFS cluster root's heartbeat file is on the storage, mounted at boot\n");
-    expect(r.stdout).toContain('Services: o2cb unknown, ocfs2 not-installed, ovsrepositories not-installed, ovs-agent not-installed\n');
+    expect(r.stdout).toContain('Services: o2cb unknown, ocfs2 not-installed, ovsrepositories unknown, ovs-agent not-installed\n');
     expect(r.stdout).toContain('\nStatus: healthy\nNot known offline: whether the O2CB cluster is online, heartbeat regions, which repositories are mounted, service states\n');
   });
 

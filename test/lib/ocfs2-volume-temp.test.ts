@@ -17,7 +17,8 @@ function host(files: Record<string, string | null>, extra: MemoryHostOptions = {
   return {
     programs: [...DEFAULT_PROGRAMS, 'fallocate'],
     pid: 4242,
-    files: { '/proc/sys/kernel/random/boot_id': `${BOOT}\n`, '/etc/machine-id': `${MACHINE}\n`, '/OVS': null, ...files },
+    // /OVS is the mounted NFS cluster root (a heartbeat file is made only on mounted storage).
+    files: { '/proc/sys/kernel/random/boot_id': `${BOOT}\n`, '/etc/machine-id': `${MACHINE}\n`, '/OVS': null, '/proc/mounts': 'fileserver:/OVS /OVS nfs rw,vers=3 0 0\n', ...files },
     expect: ocfs2ToolsDouble({ uuids: ['AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'] }),
     ...extra,
   };

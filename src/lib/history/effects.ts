@@ -35,7 +35,8 @@ export interface DirEffect {
 export interface LinkEffect {
   kind: 'link';
   path: string;
-  target: string;
+  /** What the link points to after the run: null when the run removed it. */
+  target: string | null;
   /** The link's target before the run: null when there was none, absent when not recorded. */
   targetBefore?: string | null;
 }
@@ -125,8 +126,15 @@ export function effectsOf(run: JournalRun): Effect[] {
 
 function effectFor(run: JournalRun, c: ChangeRecord, path: string, seen: Effect | undefined): Effect | undefined {
   switch (c.kind) {
-    case 'write':
     case 'remove': {
+      // A symbolic link removed (offlinerepo -d's /OVS): its target, not bytes, is what was there.
+      const linkBefore = seen?.kind === 'link' ? seen.targetBefore : intentOf(run, c)?.link_before;
+      if (seen?.kind === 'link' || typeof linkBefore === 'string') return { kind: 'link', path, target: null, ...(linkBefore !== undefined ? { targetBefore: linkBefore } : {}) };
+      const fresh = fileEffect(run, c, path);
+      if (seen?.kind === 'file') return { ...seen, afterHash: fresh.afterHash };
+      return fresh;
+    }
+    case 'write': {
       const fresh = fileEffect(run, c, path);
       // Keep what the path held before the run: the first change's state and backup.
       if (seen?.kind === 'file') return { ...seen, afterHash: fresh.afterHash };

@@ -73,9 +73,12 @@ async function linkStep(ctx: Context, e: LinkEffect): Promise<UndoStep> {
   const relink = typeof e.targetBefore === 'string' ? { action: 'relink', target: e.targetBefore } : { action: 'remove' };
   if (st && st.kind !== 'symlink') return { path: e.path, ...relink, state: 'manual', reason: OTHER_KIND };
   const now = st ? await ctx.fs.readlink(e.path) : undefined;
-  if (now === e.target) return { path: e.path, ...relink, state: 'todo' };
+  // Done first: a link the run made and then removed is, like before, no link.
+  if (now === (e.targetBefore ?? undefined) && e.targetBefore !== undefined) return { path: e.path, ...relink, state: 'done' };
+  if (now === (e.target ?? undefined)) return { path: e.path, ...relink, state: 'todo' };
   if (now === (e.targetBefore ?? undefined)) return { path: e.path, ...relink, state: 'done' };
-  return { path: e.path, ...relink, state: 'conflict', reason: now === undefined ? 'the link was removed since the run' : `the link points to ${now} now, not ${e.target}` };
+  const reason = now === undefined ? 'the link was removed since the run' : e.target === null ? `the run removed the link and it points to ${now} now` : `the link points to ${now} now, not ${e.target}`;
+  return { path: e.path, ...relink, state: 'conflict', reason };
 }
 
 async function stepOf(ctx: Context, e: Exclude<Effect, { kind: 'program' }>, contents: UndoPlan['contents']): Promise<UndoStep> {
