@@ -1,4 +1,4 @@
-// `npm run bench`: the performance targets of SPEC §5, measured as ratios side by side in
+// `npm run bench`: the performance targets of README, performance, measured as ratios side by side in
 // one run (interleaved, medians), never as absolute times. Needs `npm run build` first.
 // Each scripts/bench/*.mjs module default-exports an async function returning
 // { name, target, ratio, detail }; this file adds the startup and parser measurements.

@@ -16,7 +16,7 @@ const { metafile } = await build({
   platform: 'node',
   target: 'node20',
   legalComments: 'none',
-  // Less source to parse at start-up (SPEC §5 start-up targets); names are kept so a bug's
+  // Less source to parse at start-up (README, performance start-up targets); names are kept so a bug's
   // stack trace (exit 70) stays readable.
   minifyWhitespace: true,
   minifySyntax: true,

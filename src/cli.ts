@@ -1,5 +1,5 @@
 /**
- * main(argv, host): the whole `ovs` program. Parses the global options of SPEC §1.1 and the
+ * main(argv, host): the whole `ovs` program. Parses the global options of ovs(8) and the
  * command's own, validates, builds the context (--root view, --dry-run overlay, the changes
  * path, the lock), runs the command and renders its result as text or one --json document.
  * Errors become exit statuses here and only here. Never calls process.exit.
@@ -57,7 +57,7 @@ async function loadNamed(argv: readonly string[]): Promise<Map<string, CommandDe
   return new Map(await Promise.all(entries.map(async (e): Promise<[string, CommandDef]> => [e.name, await e.load()])));
 }
 
-/** The global options (SPEC 1.1), on the program, and on a bare command for the completion scripts. */
+/** The global options (ovs(8)), on the program, and on a bare command for the completion scripts. */
 export function withGlobalOptions(cmd: Command): Command {
   return cmd
     .version(VERSION, '-V, --version', 'print the version (with -v or --json: also Node\'s and the tools\')')

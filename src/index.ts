@@ -1,5 +1,5 @@
 /**
- * The library API (SPEC §1.4): run the same commands an operator runs, on an in-memory
+ * The library API (docs/design.md, the Host seam): run the same commands an operator runs, on an in-memory
  * host, then inspect the files, the commands that would have run and the service actions.
  *
  *   import { main, memoryHost } from 'ovs';

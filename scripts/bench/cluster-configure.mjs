@@ -1,4 +1,4 @@
-// SPEC §5: `ovs --dry-run cluster-configure` with 255 nodes under --root within 1.5x the
+// README, performance: `ovs --dry-run cluster-configure` with 255 nodes under --root within 1.5x the
 // wall time of `node -e 0`, measured side by side (interleaved, medians).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// SPEC §5: `ovs hb-create` (300 MiB) against the pipeline it replaces,
+// README, performance: `ovs hb-create` (300 MiB) against the pipeline it replaces,
 //   dd if=/dev/zero of=F bs=1M count=300 && mkfs.ocfs2 -L server_pool_hb -N 16 -b 2k -C 4k --force F
 // side by side on the same disk (both under .scratch/), interleaved with alternating order,
 // `sync` and a one-second pause (untimed) before every run so no run pays for the previous

@@ -1,4 +1,4 @@
-// SPEC §5: a 255-node cluster.conf, a 10 000-line fstab and a 1 000-target discovery output
+// README, performance: a 255-node cluster.conf, a 10 000-line fstab and a 1 000-target discovery output
 // each parse "in well under 10 ms". Measured in-process on the built library (warm, median
 // of 21 runs); the ratio is the time over the 10 ms budget.
 import { performance } from 'node:perf_hooks';

@@ -1,4 +1,4 @@
-// SPEC §5: propagation to 16 pool members takes at most 2 x the time to one member.
+// README, performance: propagation to 16 pool members takes at most 2 x the time to one member.
 // Real OpenSSH against 17 test hosts (test/helpers/test-hosts.sh: network, mount and UTS
 // namespaces, a real sshd each, this repository's built ovs on every host); the master is
 // vmserver1, run inside its host. Measured side by side, interleaved run by run, medians:

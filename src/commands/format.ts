@@ -1,7 +1,7 @@
 /**
  * `ovs format DEVICE`: the guide's last storage step, on iSCSI (step 9) and SAN (steps 1
  * and 2): optionally one partition spanning the disk, then
- * `mkfs.ocfs2 -L <label> -b 4K -C 4K -J size=64M -N 16 DEVICE` (SPEC §3.5). Every value is
+ * `mkfs.ocfs2 -L <label> -b 4K -C 4K -J size=64M -N 16 DEVICE` (ovs-iscsi-prep(8), ovs-format(8)). Every value is
  * checked against mkfs.ocfs2's limits (src/lib/ocfs2/mkfs.ts) and the disk against what
  * would make formatting a mistake — missing, not a block device, in use, holding data —
  * before anything is written; then the new volume is read back from the device.
@@ -78,7 +78,7 @@ async function preflight(ctx: Context, o: FormatOptions): Promise<void> {
     ['mkfs.ocfs2', OCFS2_TOOLS],
     ['tunefs.ocfs2', OCFS2_TOOLS],
     ['debugfs.ocfs2', OCFS2_TOOLS],
-    // Without it mkfs.ocfs2 1.8 formats, forks a duplicate of itself and exits 1 (real-tools §2.6).
+    // Without it mkfs.ocfs2 1.8 formats, forks a duplicate of itself and exits 1 (docs/real-tools.md).
     ['/sbin/modprobe', 'install kmod (apt-get install kmod): without /sbin/modprobe mkfs.ocfs2 1.8 forks a duplicate of itself and fails'],
     ['blkid', UTIL_LINUX],
     ['blockdev', UTIL_LINUX],

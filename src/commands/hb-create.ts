@@ -1,5 +1,5 @@
 /**
- * `ovs hb-create [PATH]` (SPEC §3.1): the O2CB heartbeat file of an NFS cluster root. The
+ * `ovs hb-create [PATH]` (ovs-hb-create(8)): the O2CB heartbeat file of an NFS cluster root. The
  * guide's manual recipe
  *   dd if=/dev/zero of=/OVS/.server_pool_hb bs=1M count=300
  *   mkfs.ocfs2 -L server_pool_hb -N 16 -b 2k -C 4k --force /OVS/.server_pool_hb

@@ -1,6 +1,6 @@
 /**
  * `ovs iscsi-prep --portal HOST[:PORT]`: the guide's "Creating a Shared Virtual Disk Using
- * OCFS2 on iSCSI", steps 1 to 8, as one repeatable run (SPEC §3.5). Each step below names
+ * OCFS2 on iSCSI", steps 1 to 8, as one repeatable run (ovs-iscsi-prep(8), ovs-format(8)). Each step below names
  * the guide's step it stands for. A second run with the same --keep finds the kept records
  * already in place and changes nothing: it does not rediscover, because discovery rewrites
  * the records with iscsid.conf's defaults (node.startup = manual) — unless --rediscover.

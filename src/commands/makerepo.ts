@@ -1,7 +1,7 @@
 /**
  * `ovs makerepo SOURCE ROLE DESCRIPTION`: the guide's
  * `/usr/lib/ovs/ovs-makerepo /dev/sdb1 C "cluster root"` and
- * `ovs-makerepo fileserver.example.com:/OVS C "Cluster Root"` (SPEC §3.2). Every check runs
+ * `ovs-makerepo fileserver.example.com:/OVS C "Cluster Root"` (ovs-makerepo(8)). Every check runs
  * before the first change; the repository is then mounted and laid out (lib/repos/attach)
  * and its entry recorded last, so a failure leaves no entry and, unwound, nothing half-made.
  * Under --root (kickstart %post) the entry, the mount point and /OVS are made in the image

@@ -1,5 +1,5 @@
 /**
- * `ovs repositories start|stop|status|reload`: the ovsrepositories service (SPEC §3.2), which
+ * `ovs repositories start|stop|status|reload`: the ovsrepositories service (ovs-makerepo(8)), which
  * contrib/ovsrepositories.init and contrib/ovsrepositories.service call at boot, after o2cb
  * and ocfs2 and before ovs-agent. start/stop/reload need the live machine; status works
  * under --root too (listing the entries; nothing is mounted in an image).

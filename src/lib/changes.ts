@@ -1,5 +1,5 @@
 /**
- * Every change `ovs` makes to a system goes through here (SPEC §1.3): files are written
+ * Every change `ovs` makes to a system goes through here (docs/design.md, the write path): files are written
  * atomically (temp file in the same directory, fsync, rename, directory fsync; mode and
  * owner kept; an unchanged file is not rewritten), the previous content is backed up under
  * /var/lib/ovs/backups/<run-id>/, and each change is journaled ahead: the run's `begin`

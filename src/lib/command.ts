@@ -1,5 +1,5 @@
 /**
- * The shape of a command (DESIGN.md): commander definition, typed options validated before
+ * The shape of a command (docs/design.md): commander definition, typed options validated before
  * anything runs, `run()` returning data, `human()` rendering it. cli.ts does the rest —
  * global options, the context, the lock, rendering as text or --json, errors to exit codes.
  */
@@ -25,7 +25,7 @@ export interface Context {
   host: Host;
   /** System paths (`/etc/fstab`), resolved under --root, planned in the overlay under --dry-run. */
   fs: HostFs;
-  /** The one path for every change (SPEC §1.3). */
+  /** The one path for every change (docs/design.md, the write path). */
   changes: Changes;
   global: GlobalOptions;
   /** --root is not `/`: live actions are skipped, live-only commands refused. */

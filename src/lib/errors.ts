@@ -1,5 +1,5 @@
 /**
- * The exit table of SPEC §1.2, in exactly one place, and the error type every expected
+ * The exit table of ovs(8), EXIT STATUS, in exactly one place, and the error type every expected
  * failure is thrown as. Messages read `ovs: <command>: <what failed> while <doing what>`;
  * the hint is one actionable line. Only EXIT.SOFTWARE (a bug) ever shows a stack trace.
  */

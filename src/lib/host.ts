@@ -279,7 +279,7 @@ const realFs: HostFs = {
  * Run a program from its argument vector: no shell, stdin given (or empty and closed),
  * stdout and stderr collected, a timeout that sends SIGTERM and then SIGKILL. Plain
  * child_process rather than execa: execa cost 60 ms to load and 8 ms more per program,
- * which alone broke the SPEC §5 target for hb-create (five programs on the critical path).
+ * which alone broke the README, performance target for hb-create (five programs on the critical path).
  */
 /** The programs running now, so an interruption can reach them (SIGTERM is not sent to a process group). */
 const running = new Set<import('node:child_process').ChildProcess>();

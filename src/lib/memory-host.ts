@@ -1,7 +1,7 @@
 /**
  * The memory host: the same Host as realHost() over memfs, a scripted program runner that
  * refuses any command it was not told about, fake services and a fixed clock. Shipped as
- * part of the library API (SPEC §1.4): a CI pipeline runs the commands an operator runs and
+ * part of the library API (docs/design.md, the Host seam): a CI pipeline runs the commands an operator runs and
  * then inspects the files, the commands that would have run and the service actions.
  */
 import { createHash } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * The storage layout HA needs (the guide, "Enabling HA for the Server Pool"; SPEC §2.6):
+ * The storage layout HA needs (the guide, "Enabling HA for the Server Pool"; ovs-repositories(5)):
  * /etc/ovs/repositories valid with exactly one cluster root, that root shared storage (an
  * NFS export or an OCFS2 volume every server can mount), mounted at /var/ovs/mount/<UUID>,
  * /OVS a link to it, and no local file system left mounted on /OVS itself (the guide's

@@ -50,7 +50,7 @@ export async function preflight(ctx: Context, plan: ConfigurePlan): Promise<void
 
 export async function writeConfiguration(ctx: Context, path: string, text: string): Promise<WrittenFile> {
   await ctx.changes.mkdir(posix.dirname(path));
-  // No mode: an existing file keeps its own (SPEC §1.3); a new one gets 0644.
+  // No mode: an existing file keeps its own (docs/design.md, the write path); a new one gets 0644.
   const changed = await ctx.changes.writeFile(path, text);
   return { path, changed, sha256: sha256Hex(text) };
 }

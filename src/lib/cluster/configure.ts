@@ -2,7 +2,7 @@
  * The O2CB configuration `ovs cluster-configure` wants this host to hold, worked out in
  * memory before anything is written: the node list (stable numbers: an existing node keeps
  * its number whatever is added or removed), each node's address (given, kept from the
- * current cluster.conf, or resolved), the checks of SPEC §2.1 and §3.3 (this host must be a
+ * current cluster.conf, or resolved), the checks of ovs-cluster-configure(8) (this host must be a
  * node: 78; a loopback, duplicate or unresolvable address: 65), and the O2CB settings text,
  * edited in place so the operator's comments and quotes stay as they are.
  */

@@ -1,7 +1,7 @@
 /**
  * A node as the operator writes it on the command line: `NAME[=IPV4][:NUMBER]`
  * (`ovs1`, `ovs1=192.168.1.11`, `ovs1:3`, `ovs1.example.com=192.168.1.11:0`). Parsed and
- * checked against the documented cluster.conf rules (SPEC §2.1) before anything is read
+ * checked against the documented cluster.conf rules (ovs-cluster-configure(8)) before anything is read
  * or written; a bad one is exit 65 naming the option and the value.
  */
 import { EXIT, OvsError, shown } from '../errors.js';

@@ -1,5 +1,5 @@
 /**
- * The cluster bundle (ours, SPEC §3.3–3.4): what `ovs cluster-check --master --propagate`
+ * The cluster bundle (ours, ovs-cluster-check(8)): what `ovs cluster-check --master --propagate`
  * sends to every pool member over SSH and what `ovs cluster-configure --import FILE|-`
  * reads — the master's cluster.conf, verbatim, plus its O2CB settings values.
  *

@@ -2,12 +2,12 @@
  * /etc/ocfs2/cluster.conf — the O2CB cluster layout (ocfs2.cluster.conf(5)).
  *
  * Reading follows what the real parser accepts (ocfs2-tools `o2cb_ctl/jconfig.c` plus
- * `o2cb_config.c`, measured in reference/real-tools.md §3.1): `name:` headers in column 0,
+ * `o2cb_config.c`, measured in docs/real-tools.md: `name:` headers in column 0,
  * indented `key = value` attributes, `#` comments in column 0 only, a blank line closes a
  * stanza, a trailing `\` continues a value, the last duplicate key wins, unknown stanzas
  * and keys are ignored. Whatever o2cb refuses to load, we refuse with the line and a reason.
- * Writing uses the canonical layout of SPEC §2.1 (the guide's key order). The stricter
- * documented rules (SPEC §2.1), which o2cb lets through, live in `validateCluster`.
+ * Writing uses the canonical layout of ovs-cluster-configure(8) (the guide's key order). The stricter
+ * documented rules (ovs-cluster-configure(8)), which o2cb lets through, live in `validateCluster`.
  * Pure: no I/O.
  */
 import { FormatError } from './format-error.js';
@@ -50,7 +50,7 @@ export const DEFAULT_IP_PORT = 7777;
 // Pass 1: the stanza grammar (jconfig.c). A syntax error anywhere makes o2cb drop the whole
 // file (-EIO), before any value is looked at, so this pass runs over everything first.
 // Well-formed lines are recognised by three anchored regular expressions without nested
-// repetition (linear, and cheaper than a character loop while the JIT is cold: SPEC §5
+// repetition (linear, and cheaper than a character loop while the JIT is cold: README, performance
 // wants a 255-node file in well under 10 ms at CLI start); only a line that fails them is
 // examined character by character, to say exactly what is wrong with it.
 
@@ -246,7 +246,7 @@ export function parseClusterConf(text: string): ClusterConfFile {
   const clusters: Cluster[] = [];
   for (const st of stanzas.filter((s) => s.type === 'cluster')) {
     const name = st.attrs.get('name')?.value;
-    // o2cb itself segfaults on this one (reference/real-tools.md §3.1).
+    // o2cb itself segfaults on this one (docs/real-tools.md).
     if (name === undefined) throw new FormatError('cluster stanza has no "name"', st.line);
     const first = clusters.find((c) => c.name === name);
     if (first) throw new FormatError(`cluster "${shown(name)}" is defined twice (first at line ${first.line})`, st.line);
@@ -262,7 +262,7 @@ export function parseClusterConf(text: string): ClusterConfFile {
 }
 
 // ---------------------------------------------------------------------------------------
-// The documented rules (SPEC §2.1, ocfs2.cluster.conf(5)) that o2cb does not enforce when
+// The documented rules (ovs-cluster-configure(8), ocfs2.cluster.conf(5)) that o2cb does not enforce when
 // it loads a file, but that a working pool needs. Checked before ovs writes anything.
 
 export interface ClusterProblem {
@@ -329,7 +329,7 @@ export function assertValidCluster(cluster: Cluster): void {
 }
 
 // ---------------------------------------------------------------------------------------
-// Writing: the canonical layout of SPEC §2.1.
+// Writing: the canonical layout of ovs-cluster-configure(8)
 
 /** A value the reader would give back differently (trimmed, continued, empty) cannot be written. */
 function attrLine(key: string, value: string | number): string {

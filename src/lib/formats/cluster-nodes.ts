@@ -1,7 +1,7 @@
 /**
  * Editing the node list of a cluster.conf cluster (pure data in, data out). Node numbers
  * are identities inside a running O2CB cluster, so an existing node keeps its number
- * whatever happens to the others (SPEC §2.1, §3.3), and node_count always equals the
+ * whatever happens to the others (ovs-cluster-configure(8)), and node_count always equals the
  * number of nodes.
  */
 import { FormatError } from './format-error.js';

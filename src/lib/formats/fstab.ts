@@ -135,7 +135,7 @@ function entryOf(fields: string[], line: number): FstabEntry {
       line,
     );
   }
-  // Indexed, not destructured: this runs once per line of a 10 000-line fstab (SPEC §5).
+  // Indexed, not destructured: this runs once per line of a 10 000-line fstab (README, performance).
   return {
     line,
     spec: decodeFstabField(fields[0] as string),

@@ -1,7 +1,7 @@
 /**
  * The O2CB settings file: `/etc/sysconfig/o2cb` (RHEL, Oracle VM) or `/etc/default/o2cb`
  * (Debian), shell `KEY=value` lines sourced by `/etc/init.d/o2cb` (o2cb.sysconfig(5),
- * reference/real-tools.md §3.6, SPEC §2.2).
+ * docs/real-tools.md, ovs-cluster-configure(8)).
  *
  * The file belongs to the operator and to ocfs2-tools, so ovs edits it in place: every
  * comment, blank and unknown line stays byte-identical, only the lines of the keys being
@@ -22,7 +22,7 @@ export type O2cbValues = Partial<Record<O2cbKey, string>>;
 
 export const isO2cbKey = (key: string): key is O2cbKey => (O2CB_KEYS as readonly string[]).includes(key);
 
-/** What ovs writes when told nothing else (the kernel's defaults; SPEC §2.2). */
+/** What ovs writes when told nothing else (the kernel's defaults; ovs-cluster-configure(8)). */
 export const O2CB_DEFAULTS: Readonly<Record<O2cbKey, string>> = {
   O2CB_ENABLED: 'true',
   O2CB_STACK: 'o2cb',
@@ -136,7 +136,7 @@ export function editO2cbSettings(text: string, values: O2cbValues): string {
 }
 
 /**
- * A new settings file: the template `/etc/init.d/o2cb configure` writes (real-tools §3.6),
+ * A new settings file: the template `/etc/init.d/o2cb configure` writes (docs/real-tools.md),
  * but with every value filled in (the init script leaves unanswered timeouts empty).
  */
 export function newO2cbSettingsFile(values: O2cbValues = {}): string {
@@ -234,7 +234,7 @@ export const DEFAULT_O2CB = '/etc/default/o2cb';
 /**
  * Which settings file `/etc/init.d/o2cb` reads: the sysconfig file if it exists, else the
  * Debian default file if it exists, else sysconfig when /etc/sysconfig is a directory,
- * else the Debian one (real-tools §3.6). `exists` answers for files and directories.
+ * else the Debian one (docs/real-tools.md). `exists` answers for files and directories.
  */
 export function o2cbSettingsPath(exists: (path: string) => boolean): string {
   if (exists(SYSCONFIG_O2CB)) return SYSCONFIG_O2CB;

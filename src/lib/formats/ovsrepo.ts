@@ -1,5 +1,5 @@
 /**
- * `<repository root>/.ovsrepo` — a format that is OURS (SPEC §2.5): the identity card a
+ * `<repository root>/.ovsrepo` — a format that is OURS (ovs-repositories(5)): the identity card a
  * repository carries on its own storage, written once when the repository is created and
  * read when another server adds the same storage, so every server of the pool mounts it
  * under the same UUID.

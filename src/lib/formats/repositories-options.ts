@@ -1,5 +1,5 @@
 /**
- * /etc/ovs/repositories.options — a format that is OURS (SPEC §2.4): the mount options
+ * /etc/ovs/repositories.options — a format that is OURS (ovs-repositories(5)): the mount options
  * `ovs` uses for each kind of repository, as `KEY=value` lines:
  *
  *   NFS_MOUNT_OPTIONS=rw,hard,tcp,nfsvers=3,timeo=600

@@ -1,5 +1,5 @@
 /**
- * /etc/ovs/repositories — a format that is OURS (SPEC §2.3): Oracle never documented the
+ * /etc/ovs/repositories — a format that is OURS (ovs-repositories(5)): Oracle never documented the
  * file its agent kept, so this layout is this product's decision (see ovs-repositories(5)).
  *
  *   # uuid                            type   role  source                         description
@@ -14,7 +14,7 @@
  * Decisions (ours): on read a uuid may be lower-case or in the dashed 8-4-4-4-12 form of
  * uuidgen, and type and role may be in any case, because a hand edit that differs only
  * there is harmless; such lines (and legacy lines) are written back in the canonical form.
- * Columns are fixed-width (the SPEC sample's), so a line can be rendered on its own and an
+ * Columns are fixed-width (the man page's sample), so a line can be rendered on its own and an
  * edit never has to re-align the lines it does not own.
  */
 import { FormatError } from './format-error.js';

@@ -1,5 +1,5 @@
 /**
- * Where a repository lives (SPEC §2.3, ours): an NFS `host:/export` (host may be `[ipv6]`)
+ * Where a repository lives (ovs-repositories(5), ours): an NFS `host:/export` (host may be `[ipv6]`)
  * or an absolute block device path — parsed, written back, and compared as storage (host
  * names without regard to case, a trailing / on an export not counting).
  */

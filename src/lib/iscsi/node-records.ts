@@ -1,6 +1,6 @@
 /**
  * The node records open-iscsi keeps under /etc/iscsi/nodes (one per target and portal),
- * reached only through iscsiadm (SPEC §2): listing them (guide step 5), deleting the ones
+ * reached only through iscsiadm (ovs(8), FILES): listing them (guide step 5), deleting the ones
  * the pool does not use (step 4), and `node.startup = automatic` on the kept ones so the
  * iSCSI service logs in to them at boot. Discovery writes every record with the startup
  * value of iscsid.conf (`manual` on Debian), which is why a second run must not rediscover.

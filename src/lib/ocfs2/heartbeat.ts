@@ -1,5 +1,5 @@
 /**
- * The O2CB heartbeat file of an NFS cluster root (SPEC §3.1): the guide's
+ * The O2CB heartbeat file of an NFS cluster root (ovs-hb-create(8)): the guide's
  * `dd if=/dev/zero of=/OVS/.server_pool_hb bs=1M count=300` and
  * `mkfs.ocfs2 -L server_pool_hb -N 16 -b 2k -C 4k --force /OVS/.server_pool_hb`, made
  * safely: preflight, a fully allocated file under a temporary name beside the target,
@@ -132,12 +132,12 @@ export function geometryOf(o: HeartbeatOptions): MkfsGeometry {
   return { label: o.label, slots: o.slots, blockSize: o.blockSize, clusterSize: o.clusterSize };
 }
 
-/** Programs the heartbeat needs (SPEC §3.1 preflight), with the package that brings each. */
+/** Programs the heartbeat needs (ovs-hb-create(8) preflight), with the package that brings each. */
 const REQUIRED = [
   ['mkfs.ocfs2', 'install ocfs2-tools (apt-get install ocfs2-tools, or yum install ocfs2-tools)'],
   ['tunefs.ocfs2', 'install ocfs2-tools (apt-get install ocfs2-tools, or yum install ocfs2-tools)'],
   ['debugfs.ocfs2', 'install ocfs2-tools (apt-get install ocfs2-tools, or yum install ocfs2-tools)'],
-  // Without it mkfs.ocfs2 1.8 formats the file, forks a duplicate of itself and exits 1 (real-tools §2.6).
+  // Without it mkfs.ocfs2 1.8 formats the file, forks a duplicate of itself and exits 1 (docs/real-tools.md).
   ['/sbin/modprobe', 'install kmod (apt-get install kmod): without /sbin/modprobe mkfs.ocfs2 1.8 forks a duplicate of itself and fails'],
 ] as const;
 

@@ -1,7 +1,7 @@
 /**
  * mkfs.ocfs2 (ocfs2-tools 1.8): its limits, its argument vector and the smallest volume it
  * can format for a slot count. Every limit is the one measured against the real tool
- * (real-tools.md §2.4); values are checked here, before anything is written, so a bad
+ * (docs/real-tools.md); values are checked here, before anything is written, so a bad
  * option is a one-line error instead of a half-made file. `ovs hb-create` and `ovs format`
  * both build their mkfs.ocfs2 command here.
  */
@@ -157,7 +157,7 @@ export function journalBytes(volumeBytes: number, g: MkfsGeometry): number {
  * Everything but the journals: system files, allocators, lost+found. Measured with the real
  * mkfs.ocfs2 1.8.7 at 1 MiB steps (slots 1-32): 2 MiB (512-byte blocks) to 7 MiB (4k
  * blocks) with 4k-64k clusters, 8-10 MiB with 1M clusters, whatever the slot count. 8 MiB
- * keeps a margin and gives SPEC §3.1's 136M for the heartbeat's 16 slots (mkfs itself
+ * keeps a margin and gives ovs-hb-create(8) 136M for the heartbeat's 16 slots (mkfs itself
  * manages with 134M).
  */
 function overheadBytes(g: MkfsGeometry): number {

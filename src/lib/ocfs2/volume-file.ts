@@ -37,7 +37,7 @@ function exitFor(message: string): ExitCode {
   return EXIT.CANTCREAT;
 }
 
-/** mkfs.ocfs2 1.8 without /sbin/modprobe: the volume is made, then a forked copy prompts and fails (real-tools §2.6). */
+/** mkfs.ocfs2 1.8 without /sbin/modprobe: the volume is made, then a forked copy prompts and fails (docs/real-tools.md). */
 function duplicateForkBug(r: RunResult): boolean {
   return /mkfs\.ocfs2 successful[^]*Overwriting existing ocfs2 partition/.test(r.stdout);
 }
@@ -52,7 +52,7 @@ function ddZeros(machineTmp: string, bytes: number, conv: string): string[] {
  * fallocated (unwritten) space must convert extents in the journal, which stalls badly
  * when the file system is busy (3.5 s instead of 0.5 s measured on a loaded machine).
  * Written zeros over mkfs's part avoid that; fallocate covers the rest without writing it,
- * which is what makes this faster than the guide's full dd (SPEC §5).
+ * which is what makes this faster than the guide's full dd (README, performance).
  */
 async function zeroFill(ctx: Context, tmp: string, machineTmp: string, size: number, g: MkfsGeometry): Promise<'fallocate' | 'dd'> {
   const doing = `allocating ${size} bytes for ${tmp}`;

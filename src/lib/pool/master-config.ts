@@ -5,7 +5,7 @@
  * must not copy it to the whole pool.
  *
  * The bundle carries the EFFECTIVE value of every O2CB key (defaults filled in), not only the
- * keys the master's file spells out: SPEC §2.2 wants identical values on every server, and a
+ * keys the master's file spells out: ovs-cluster-configure(8) wants identical values on every server, and a
  * member with its own O2CB_IDLE_TIMEOUT_MS would otherwise keep it while the master runs on
  * the default.
  */

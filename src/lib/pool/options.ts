@@ -1,5 +1,5 @@
 /**
- * The pool options of `ovs cluster-check` (SPEC §3.4): --propagate, --all-nodes and how to
+ * The pool options of `ovs cluster-check` (ovs-cluster-check(8)): --propagate, --all-nodes and how to
  * reach the members, declared and validated here so the command adds them with two calls.
  */
 import type { Command as Commander } from 'commander';

@@ -1,5 +1,5 @@
 /**
- * `ovs cluster-check --master --propagate` (SPEC §3.4): the master's cluster.conf and O2CB
+ * `ovs cluster-check --master --propagate` (ovs-cluster-check(8)): the master's cluster.conf and O2CB
  * settings go to every other node of the cluster over SSH, several members at a time, each
  * with its own timeout; a member that fails is reported and the others carry on.
  *

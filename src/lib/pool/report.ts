@@ -51,7 +51,7 @@ export function renderPropagation(r: PropagationReport): string[] {
   return out;
 }
 
-/** Exit status of SPEC §1.2: 1 when any member failed. */
+/** Exit status of ovs(8), EXIT STATUS: 1 when any member failed. */
 export function propagationExit(r: Pick<PropagationReport, 'failed'>): number {
   return r.failed > 0 ? 1 : 0;
 }

@@ -2,7 +2,7 @@
  * Why an ssh call to a pool member failed, in words an operator acts on. ssh exits 255 both
  * when it failed itself and when the remote command was killed, so the reason is read from
  * its stderr: the patterns below are OpenSSH 9.2's exact texts, recorded against real sshds
- * in reference/ssh-hosts.md §3 (the case numbers refer to its table). A remote command's own
+ * in docs/real-tools.md (OpenSSH pools) (the case numbers refer to its table). A remote command's own
  * non-zero status comes back unchanged and is classified by the caller (remote.ts).
  */
 import type { RunResult } from '../host.js';

@@ -3,7 +3,7 @@
  * here and nowhere else. The options every call carries, and why:
  *   BatchMode=yes             never prompt (a kickstart has no one to answer);
  *   ConnectTimeout=N          without it a dead member costs 3 s to over 90 s, and a hung sshd
- *                             blocks forever (reference/ssh-hosts.md §3, cases 2c, 2d, 3b);
+ *                             blocks forever (docs/real-tools.md (OpenSSH pools), cases 2c, 2d, 3b);
  *   StrictHostKeyChecking=yes a changed or unknown host key fails; `accept-new` (opt-in) still
  *                             refuses a CHANGED key but records an unknown one. `no` is never
  *                             used: it runs the command even when the key changed (§3, 4c).

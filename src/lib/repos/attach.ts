@@ -1,5 +1,5 @@
 /**
- * Bringing one repository into this server's layout (SPEC §3.2 and §2.6), used by
+ * Bringing one repository into this server's layout (ovs-makerepo(8), ovs-repositories(5)), used by
  * `ovs makerepo` and by the ovsrepositories service: mount it at /var/ovs/mount/<UUID>,
  * settle its identity from `.ovsrepo`, create the pool directories, set the links, and for
  * an NFS cluster root make the heartbeat file. Every step is idempotent; everything a step

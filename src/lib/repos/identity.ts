@@ -1,5 +1,5 @@
 /**
- * A repository's identity: its UUID, and the `.ovsrepo` card (ours, SPEC §2.5) that carries
+ * A repository's identity: its UUID, and the `.ovsrepo` card (ours, ovs-repositories(5)) that carries
  * it on the storage itself so every server of the pool mounts the same storage under the
  * same /var/ovs/mount/<UUID>. The card is written once, by the server that creates the
  * repository; a server that adds the same storage later reads it and never rewrites it.

@@ -1,5 +1,5 @@
 /**
- * Repositories (SPEC §2.3-§2.6, §3.2): the layout, the registry, mounts, identity, and the
+ * Repositories (ovs-repositories(5), ovs-makerepo(8)): the layout, the registry, mounts, identity, and the
  * attach/detach steps shared by `ovs makerepo`, `ovs offlinerepo` and the ovsrepositories
  * service. `ovs cluster-check` reuses the layout and isRepositoryMounted.
  */

@@ -1,5 +1,5 @@
 /**
- * Where repositories live on a pool server (SPEC §2.6, the OVM 2.2 layout): every repository
+ * Where repositories live on a pool server (ovs-repositories(5), the OVM 2.2 layout): every repository
  * is mounted at /var/ovs/mount/<UUID>; /OVS is a symbolic link to the cluster root's mount
  * point; any other repository is also reachable as /OVS/<UUID>, a link kept inside the
  * cluster root (so every server of the pool sees it); each repository holds the five pool

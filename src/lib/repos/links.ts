@@ -1,5 +1,5 @@
 /**
- * The links of the layout (SPEC §2.6): /OVS -> the cluster root's mount point, and
+ * The links of the layout (ovs-repositories(5)): /OVS -> the cluster root's mount point, and
  * /OVS/<UUID> -> each other repository's mount point, kept inside the cluster root.
  *
  * /OVS may be found as what an OVM 2.1 install left: an empty directory (a mount point

@@ -1,5 +1,5 @@
 /**
- * What `ovs makerepo` checks before its first change (SPEC §3.2): at most one cluster root;
+ * What `ovs makerepo` checks before its first change (ovs-makerepo(8)): at most one cluster root;
  * a cluster root cannot go where a local /OVS still lives (mounted, or in /etc/fstab, the
  * OVM 2.1 layout); one storage, one UUID, one entry; an OCFS2 volume needs the O2CB cluster
  * online, or mount.ocfs2 fails with "Unable to access cluster service".

@@ -1,5 +1,5 @@
 /**
- * The ovsrepositories service (SPEC §3.2; reconstruction §11): `start` mounts every entry of
+ * The ovsrepositories service (ovs-repositories(8)): `start` mounts every entry of
  * /etc/ovs/repositories, cluster root first, and sets /OVS; `stop` unmounts them in reverse;
  * `status` lists each with its mount state; `reload` unmounts what is no longer registered
  * and mounts what is new. It runs after o2cb and ocfs2 (OCFS2 repositories need the cluster)

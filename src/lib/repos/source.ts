@@ -1,5 +1,5 @@
 /**
- * The storage behind a repository (SPEC §3.2): an NFS `host:/export`, or a block device that
+ * The storage behind a repository (ovs-makerepo(8)): an NFS `host:/export`, or a block device that
  * holds OCFS2 (shared) or ext3/ext4 (local, role L only). A device is looked at with
  * read-only probes before anything changes: it must exist and be a block device, and
  * `blkid -p` (a low-level probe that bypasses blkid's cache, so a freshly formatted device

@@ -1,5 +1,5 @@
 /**
- * What a run made, so a failure halfway can take it back (SPEC §3.2: a mount that fails
+ * What a run made, so a failure halfway can take it back (ovs-makerepo(8): a mount that fails
  * leaves no entry and no half-made directories). Each step that creates something pushes
  * the step that removes it; a failure unwinds them newest first. Undo steps go through
  * ctx.changes like any change, so the journal and the failure report show them; one that
