@@ -8,7 +8,7 @@ registerProbe();
 const files = { '/etc/probe/probe.conf': 'old\n', '/var': null };
 const applies = { files, expect: [{ argv: ['probe-tool', '--apply', 'new'] }], services: { probe: {} } };
 
-describe('global behaviour (SPEC §1)', () => {
+describe('global behaviour (ovs(8))', () => {
   it('--version prints the package version', async () => {
     const r = await runOvs(['--version']);
     expect([r.exit, r.stdout]).toEqual([0, `${VERSION}\n`]);

@@ -359,7 +359,7 @@ describe('properties', () => {
   });
 });
 
-describe('performance (SPEC §5)', () => {
+describe('performance (README, performance)', () => {
   it('parses a 255-node cluster.conf in well under 10 ms', () => {
     const c = addNodes(newCluster('ocfs2'), Array.from({ length: 255 }, (_, i) => ({ name: `ovs${i}.example.com`, ipAddress: `10.0.${i >> 8}.${i & 255}` })));
     const text = serializeClusterConf({ clusters: [c] });

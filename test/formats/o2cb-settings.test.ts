@@ -123,7 +123,7 @@ describe('a new file', () => {
   });
 });
 
-describe('validation (SPEC §2.2)', () => {
+describe('validation (ovs-cluster-configure(8))', () => {
   it('accepts the defaults and both real files', () => {
     expect(validateO2cbSettings(O2CB_DEFAULTS)).toEqual([]);
     expect(validateO2cbSettings(parseO2cbSettings(DEBIAN))).toEqual([]);

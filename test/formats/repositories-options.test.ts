@@ -15,7 +15,7 @@ import {
 } from '../../src/lib/formats/repositories-options.js';
 
 describe('repositories.options', () => {
-  it('uses the SPEC defaults when the file is absent', () => {
+  it('uses the documented defaults when the file is absent', () => {
     const o = parseRepositoryOptions(undefined);
     expect(o.values).toEqual(DEFAULT_REPOSITORY_OPTIONS);
     expect(mountOptionsFor(o, 'nfs')).toBe('rw,hard,tcp,nfsvers=3,timeo=600');

@@ -13,7 +13,7 @@ const DATA = '60D0985974CA425AAF5D01A1F161CC8B';
 const OTHER = '0123456789ABCDEF0123456789ABCDEF';
 
 
-describe('the SPEC sample', () => {
+describe('the documented sample', () => {
   const text = fixture('repositories-spec.txt');
   const doc = parseRepositories(text);
 

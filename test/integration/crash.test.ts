@@ -1,5 +1,5 @@
 /**
- * SPEC §1.3, for real: a process killed (SIGKILL) between writing the temporary file and
+ * docs/design.md, the write path, for real: a process killed (SIGKILL) between writing the temporary file and
  * renaming it over cluster.conf leaves the old cluster.conf intact on disk, byte for byte;
  * the fsynced temporary file beside it holds the new content. Runs the built CLI in a child
  * process whose host's rename() kills the process, under --root in a scratch directory.

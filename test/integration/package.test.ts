@@ -1,5 +1,5 @@
 /**
- * Packaging and documentation (SPEC §4): `npm pack` gives a tarball that installs offline
+ * Packaging and documentation (README, packaging): `npm pack` gives a tarball that installs offline
  * and whose `ovs --version` works; every man page renders without a warning; every command
  * has its man page.
  */

@@ -57,7 +57,7 @@ describe('parseCount', () => {
   });
 });
 
-describe('validateGeometry: the limits of mkfs.ocfs2 1.8.7 (real-tools.md §2.4)', () => {
+describe('validateGeometry: the limits of mkfs.ocfs2 1.8.7 (docs/real-tools.md)', () => {
   it('accepts the guide values and the edges', () => {
     for (const g of [HB, { ...HB, label: 'a'.repeat(63) }, { ...HB, label: '' }, { ...HB, label: 'with space/and:colon' }, { ...HB, slots: 1 }, { ...HB, slots: 255 }, { ...HB, blockSize: 512 }, { ...HB, blockSize: 4096 }, { ...HB, clusterSize: 1048576 }, { ...HB, journalSize: 4 * MiB }]) {
       expect(() => validateGeometry(g)).not.toThrow();
@@ -124,7 +124,7 @@ describe('the smallest volume mkfs.ocfs2 can format', () => {
     expect(journalBytes(300 * MiB, { ...HB, journalSize: 64 * MiB })).toBe(64 * MiB);
   });
 
-  it('is 136M for the heartbeat (SPEC §3.1)', () => {
+  it('is 136M for the heartbeat (ovs-hb-create(8))', () => {
     expect(minimumVolumeSize(HB)).toBe(136 * MiB);
     expect(volumeSizeProblem(136 * MiB, HB)).toBeUndefined();
     expect(volumeSizeProblem(135 * MiB, HB)).toBe('135M is too small for 16 node slots: mkfs.ocfs2 needs at least 136M (a 8M journal per slot)');
