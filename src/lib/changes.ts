@@ -168,11 +168,10 @@ export class Changes {
       return true;
     }
     const tmp = this.tempName(target);
-    const seq = await this.intend({
+    const seq = await this.backUpAndIntend(path, target, before, {
       kind: 'write', path, ...(target !== path ? { file: target } : {}), sha256_before: change.before, sha256_after: change.after, temp: tmp,
       ...(st ? { backup: this.backupPathOf(target), mode: st.mode, uid: st.uid, gid: st.gid } : {}),
     });
-    await this.backup(path, target, before);
     await atomicWrite(this.o.fs, target, data, tmp, { mode: opts.mode ?? st?.mode, uid: st?.uid, gid: st?.gid });
     change.result = 'applied';
     await this.record(change, `wrote ${path}`, seq);
@@ -226,12 +225,11 @@ export class Changes {
     if (st.kind === 'dir') throw new OvsError(EXIT.SOFTWARE, `${path} is a directory`, { while: `removing ${path}` });
     const before = st.kind === 'file' && opts.backup !== false ? await this.o.fs.readFile(path) : undefined;
     const link = st.kind === 'symlink' ? await this.o.fs.readlink(path) : undefined;
-    const seq = await this.intend({
+    const seq = await this.backUpAndIntend(path, path, before, {
       kind: 'remove', path, sha256_after: null,
       ...(before ? { sha256_before: sha256(before), backup: this.backupPathOf(path), mode: st.mode, uid: st.uid, gid: st.gid } : {}),
       ...(link !== undefined ? { link_before: link } : {}),
     });
-    if (!this.o.dryRun) await this.backup(path, path, before);
     await this.guard(`removing ${path}`, path, () => this.o.fs.unlink(path));
     await this.record({ kind: 'remove', path, result: this.result(), before: sha256(before), after: null }, `removed ${path}`, seq);
     return true;
@@ -252,11 +250,10 @@ export class Changes {
     // Raw bytes: a text round trip would corrupt a binary file's backup.
     const before = opts.backup === false ? undefined : await this.o.fs.readFile(to).catch(() => undefined);
     const existed = before !== undefined || (await statOrUndefined(this.o.fs, to, false)) !== undefined;
-    const seq = await this.intend({
+    const seq = await this.backUpAndIntend(to, to, before, {
       kind: 'rename', path: from, target: to,
       ...(before ? { sha256_before: sha256(before), backup: this.backupPathOf(to) } : existed ? {} : { sha256_before: null }),
     });
-    if (!this.o.dryRun && before !== undefined) await this.backup(to, to, before);
     await this.guard(`renaming ${from} to ${to}`, to, async () => {
       await this.o.fs.rename(from, to);
       await this.o.fs.syncDir(posix.dirname(to));
@@ -329,6 +326,24 @@ export class Changes {
     return this.o.dryRun ? 'planned' : 'applied';
   }
 
+  /**
+   * The backup, then the intent that names it (nothing in a dry run); its seq. In this order
+   * a run that fails at either step has changed nothing and leaves nothing: a backup that
+   * cannot be made (a read-only /var/lib) is refused before the journal is written, and an
+   * intent that cannot be written (a full /var/log) takes back the backup just made. Once
+   * the intent is on disk it is never without its backup.
+   */
+  private async backUpAndIntend(path: string, target: string, before: Uint8Array | undefined, intent: Intent): Promise<number> {
+    if (this.o.dryRun) return 0;
+    const undo = await this.backup(path, target, before);
+    try {
+      return await this.intend(intent);
+    } catch (e) {
+      await undo?.();
+      throw e;
+    }
+  }
+
   /** Journal what is about to change (nothing in a dry run); its seq. */
   private async intend(intent: Intent): Promise<number> {
     return this.o.dryRun ? 0 : this.journal.intend(intent);
@@ -355,25 +370,53 @@ export class Changes {
     return tempNameFor(path, `${this.o.host.pid}-${++this.temps}`);
   }
 
-  /** Keep the first previous content of each path changed in this run (0600 in 0700 dirs). */
-  private async backup(path: string, target: string, before: Uint8Array | undefined): Promise<void> {
-    if (before === undefined || this.backedUp.has(target)) return;
+  /**
+   * Keep the first previous content of each path changed in this run (0600 in 0700 dirs).
+   * A backup that fails takes back what it made (a partial copy, the directories made for
+   * it): it comes before its change, so a run that fails here has changed nothing and must
+   * leave no trace (no empty backup directory).
+   */
+  private async backup(path: string, target: string, before: Uint8Array | undefined): Promise<(() => Promise<void>) | undefined> {
+    if (before === undefined || this.backedUp.has(target)) return undefined;
     const dest = posix.join(BACKUP_DIR, this.o.runId, target);
+    const made: string[] = [];
+    let created = false;
     try {
-      await this.mkdirQuiet(posix.dirname(dest), 0o700);
+      await this.mkdirQuiet(posix.dirname(dest), 0o700, made);
+      created = true; // from here an exclusive create that fails past EEXIST made the file
       await this.o.fs.writeFile(dest, before, { exclusive: true, fsync: true, mode: 0o600 });
     } catch (e) {
-      if (errnoOf(e) !== 'EEXIST') throw systemError(e, `backing up ${path} to ${dest}`, dest);
+      if (errnoOf(e) === 'EEXIST') {
+        this.backedUp.add(target);
+        return undefined;
+      }
+      if (created) await this.o.fs.unlink(dest).catch(() => {});
+      await this.rmdirs(made);
+      throw systemError(e, `backing up ${path} to ${dest}`, dest);
     }
     this.backedUp.add(target);
+    return async () => {
+      this.backedUp.delete(target);
+      await this.o.fs.unlink(dest).catch(() => {});
+      await this.rmdirs(made);
+    };
   }
 
-  private async mkdirQuiet(path: string, mode: number): Promise<void> {
+  /** Remove directories this run made for its own records, innermost first (only if empty). */
+  private async rmdirs(made: readonly string[]): Promise<void> {
+    for (const d of [...made].reverse()) await this.o.fs.rmdir(d).catch(() => {});
+  }
+
+  /** mkdir -p of ovs's own directories; `made` gets those it created, outermost first. */
+  private async mkdirQuiet(path: string, mode: number, made: string[] = []): Promise<void> {
     if (path === '/' || (await statOrUndefined(this.o.fs, path))?.kind === 'dir') return;
-    await this.mkdirQuiet(posix.dirname(path), mode);
-    await this.o.fs.mkdir(path, mode).catch((e) => {
-      if (errnoOf(e) !== 'EEXIST') throw e;
-    });
+    await this.mkdirQuiet(posix.dirname(path), mode, made);
+    await this.o.fs.mkdir(path, mode).then(
+      () => void made.push(path),
+      (e) => {
+        if (errnoOf(e) !== 'EEXIST') throw e;
+      },
+    );
   }
 
   private async guard(doing: string, path: string, fn: () => Promise<void>): Promise<void> {

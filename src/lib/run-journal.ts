@@ -4,8 +4,10 @@
  * `change` after it, and its `end`. Kept apart from changes.ts, which decides what to
  * change; this module only says it, in order, through appendJournal.
  */
+import { posix } from 'node:path';
+import { statOrUndefined } from './files.js';
 import type { Host, HostFs } from './host.js';
-import { appendJournal, type ChangeRecord, type IntentRecord, type JournalRecord, type RunStatus } from './journal.js';
+import { JOURNAL, appendJournal, type ChangeRecord, type IntentRecord, type JournalRecord, type RunStatus } from './journal.js';
 import type { Reporter } from './output.js';
 
 export type Intent = Omit<IntentRecord, 'type' | 'time' | 'run' | 'seq'>;
@@ -40,7 +42,23 @@ export class RunJournal {
   async begin(): Promise<void> {
     if (this.started) return;
     const { user = 'unknown', boot } = this.o;
-    await appendJournal(this.o.fs, [{ type: 'begin', time: this.now(), run: this.o.runId, command: this.o.commandLine, user, pid: this.o.host.pid, ...(boot ? { boot } : {}) }], false);
+    const fs = this.o.fs;
+    // What the first record would create: the journal and its directories (a new system).
+    const missing: string[] = [];
+    for (let d = posix.dirname(JOURNAL); d !== '/'; d = posix.dirname(d)) if ((await statOrUndefined(fs, d, false).catch(() => 'unknown')) === undefined) missing.unshift(d);
+    const existed = missing.length === 0 && (await statOrUndefined(fs, JOURNAL, false).catch(() => 'unknown')) !== undefined;
+    try {
+      await appendJournal(fs, [{ type: 'begin', time: this.now(), run: this.o.runId, command: this.o.commandLine, user, pid: this.o.host.pid, ...(boot ? { boot } : {}) }], false);
+    } catch (e) {
+      // The begin could not be written (a full disk): the run changes nothing, so it leaves
+      // nothing either, not an empty journal nor the directories made for it. A journal that
+      // was already there is left as it is (a cut-short line is skipped when read).
+      if (!existed) {
+        await fs.unlink(JOURNAL).catch(() => {});
+        for (const d of missing.reverse()) await fs.rmdir(d).catch(() => {});
+      }
+      throw e;
+    }
     this.started = true;
   }
 

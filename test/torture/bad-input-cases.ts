@@ -193,6 +193,8 @@ export interface ContentCase {
   path: string;
   command: string[];
   content: Buffer;
+  /** Other files of the image replaced too, so the case meets the rule it is about first. */
+  also?: Record<string, Buffer>;
   exit: number;
   words: RegExp;
 }
@@ -200,11 +202,27 @@ export interface ContentCase {
 const CONFIGURE = ['cluster-configure', '--add-node', 'ovs1.example.com=192.168.1.11'];
 const ALTER = ['cluster-check', '--alter-fstab'];
 const noise = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) & 255));
+const latin1Name = Buffer.from('cluster:\n\tname = \xe9\xe9\n\tnode_count = 0\n', 'latin1');
 
 export const CONTENT_CASES: ContentCase[] = [
-  { title: 'cluster.conf of random bytes', path: '/etc/ocfs2/cluster.conf', command: CONFIGURE, content: noise, exit: 72, words: /^ovs: cluster-configure: \/etc\/ocfs2\/cluster\.conf: line 1: / },
+  // One wording for a bad line (format-error.ts inFile): `<path> line N: <reason>`. The noise's
+  // first byte is a CR, so line 1 is where o2cb's parser stops.
+  { title: 'cluster.conf of random bytes', path: '/etc/ocfs2/cluster.conf', command: CONFIGURE, content: noise, exit: 72, words: /^ovs: cluster-configure: \/etc\/ocfs2\/cluster\.conf line 1: / },
   { title: 'cluster.conf with a NUL in a name', path: '/etc/ocfs2/cluster.conf', command: CONFIGURE, content: Buffer.from('cluster:\n\tname = oc\0fs2\n'), exit: 72, words: /cluster "oc\\x00fs2" lacks "node_count"/ },
-  { title: 'cluster.conf with a Latin-1 cluster name', path: '/etc/ocfs2/cluster.conf', command: CONFIGURE, content: Buffer.from('cluster:\n\tname = \xe9\xe9\n\tnode_count = 0\n', 'latin1'), exit: 65, words: /cluster name "\\xe9\\xe9" must be 1–16 letters or digits/ },
+  // The name rule: O2CB_BOOTCLUSTER names that cluster, so the pool-cluster rule (boot-cluster.ts)
+  // picks it and the name itself is what is wrong (65, ovs-cluster-configure(8) EXIT STATUS).
+  {
+    title: 'cluster.conf with a Latin-1 cluster name',
+    path: '/etc/ocfs2/cluster.conf',
+    command: CONFIGURE,
+    content: latin1Name,
+    also: { '/etc/sysconfig/o2cb': Buffer.from('O2CB_ENABLED=true\nO2CB_BOOTCLUSTER=\xe9\xe9\n', 'latin1') },
+    exit: 65,
+    words: /cluster name "\\xe9\\xe9" must be 1–16 letters or digits/,
+  },
+  // The image's O2CB_BOOTCLUSTER=ocfs2 names a cluster the file lacks: O2CB would start none,
+  // which is said first (78, ovs-cluster-configure(8)), the other name escaped.
+  { title: 'cluster.conf with a Latin-1 cluster name O2CB does not start', path: '/etc/ocfs2/cluster.conf', command: CONFIGURE, content: latin1Name, exit: 78, words: /O2CB_BOOTCLUSTER is 'ocfs2' but cluster\.conf defines only '\\xe9\\xe9': O2CB would start no cluster/ },
   { title: 'cluster.conf with a 20 kB name', path: '/etc/ocfs2/cluster.conf', command: CONFIGURE, content: Buffer.from(`cluster:\n\tname = ${'a'.repeat(20_000)}\n`), exit: 72, words: /cluster "a{64}…" lacks "node_count"/ },
   { title: 'repositories of random bytes', path: '/etc/ovs/repositories', command: ALTER, content: noise, exit: 72, words: /\/etc\/ovs\/repositories line \d+: / },
   { title: 'repositories with a NUL in a source', path: '/etc/ovs/repositories', command: ALTER, content: Buffer.from('F4135C096045458195057412169071E5  nfs    S     nas:/da\0ta  d\n'), exit: 72, words: /the source "nas:\/da\\x00ta" contains a blank or a control character/ },

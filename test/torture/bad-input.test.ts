@@ -203,6 +203,7 @@ describe('malformed content in managed files (real file system, --root)', () => 
     const root = join(scratch.path, `c${n++}`);
     image(root);
     writeFileSync(join(root, c.path), c.content);
+    for (const [p, content] of Object.entries(c.also ?? {})) writeFileSync(join(root, p), content);
     const before = treeHash(root);
     const host = capturingHost();
     const exit = await bounded(main(['--root', root, ...c.command], host));
@@ -244,10 +245,13 @@ describeWithTools(['mknod'], 'broken bundles for cluster-configure --import (rea
 
 /**
  * Inside `unshare -m`: build the image, apply the trick, hash, run the built CLI, hash again;
- * the tree is hashed inside because a tmpfs vanishes with the namespace.
+ * the tree is hashed inside because a tmpfs vanishes with the namespace. The lock directory
+ * bound over run/lock ("$R.lock", another file system for the tmpfs) is hashed too: a lock
+ * left behind is a trace like any other.
  */
 function trick(root: string, setup: string, argv: string[]) {
-  const hash = `find "$R" -xdev -printf '%P %y %m %s %l\\n' | sort | sha256sum; find "$R" -xdev -type f -print0 | sort -z | xargs -0 -r cat | sha256sum`;
+  const dirs = `"$R" $( [ -d "$R.lock" ] && echo "$R.lock" )`;
+  const hash = `find ${dirs} -xdev -printf '%H %P %y %m %s %l\\n' | sort | sha256sum; find ${dirs} -xdev -type f -print0 | sort -z | xargs -0 -r cat | sha256sum`;
   const script = [
     'set -e',
     'R="$1"; shift',
@@ -280,11 +284,18 @@ describeWithTools(['unshare', 'mount', 'chattr', 'find', 'sha256sum'], 'file-sys
   const cases: [string, string, string[], number, RegExp][] = [
     // The lock directory stays writable (a bind of its own), so the first change meets the trick.
     ['a read-only bind mount of the image', 'mkdir -p "$R.lock"; mount --bind "$R" "$R"; mount -o remount,ro,bind "$R"; mount --bind "$R.lock" "$R/run/lock"', ADD, 74, /read-only file system/],
-    // A new cluster.conf (nothing to back up): the write itself meets ENOSPC.
+    // A new cluster.conf (nothing to back up): the journal's first record, written ahead of
+    // the change, meets ENOSPC; the journal and its directories it made are taken back.
     ['a full tiny tmpfs holding the image', 'rm "$R/etc/ocfs2/cluster.conf"; cp -a "$R" "$R.copy"; mount -t tmpfs -o size=256k tmpfs "$R"; cp -a "$R.copy/." "$R/"; mkdir -p "$R.lock"; dd if=/dev/zero of="$R/filler" bs=4k 2>/dev/null || true; mount --bind "$R.lock" "$R/run/lock"', NEW, 74, /no space left on device/],
     ['an immutable directory for the backups', 'mkdir -p "$R/var/lib/ovs"; chattr +i "$R/var/lib/ovs"', ADD, 77, /operation not permitted|permission denied/],
     ['an immutable /etc/ocfs2 and /var/lib (nowhere to write)', 'mkdir -p "$R/var/lib"; chattr +i "$R/var/lib" "$R/etc/ocfs2"', ADD, 77, /operation not permitted|permission denied/],
   ];
+  // The rule: a refused or failed run changes nothing, and a run that could not change
+  // anything leaves no trace. Each run here fails before its first change to the system
+  // (the journal's first record, or the backup that precedes the change, cannot be written),
+  // so not even the journal may keep a record of it: no journal, no empty backup directory,
+  // no temp file, no lock. (A run that did reach a change and failed is journaled and rolled
+  // back: test/lib/changes.test.ts.) So the whole tree, journal included, must hash the same.
   let n = 0;
   it.each(cases)('%s: nothing changed', (_title, setup, argv, exit, words) => {
     const root = join(scratch.path, `t${n++}`);
