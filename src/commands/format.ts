@@ -78,7 +78,7 @@ async function preflight(ctx: Context, o: FormatOptions): Promise<void> {
     ['mkfs.ocfs2', OCFS2_TOOLS],
     ['tunefs.ocfs2', OCFS2_TOOLS],
     ['debugfs.ocfs2', OCFS2_TOOLS],
-    // Without it mkfs.ocfs2 1.8 formats, forks a duplicate of itself and exits 1 (docs/real-tools.md).
+    // Without it mkfs.ocfs2 1.8 formats, forks a duplicate of itself and exits 1 (docs/tools.md).
     ['/sbin/modprobe', 'install kmod (apt-get install kmod): without /sbin/modprobe mkfs.ocfs2 1.8 forks a duplicate of itself and fails'],
     ['blkid', UTIL_LINUX],
     ['blockdev', UTIL_LINUX],

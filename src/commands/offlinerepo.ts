@@ -1,6 +1,6 @@
 /**
- * `ovs offlinerepo [-d] UUID|SOURCE`: the guide's `/usr/lib/ovs/ovs-offlinerepo -d` (SPEC
- * §3.2). Unmounts the repository — refused while a guest runs from its running_pool or the
+ * `ovs offlinerepo [-d] UUID|SOURCE`: the guide's `/usr/lib/ovs/ovs-offlinerepo -d` (ovs-offlinerepo(8)).
+ * Unmounts the repository — refused while a guest runs from its running_pool or the
  * mount is busy — and drops /OVS when it pointed there; `-d` also removes its entry (and
  * its /OVS/<UUID> link and empty mount point). Data on the storage is never deleted.
  * The exit status says whether the state asked for holds: `-d` on a repository that is

@@ -29,13 +29,8 @@ export interface BeginRecord {
   boot?: string;
 }
 
-/** What a change is about to do (before it touches anything). */
-export interface IntentRecord {
-  type: 'intent';
-  time: string;
-  run: string;
-  /** 1, 2, 3 … within the run: pairs an intent with its change record. */
-  seq: number;
+/** What a change is about: the fields an intent and its change record share. */
+export interface ChangeSubject {
   kind: ChangeKind;
   path?: string;
   target?: string;
@@ -43,6 +38,15 @@ export interface IntentRecord {
   service?: { name: string; action: string };
   sha256_before?: string | null;
   sha256_after?: string | null;
+}
+
+/** What a change is about to do (before it touches anything). */
+export interface IntentRecord extends ChangeSubject {
+  type: 'intent';
+  time: string;
+  run: string;
+  /** 1, 2, 3 … within the run: pairs an intent with its change record. */
+  seq: number;
   /** The temporary file an atomic write or link goes through (removed by recovery). */
   temp?: string;
   /** Where the previous content was saved (absent: nothing to save, or not backed up). */
@@ -58,19 +62,12 @@ export interface IntentRecord {
 }
 
 /** A change done (or failed, planned offline, rolled back). Lines without `type` are these. */
-export interface ChangeRecord {
+export interface ChangeRecord extends ChangeSubject {
   type: 'change';
   time: string;
   run: string;
   seq?: number;
   command?: string;
-  kind: ChangeKind;
-  path?: string;
-  target?: string;
-  argv?: string[];
-  service?: { name: string; action: string };
-  sha256_before?: string | null;
-  sha256_after?: string | null;
   exit?: number;
   result: ChangeResult;
   backup?: string;

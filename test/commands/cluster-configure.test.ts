@@ -412,7 +412,7 @@ describe('cluster-configure: refused, nothing written', () => {
 });
 
 describe('cluster-configure: the O2CB settings file, edited in place', () => {
-  it("keeps the Debian file's comments byte for byte (docs/real-tools.md)", async () => {
+  it("keeps the Debian file's comments byte for byte (docs/tools.md)", async () => {
     const original = fixture('o2cb/debian-default-o2cb');
     const r = await runOvs(['cluster-configure', '--node', 'ovs1'], host({ files: { [DEB]: original } }));
     expect(r.exit).toBe(0);
@@ -439,7 +439,7 @@ describe('cluster-configure: the O2CB settings file, edited in place', () => {
 });
 
 describe('cluster-configure: bringing o2cb up', () => {
-  it('a failed o2cb start is 69, its files rolled back and listed (replayed /etc/init.d/o2cb output, docs/real-tools.md)', async () => {
+  it('a failed o2cb start is 69, its files rolled back and listed (replayed /etc/init.d/o2cb output, docs/tools.md)', async () => {
     // stdout and stderr as the real script splits them (captured in a namespace with O2CB_ENABLED=true).
     const failStart = { stdout: 'checking debugfs...\nLoading filesystem "configfs": Failed\n', stderr: 'Unable to load filesystem "configfs"\n' };
     const r = await runOvs(['cluster-configure', '--node', 'ovs1'], host({ services: { o2cb: { failStart } } }));
@@ -492,7 +492,7 @@ describe('cluster-configure: bringing o2cb up', () => {
     expect(r.stderr).toContain('ovs: cluster-configure: ovs3 still not registered after o2cb register-cluster while registering nodes in the running cluster');
   });
 
-  it('a failing o2cb register-cluster is 69 with its message (replayed o2cb 1.8.7 output, docs/real-tools.md)', async () => {
+  it('a failing o2cb register-cluster is 69 with its message (replayed o2cb 1.8.7 output, docs/tools.md)', async () => {
     const failing = { argv: register().argv, result: { exitCode: 1, stderr: 'o2cb: Unable to access cluster service while initializing the cluster\n' } };
     const r = await runOvs(['cluster-configure', '--add-node', 'ovs3'], host({ files: online(), expect: [failing] }));
     expect(r.exit).toBe(69);

@@ -1,7 +1,7 @@
 /**
  * `ovs hb-create` on the memory host. The ocfs2-tools are the double of
- * src/lib/ocfs2/double.ts, which answers with ocfs2-tools 1.8.7's own text (docs/real-tools.md
- * §2.1, §2.2, §2.6 and lines recorded from the real tools): test names say "replayed".
+ * src/lib/ocfs2/double.ts, which answers with ocfs2-tools 1.8.7's own text (docs/tools.md,
+ * mkfs.ocfs2 and the heartbeat file, and lines recorded from the real tools): test names say "replayed".
  */
 import { describe, expect, it } from 'vitest';
 
@@ -366,7 +366,7 @@ describe('hb-create: failures leave no temporary file and never touch an existin
     expect(r.stderr).toMatch(/changes applied before the failure:[^]*remove/);
   });
 
-  it('mkfs.ocfs2 1.8 without /sbin/modprobe (replayed docs/real-tools.md output): named, with the kmod hint', async () => {
+  it('mkfs.ocfs2 1.8 without /sbin/modprobe (replayed docs/tools.md output): named, with the kmod hint', async () => {
     const stdout = `Cluster stack: classic o2cb\nLabel: server_pool_hb\nmkfs.ocfs2 successful\n\nCluster stack: classic o2cb\nOverwriting existing ocfs2 partition.\nWARNING: Cluster check disabled.\nProceed (y/N): Aborting operation.\n`;
     const r = await runOvs(['hb-create'], pool({ before: [failing('mkfs.ocfs2', { exitCode: 1, stdout, stderr: 'mkfs.ocfs2 1.8.7\n' }, true)] }));
     expect(r.exit).toBe(69);

@@ -155,7 +155,7 @@ describe('makerepo: the guide\'s OCFS2 cluster root (/dev/sdb1 C "cluster root")
     expect(r.stderr).toContain('ovs: hint: add nas9.example.com to /etc/hosts or DNS, or give the server\'s IP address in the source');
   });
 
-  it('a mount that fails leaves no entry and no directories (replayed mount.ocfs2 1.8.7 message, docs/real-tools.md)', async () => {
+  it('a mount that fails leaves no entry and no directories (replayed mount.ocfs2 1.8.7 message, docs/tools.md)', async () => {
     const failing = server({
       devices: { '/dev/sdb1': { type: 'ocfs2', uuid: VOL } },
       mountFails: { '/dev/sdb1': { exitCode: 1, stderr: 'mount.ocfs2: Unable to access cluster service while trying initialize cluster\n' } },

@@ -1,7 +1,7 @@
 /**
  * Propagation and --all-nodes on the memory host: the ssh argument vector, the concurrency
  * limit, the report, and the mapping of every ssh failure text to words. The ssh stderr
- * texts are replayed from docs/real-tools.md (OpenSSH pools) (OpenSSH 9.2p1 against real sshds);
+ * texts are replayed from docs/tools.md (OpenSSH pools) (OpenSSH 9.2p1 against real sshds);
  * each such test says so in its name, with the case number of that table.
  */
 import { describe, expect, it } from 'vitest';
@@ -386,7 +386,7 @@ describe('the report', () => {
 });
 
 // ---------------------------------------------------------------------------------------
-// Every failure text, replayed. Stderr texts: docs/real-tools.md (OpenSSH pools) (case numbers).
+// Every failure text, replayed. Stderr texts: docs/tools.md (OpenSSH pools) (case numbers).
 
 const run = (exitCode: number, stderr: string, more: Partial<RunResult> = {}): RunResult => ({ exitCode, stdout: '', stderr, ...more });
 const CHANGED_KEY = `@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@
@@ -406,7 +406,7 @@ Host key for 10.254.0.12 has changed and you have requested strict checking.
 Host key verification failed.
 `;
 
-describe('ssh failure texts to words (replayed OpenSSH 9.2p1 stderr, docs/real-tools.md (OpenSSH pools))', () => {
+describe('ssh failure texts to words (replayed OpenSSH 9.2p1 stderr, docs/tools.md (OpenSSH pools))', () => {
   const cases: [string, RunResult, string, RegExp][] = [
     ['case 1, sshd down', run(255, 'ssh: connect to host 10.254.0.13 port 22: Connection refused\n'), 'connection-refused', /^connection refused \(nothing listens on port 22/],
     ['case 2, unreachable with ConnectTimeout', run(255, 'ssh: connect to host 10.254.0.13 port 22: Connection timed out\n'), 'unreachable', /^unreachable: connection timed out/],

@@ -1,8 +1,8 @@
 /**
  * A test double of open-iscsi's `iscsiadm` for the memory host: a node record database in
  * memory, SendTargets discovery against scripted portals, and logins. It answers with the
- * text the real open-iscsi 2.1.8 prints on this kind of machine docs/real-tools.md
- * §4; the failure texts are the fixtures in test/fixtures/formats/, captured from the real
+ * text the real open-iscsi 2.1.8 prints on this kind of machine (docs/tools.md,
+ * iSCSI); the failure texts are the fixtures in test/fixtures/formats/, captured from the real
  * tool). Tests that use it say "(replayed open-iscsi 2.1.8 output)" in their names.
  *
  * Two texts come from open-iscsi's source rather than a capture, because logins cannot

@@ -6,7 +6,7 @@
  * caller passes `bash -c` explicitly for a setup script it wrote itself.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, rmSync } from 'node:fs';
 
 import { join } from 'node:path';
 
@@ -56,4 +56,14 @@ export function scratchDir(prefix: string): { path: string; remove: () => void }
 export function withPrivateState(argv: readonly string[]): string[] {
   const script = 'for d in /var/log /var/lib /run/lock; do mount -t tmpfs ovs-test "$d" || exit 125; done; exec "$@"';
   return ['unshare', '--mount', '--propagation', 'private', '--', 'bash', '-c', script, 'private-state', ...argv];
+}
+
+/** The run lock of an image: a symbolic link whose target names its holder (dangling), so lstat, not exists. */
+export function lockPresent(root: string): boolean {
+  try {
+    lstatSync(join(root, 'run/lock/ovs.lock'));
+    return true;
+  } catch {
+    return false;
+  }
 }

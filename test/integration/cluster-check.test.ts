@@ -121,7 +121,7 @@ describeWithTools(TOOLS, 'cluster-check --root on real server images (ocfs2-tool
       return { dir, path };
     }
 
-    /** The guide's recipe on a sparse file (mkfs accepts it; docs/real-tools.md): 136M is the minimum for 16 slots. */
+    /** The guide's recipe on a sparse file (mkfs accepts it; docs/tools.md): 136M is the minimum for 16 slots. */
     const mkfsHeartbeat = (path: string, size = '136M') => {
       tool('truncate', '-s', size, path);
       tool('mkfs.ocfs2', '-q', '-L', 'server_pool_hb', '-N', '16', '-b', '2k', '-C', '4k', '--force', path);

@@ -97,7 +97,7 @@ describeWithTools(TOOLS, 'ovs hb-create with the real ocfs2-tools', () => {
     it('a failing mkfs.ocfs2 (stubbed) leaves no temporary file and the existing file untouched', () => {
       const stubs = join(scratch.path, 'stubs');
       mkdirSync(stubs, { recursive: true });
-      // A stand-in that scribbles on its target, then fails with the real 1.8.7 message (docs/real-tools.md).
+      // A stand-in that scribbles on its target, then fails with the real 1.8.7 message (docs/tools.md).
       writeFileSync(join(stubs, 'mkfs.ocfs2'), '#!/bin/sh\nfor f; do :; done\necho garbage > "$f"\necho \'mkfs.ocfs2: Unable to find available bit while formatting journal "journal:0018"\' >&2\nexit 1\n');
       chmodSync(join(stubs, 'mkfs.ocfs2'), 0o755);
       const before = statSync(hb);

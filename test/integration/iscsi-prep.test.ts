@@ -5,7 +5,7 @@
  * node.startup are real; the login cannot work on this machine (no iscsid, no iscsi_tcp
  * module) and its real failure is what the login test checks. The successful login is
  * covered in test/commands/iscsi-prep.test.ts, replaying open-iscsi's output.
- * Budget: iscsiadm sleeps 1 s per record it handles here docs/real-tools.md.
+ * Budget: iscsiadm sleeps 1 s per record it handles here docs/tools.md.
  */
 import { spawn } from 'node:child_process';
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';

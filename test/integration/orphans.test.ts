@@ -7,21 +7,11 @@
  * real processes, scratch image under --root.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync, lstatSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { scratchDir } from '../helpers/sandbox.js';
+import { scratchDir, lockPresent } from '../helpers/sandbox.js';
 import { describeWithTools } from '../helpers/tools.js';
-
-// The lock is a symbolic link whose target names its holder (dangling): lstat, not exists.
-const lockPresent = (root: string): boolean => {
-  try {
-    lstatSync(join(root, 'run/lock/ovs.lock'));
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 
 /** 'R', 'S', 'T', 'Z' ... or undefined when the process is gone. */

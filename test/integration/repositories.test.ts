@@ -180,7 +180,7 @@ describeWithTools(TOOLS, 'repositories on real mounts (private mount namespaces)
     expect(existsSync(join(exportDir, '.server_pool_hb'))).toBe(true);
   });
 
-  it('OCFS2 on a loop device formatted for real: the volume UUID from the real tools; the mount goes through a runner (replayed mount.ocfs2 1.8.7 failure, docs/real-tools.md; then a bind mount standing in for the volume)', () => {
+  it('OCFS2 on a loop device formatted for real: the volume UUID from the real tools; the mount goes through a runner (replayed mount.ocfs2 1.8.7 failure, docs/tools.md; then a bind mount standing in for the volume)', () => {
     const volumeUuid = sh(['tunefs.ocfs2', '-Q', '%U', ocfs2Loop]);
     expect(volumeUuid).toMatch(UUID);
     const runner = join(S, 'ocfs2-runner.mjs');
@@ -209,7 +209,7 @@ describeWithTools(TOOLS, 'repositories on real mounts (private mount namespaces)
 
 /**
  * `ovs` on the real host, except `mount -t ocfs2`: OCFS2 cannot be mounted on this kernel
- * (docs/real-tools.md), so the runner answers it — with mount.ocfs2's real message, or by
+ * (docs/tools.md), so the runner answers it — with mount.ocfs2's real message, or by
  * bind-mounting a directory standing in for the volume's root — and logs the argv.
  */
 function ocfs2Runner(library: string): string {

@@ -5,7 +5,7 @@
  * and tmpfs covers /var/log, /var/lib/ovs's parent and /run/lock so ovs's journal and lock
  * stay inside. The real o2cb script of ocfs2-tools is copied in for the last cases, with its
  * settings bind-mounted over /etc/default/o2cb; its `start` mounts debugfs, which the
- * namespace keeps private (docs/real-tools.md).
+ * namespace keeps private (docs/tools.md).
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

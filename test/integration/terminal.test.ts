@@ -6,21 +6,11 @@
  * with and without a spinner. Every process started is stopped by its pid.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, lstatSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { scratchDir } from '../helpers/sandbox.js';
+import { scratchDir, lockPresent } from '../helpers/sandbox.js';
 import { describeWithTools } from '../helpers/tools.js';
-
-// The lock is a symbolic link whose target names its holder (dangling): lstat, not exists.
-const lockPresent = (root: string): boolean => {
-  try {
-    lstatSync(join(root, 'run/lock/ovs.lock'));
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** The CI variable must be unset for a spinner to be possible (`script` passes the environment on). */
 function withoutCi(): Record<string, string> {

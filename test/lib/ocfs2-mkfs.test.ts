@@ -57,7 +57,7 @@ describe('parseCount', () => {
   });
 });
 
-describe('validateGeometry: the limits of mkfs.ocfs2 1.8.7 (docs/real-tools.md)', () => {
+describe('validateGeometry: the limits of mkfs.ocfs2 1.8.7 (docs/tools.md)', () => {
   it('accepts the guide values and the edges', () => {
     for (const g of [HB, { ...HB, label: 'a'.repeat(63) }, { ...HB, label: '' }, { ...HB, label: 'with space/and:colon' }, { ...HB, slots: 1 }, { ...HB, slots: 255 }, { ...HB, blockSize: 512 }, { ...HB, blockSize: 4096 }, { ...HB, clusterSize: 1048576 }, { ...HB, journalSize: 4 * MiB }]) {
       expect(() => validateGeometry(g)).not.toThrow();

@@ -1,5 +1,5 @@
 /**
- * readVolume and its parsers. The debugfs statistics below are docs/real-tools.md verbatim;
+ * readVolume and its parsers. The debugfs statistics below are docs/tools.md verbatim;
  * the error lines were recorded from ocfs2-tools 1.8.7 (see src/lib/ocfs2/double.ts).
  */
 import { describe, expect, it } from 'vitest';
@@ -47,7 +47,7 @@ function context(expect: Expectation[], programs?: string[]): Context {
 const TUNEFS = ['tunefs.ocfs2', '-Q', '%U\\n%N\\n%T\\n%V', '--', '/dev/sdb1'];
 const DEBUGFS = ['debugfs.ocfs2', '-R', 'stats', '--', '/dev/sdb1'];
 
-describe('parsers (docs/real-tools.md text)', () => {
+describe('parsers (docs/tools.md text)', () => {
   it('debugfs.ocfs2 -R stats: block and cluster size, slots, UUID, clusters', () => {
     expect(parseDebugfsStats(REAL_STATS)).toEqual({ blockSize: 2048, clusterSize: 4096, slots: 16, uuid: 'EDD4846F5C214A6E984EEFA24BE1D0BC', clusters: 76800 });
     expect(parseDebugfsStats('')).toBeUndefined();
@@ -66,7 +66,7 @@ describe('readVolume', () => {
     expect(await readVolume(ctx, '/OVS/hb')).toEqual({ label: 'lbl with space', uuid: 'EDD4846F5C214A6E984EEFA24BE1D0BC', slots: 16, blockSize: 2048, clusterSize: 4096, clusters: 0 });
   });
 
-  it('a real volume (replayed docs/real-tools.md stats)', async () => {
+  it('a real volume (replayed docs/tools.md stats)', async () => {
     const ctx = context([
       { argv: TUNEFS, result: { stdout: 'EDD4846F5C214A6E984EEFA24BE1D0BC\n16\n4096\nserver_pool_hb' } },
       { argv: DEBUGFS, result: { stdout: REAL_STATS } },

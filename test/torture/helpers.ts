@@ -73,14 +73,7 @@ export function tempFiles(root: string, dir = root): string[] {
   return found;
 }
 
-export const lockLeft = (root: string): boolean => {
-  try {
-    lstatSync(join(root, 'run/lock/ovs.lock'));
-    return true;
-  } catch {
-    return false;
-  }
-};
+export { lockPresent as lockLeft } from '../helpers/sandbox.js';
 
 export function journalText(root: string): string {
   const p = join(root, 'var/log/ovs/journal.log');

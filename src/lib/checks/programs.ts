@@ -1,6 +1,6 @@
 /**
  * The programs HA needs on every pool server: mkfs.ocfs2 and o2cb (ocfs2-tools),
- * /sbin/modprobe (kmod: without it mkfs.ocfs2 1.8 formats and then fails, docs/real-tools.md),
+ * /sbin/modprobe (kmod: without it mkfs.ocfs2 1.8 formats and then fails, docs/tools.md),
  * and iscsiadm when the pool's storage is iSCSI. On a live server the PATH is searched as
  * ovs runs programs; under --root the image's own sbin and bin directories are.
  */

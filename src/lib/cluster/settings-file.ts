@@ -1,6 +1,6 @@
 /**
  * Where this system keeps its O2CB settings and what they say: `/etc/sysconfig/o2cb` or
- * `/etc/default/o2cb`, chosen exactly as `/etc/init.d/o2cb` chooses (docs/real-tools.md), read
+ * `/etc/default/o2cb`, chosen exactly as `/etc/init.d/o2cb` chooses (docs/tools.md), read
  * through ctx.fs so --root and --dry-run see the image and the plan.
  */
 import type { Context } from '../command.js';

@@ -2,7 +2,7 @@
  * The O2CB settings `ovs cluster-configure` writes (ovs-cluster-configure(8)): the driver enabled, the
  * o2cb stack, the boot cluster, and the four timeouts — each the value given on the command
  * line, else the value the file already holds, else the default. An empty value (the init
- * script's own `configure` bug, docs/real-tools.md) becomes the default it stood for. The file
+ * script's own `configure` bug, docs/tools.md) becomes the default it stood for. The file
  * is edited in place (comments, quotes and unknown lines kept), or created from the
  * template `/etc/init.d/o2cb configure` writes.
  */

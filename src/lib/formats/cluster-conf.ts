@@ -2,7 +2,7 @@
  * /etc/ocfs2/cluster.conf — the O2CB cluster layout (ocfs2.cluster.conf(5)).
  *
  * Reading follows what the real parser accepts (ocfs2-tools `o2cb_ctl/jconfig.c` plus
- * `o2cb_config.c`, measured in docs/real-tools.md: `name:` headers in column 0,
+ * `o2cb_config.c`, measured in docs/tools.md: `name:` headers in column 0,
  * indented `key = value` attributes, `#` comments in column 0 only, a blank line closes a
  * stanza, a trailing `\` continues a value, the last duplicate key wins, unknown stanzas
  * and keys are ignored. Whatever o2cb refuses to load, we refuse with the line and a reason.
@@ -246,7 +246,7 @@ export function parseClusterConf(text: string): ClusterConfFile {
   const clusters: Cluster[] = [];
   for (const st of stanzas.filter((s) => s.type === 'cluster')) {
     const name = st.attrs.get('name')?.value;
-    // o2cb itself segfaults on this one (docs/real-tools.md).
+    // o2cb itself segfaults on this one (docs/tools.md).
     if (name === undefined) throw new FormatError('cluster stanza has no "name"', st.line);
     const first = clusters.find((c) => c.name === name);
     if (first) throw new FormatError(`cluster "${shown(name)}" is defined twice (first at line ${first.line})`, st.line);

@@ -4,7 +4,7 @@
  * - `iscsiadm -m discovery -t sendtargets -p PORTAL` and `iscsiadm -m node`: one record per
  *   line on stdout, `ADDRESS:PORT,TPGT IQN` (`[v6addr]:port,tpgt` for IPv6; older
  *   releases print IPv6 without brackets). A record created without a portal group lists
- *   as tpgt 4294967295, i.e. -1 docs/real-tools.md; both read as -1.
+ *   as tpgt 4294967295, i.e. -1 docs/tools.md; both read as -1.
  * - `iscsiadm -m node -P 1`: the tree `Target:` / TAB `Portal:` / TAB TAB `Iface Name:`.
  * - the exit status (include/iscsi_err.h in open-iscsi) with the stderr lines, turned into a
  *   plain-words reason and, where there is one, the next thing to try.
@@ -152,7 +152,7 @@ export interface IscsiadmResult {
   detail?: string;
 }
 
-/** include/iscsi_err.h, with the codes docs/real-tools.md observed worded for operators. */
+/** include/iscsi_err.h, with the codes docs/tools.md observed worded for operators. */
 const EXIT_CODES: Record<number, [name: string, reason: string, hint?: string]> = {
   0: ['ISCSI_SUCCESS', 'done'],
   1: ['ISCSI_ERR', 'iscsiadm failed'],
@@ -205,7 +205,7 @@ function lastMessage(stderr: string): string | undefined {
   return last?.replace(/^iscsiadm: /, '');
 }
 
-/** Sharper wording when stderr says more than the code (seen in docs/real-tools.md. */
+/** Sharper wording when stderr says more than the code (seen in docs/tools.md. */
 function refine(code: number, stderr: string, detail: string | undefined): Partial<IscsiadmResult> {
   const resolve = /Cannot resolve host (\S+)\./.exec(stderr);
   if (resolve) return { reason: `cannot resolve the portal host ${resolve[1]}`, hint: 'check the portal name or use its IP address' };

@@ -1,7 +1,7 @@
 /**
  * The O2CB settings file: `/etc/sysconfig/o2cb` (RHEL, Oracle VM) or `/etc/default/o2cb`
  * (Debian), shell `KEY=value` lines sourced by `/etc/init.d/o2cb` (o2cb.sysconfig(5),
- * docs/real-tools.md, ovs-cluster-configure(8)).
+ * docs/tools.md, ovs-cluster-configure(8)).
  *
  * The file belongs to the operator and to ocfs2-tools, so ovs edits it in place: every
  * comment, blank and unknown line stays byte-identical, only the lines of the keys being
@@ -136,7 +136,7 @@ export function editO2cbSettings(text: string, values: O2cbValues): string {
 }
 
 /**
- * A new settings file: the template `/etc/init.d/o2cb configure` writes (docs/real-tools.md),
+ * A new settings file: the template `/etc/init.d/o2cb configure` writes (docs/tools.md),
  * but with every value filled in (the init script leaves unanswered timeouts empty).
  */
 export function newO2cbSettingsFile(values: O2cbValues = {}): string {
@@ -234,7 +234,7 @@ export const DEFAULT_O2CB = '/etc/default/o2cb';
 /**
  * Which settings file `/etc/init.d/o2cb` reads: the sysconfig file if it exists, else the
  * Debian default file if it exists, else sysconfig when /etc/sysconfig is a directory,
- * else the Debian one (docs/real-tools.md). `exists` answers for files and directories.
+ * else the Debian one (docs/tools.md). `exists` answers for files and directories.
  */
 export function o2cbSettingsPath(exists: (path: string) => boolean): string {
   if (exists(SYSCONFIG_O2CB)) return SYSCONFIG_O2CB;

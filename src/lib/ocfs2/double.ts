@@ -3,7 +3,7 @@
  * debugfs.ocfs2) and of fallocate, dd, blkid and cmp, for CI pipelines and unit tests
  * (docs/design.md, the Host seam). A "volume" in the memory file system is a small text image (volumeImage());
  * the double answers with the exact text ocfs2-tools 1.8.7 prints: the debugfs statistics
- * are docs/real-tools.md verbatim with the volume's values put in, and the error lines were
+ * are docs/tools.md verbatim with the volume's values put in, and the error lines were
  * recorded from the real tools on a Debian 12 machine (zeros, ext4, empty, missing file).
  * Bulk data is never held in memory: fallocate and dd leave a 4 KiB zero file standing in
  * for the requested size.
@@ -35,7 +35,7 @@ function readImage(host: MemoryHost, path: string): { info?: VolumeInfo; foreign
   return { bytes };
 }
 
-/** debugfs.ocfs2 -R stats, as printed by 1.8.7 (docs/real-tools.md), with this volume's values. */
+/** debugfs.ocfs2 -R stats, as printed by 1.8.7 (docs/tools.md), with this volume's values. */
 export function debugfsStatsText(v: VolumeInfo): string {
   return `\tRevision: 0.90
 \tMount Count: 0   Max Mount Count: 20
@@ -91,7 +91,7 @@ function probeVolume(host: MemoryHost, path: string): VolumeInfo | ReturnType<ty
   return openFailure(path, img.bytes.length < 4096 ? 'short' : 'magic');
 }
 
-/** mkfs.ocfs2's stdout for the guide's heartbeat (docs/real-tools.md). */
+/** mkfs.ocfs2's stdout for the guide's heartbeat (docs/tools.md). */
 export const MKFS_HEARTBEAT_STDOUT = `Cluster stack: classic o2cb
 Label: server_pool_hb
 Features: sparse extended-slotmap backup-super unwritten inline-data strict-journal-super xattr indexed-dirs refcount discontig-bg append-dio

@@ -137,7 +137,7 @@ const REQUIRED = [
   ['mkfs.ocfs2', 'install ocfs2-tools (apt-get install ocfs2-tools, or yum install ocfs2-tools)'],
   ['tunefs.ocfs2', 'install ocfs2-tools (apt-get install ocfs2-tools, or yum install ocfs2-tools)'],
   ['debugfs.ocfs2', 'install ocfs2-tools (apt-get install ocfs2-tools, or yum install ocfs2-tools)'],
-  // Without it mkfs.ocfs2 1.8 formats the file, forks a duplicate of itself and exits 1 (docs/real-tools.md).
+  // Without it mkfs.ocfs2 1.8 formats the file, forks a duplicate of itself and exits 1 (docs/tools.md).
   ['/sbin/modprobe', 'install kmod (apt-get install kmod): without /sbin/modprobe mkfs.ocfs2 1.8 forks a duplicate of itself and fails'],
 ] as const;
 

@@ -1,7 +1,7 @@
 /**
  * mkfs.ocfs2 (ocfs2-tools 1.8): its limits, its argument vector and the smallest volume it
  * can format for a slot count. Every limit is the one measured against the real tool
- * (docs/real-tools.md); values are checked here, before anything is written, so a bad
+ * (docs/tools.md); values are checked here, before anything is written, so a bad
  * option is a one-line error instead of a half-made file. `ovs hb-create` and `ovs format`
  * both build their mkfs.ocfs2 command here.
  */
@@ -19,9 +19,9 @@ export interface MkfsGeometry {
 export interface MkfsOptions {
   /** `--force`: format a target that already holds OCFS2 without the cluster check. */
   force?: boolean;
-  /** `-x`: never ask `Proceed (y/N)` (with stdin closed it would abort, §2.3). */
+  /** `-x`: never ask `Proceed (y/N)` (with stdin closed it would abort: docs/tools.md). */
   noPrompt?: boolean;
-  /** Let mkfs discard (TRIM) the target first. Off by default: `--nodiscard` (§2.1). */
+  /** Let mkfs discard (TRIM) the target first. Off by default: `--nodiscard` (docs/tools.md). */
   discard?: boolean;
 }
 

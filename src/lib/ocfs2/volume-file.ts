@@ -37,7 +37,7 @@ function exitFor(message: string): ExitCode {
   return EXIT.CANTCREAT;
 }
 
-/** mkfs.ocfs2 1.8 without /sbin/modprobe: the volume is made, then a forked copy prompts and fails (docs/real-tools.md). */
+/** mkfs.ocfs2 1.8 without /sbin/modprobe: the volume is made, then a forked copy prompts and fails (docs/tools.md). */
 function duplicateForkBug(r: RunResult): boolean {
   return /mkfs\.ocfs2 successful[^]*Overwriting existing ocfs2 partition/.test(r.stdout);
 }

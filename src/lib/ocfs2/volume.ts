@@ -1,6 +1,6 @@
 /**
  * Reading an OCFS2 volume's identity and geometry back from the real tools, on a device or
- * a plain file (docs/real-tools.md): `tunefs.ocfs2 -Q` for UUID, slots, cluster size and
+ * a plain file (docs/tools.md): `tunefs.ocfs2 -Q` for UUID, slots, cluster size and
  * label, `debugfs.ocfs2 -R stats` for the block size (tunefs's `%B` is broken with
  * glibc >= 2.35) and the volume's size in clusters. Both are read-only probes (~10 ms).
  */

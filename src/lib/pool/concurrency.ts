@@ -1,6 +1,6 @@
 /**
  * A small pool of promises: at most `limit` members are talked to at once. ssh connections
- * are CPU-bound on both ends (key exchange; docs/real-tools.md (OpenSSH pools): on 2 CPUs, 4 to 16 at
+ * are CPU-bound on both ends (key exchange; docs/tools.md (OpenSSH pools): on 2 CPUs, 4 to 16 at
  * once all finish 16 members in about 0.7 s against 3 s one by one), and a master must not
  * open a hundred at the same moment. Results keep the order of the input.
  */

@@ -2,7 +2,7 @@
  * Why an ssh call to a pool member failed, in words an operator acts on. ssh exits 255 both
  * when it failed itself and when the remote command was killed, so the reason is read from
  * its stderr: the patterns below are OpenSSH 9.2's exact texts, recorded against real sshds
- * in docs/real-tools.md (OpenSSH pools) (the case numbers refer to its table). A remote command's own
+ * in docs/tools.md (OpenSSH pools) (the case numbers refer to its table). A remote command's own
  * non-zero status comes back unchanged and is classified by the caller (remote.ts).
  */
 import type { RunResult } from '../host.js';
@@ -115,7 +115,7 @@ export function sshFailure(r: RunResult, timeoutSeconds: number): Failure | unde
     if (m) return rule.failure(m, r.stderr);
   }
   const last = lines(r.stderr).pop();
-  // §3 case 7d: a remote shell killed by a signal also gives 255, with nothing on stderr.
+  // Measured on the test pool: a remote shell killed by a signal also gives 255, with nothing on stderr.
   return { kind: 'ssh-failed', reason: last ? `ssh failed (exit 255): ${last}` : 'ssh failed or the remote command was killed (exit 255, no message)' };
 }
 

@@ -3,10 +3,10 @@
  * here and nowhere else. The options every call carries, and why:
  *   BatchMode=yes             never prompt (a kickstart has no one to answer);
  *   ConnectTimeout=N          without it a dead member costs 3 s to over 90 s, and a hung sshd
- *                             blocks forever (docs/real-tools.md (OpenSSH pools), cases 2c, 2d, 3b);
+ *                             blocks forever (docs/tools.md (OpenSSH pools), cases 2c, 2d, 3b);
  *   StrictHostKeyChecking=yes a changed or unknown host key fails; `accept-new` (opt-in) still
  *                             refuses a CHANGED key but records an unknown one. `no` is never
- *                             used: it runs the command even when the key changed (§3, 4c).
+ *                             used: it runs the command even when the key changed (docs/tools.md, OpenSSH pools).
  * ssh takes the FIRST value it sees for an option, so an operator's --ssh-option may not
  * name one of these three (it would be silently ignored): that is refused at parse time.
  *

@@ -1,6 +1,6 @@
 /**
  * The registry of this server's repositories, /etc/ovs/repositories (ours, ovs-repositories(5)), and
- * the mount options of /etc/ovs/repositories.options (ours, §2.4): read through ctx.fs (so
+ * the mount options of /etc/ovs/repositories.options (ours, ovs-repositories(5)): read through ctx.fs (so
  * --root sees the image and --dry-run the plan), parsed by the format modules, written back
  * through ctx.changes. A file that does not parse is exit 72, naming the line.
  */

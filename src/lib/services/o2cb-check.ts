@@ -1,6 +1,6 @@
 /**
  * What "o2cb started" really means. The o2cb init script exits 0 from `start` and from
- * `status` even when it did nothing (O2CB_ENABLED=false, docs/real-tools.md), so after its
+ * `status` even when it did nothing (O2CB_ENABLED=false, docs/tools.md), so after its
  * start ovs looks further: the settings file, and, where configfs is mounted, whether the
  * boot cluster is registered with this host as its local node.
  */
