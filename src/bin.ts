@@ -7,7 +7,7 @@
 import type { Host } from './lib/host.js';
 import { VERSION } from './version.js';
 
-export { realHost } from './lib/host.js';
+export { realHost } from './lib/real-host.js';
 
 const HELP_ARGS = new Set(['--help', '-h', 'help']);
 

@@ -8,7 +8,7 @@
  *   host.readText('/etc/ocfs2/cluster.conf'); host.calls; host.serviceLog;
  */
 export { main } from './cli.js';
-export { realHost } from './lib/host.js';
+export { realHost } from './lib/real-host.js';
 export type { Host, HostFs, FileStat, RunOptions, RunResult, Writer, Stdin } from './lib/host.js';
 export { memoryHost, DEFAULT_PROGRAMS, UnexpectedCommandError } from './lib/memory-host.js';
 export type { MemoryHost, MemoryHostOptions, Expectation, FakeService, ProgramCall } from './lib/memory-host.js';

@@ -1,6 +1,6 @@
 /** realHost().run: the one place programs are started, checked against real programs. */
 import { describe, expect, it } from 'vitest';
-import { realHost } from '../../src/lib/host.js';
+import { realHost } from '../../src/lib/real-host.js';
 
 const host = realHost();
 

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from '
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
-import { realHost, type Host } from '../../src/lib/host.js';
+import type { Host } from '../../src/lib/host.js';
+import { realHost } from '../../src/lib/real-host.js';
 import { BOOT_ID_PATH, LOCK_PATH } from '../../src/lib/lock.js';
 import { registerProbe } from '../helpers/probe-command.js';
 import { runOvs } from '../helpers/run.js';

@@ -9,7 +9,8 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, syml
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { OvsError } from '../../src/lib/errors.js';
-import { type HostFs, realHost } from '../../src/lib/host.js';
+import type { HostFs } from '../../src/lib/host.js';
+import { realHost } from '../../src/lib/real-host.js';
 import { RootedFs } from '../../src/lib/paths.js';
 import { scratchDir } from '../helpers/sandbox.js';
 
