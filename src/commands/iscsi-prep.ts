@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { defineCommand, type Context } from '../lib/command.js';
 import { EXIT, OvsError } from '../lib/errors.js';
-import { FormatError } from '../lib/formats/format-error.js';
+import { parseValue } from '../lib/formats/format-error.js';
 import { formatPortal, parseKeepPattern, selectTargets, type IscsiRecord, type TargetSelection } from '../lib/formats/iscsiadm.js';
 import type { Partition } from '../lib/formats/proc-partitions.js';
 import { iscsiadm, recordKey, shown, type NodeRef } from '../lib/iscsi/adm.js';
@@ -67,14 +67,7 @@ function parseOptions(flags: Record<string, unknown>): PrepOptions {
     throw new OvsError(EXIT.USAGE, '--portal is required', { while: 'reading the options', hint: 'ovs iscsi-prep --portal 10.1.1.1 --keep IQN' });
   }
   const keep = (flags.keep as string[] | undefined) ?? [];
-  for (const k of keep) {
-    try {
-      parseKeepPattern(k);
-    } catch (e) {
-      if (!(e instanceof FormatError)) throw e;
-      throw new OvsError(EXIT.DATAERR, e.message, { while: 'reading --keep', hint: 'use an IQN, ADDRESS:PORT,TPGT (e.g. 10.2.0.250:3260,3) or a glob such as iqn.1992-04.com.emc:*' });
-    }
-  }
+  for (const k of keep) parseValue('--keep', 'use an IQN, ADDRESS:PORT,TPGT (e.g. 10.2.0.250:3260,3) or a glob such as iqn.1992-04.com.emc:*', () => parseKeepPattern(k));
   const login = flags.login !== false;
   if (!login && flags.restartService) throw new OvsError(EXIT.USAGE, '--no-login and --restart-service contradict each other', { while: 'reading the options' });
   return {

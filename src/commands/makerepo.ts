@@ -10,7 +10,7 @@
 import type { Command } from 'commander';
 import { defineCommand, type Context } from '../lib/command.js';
 import { EXIT, OvsError, shown } from '../lib/errors.js';
-import { FormatError } from '../lib/formats/format-error.js';
+import { parseValue, tryFormat } from '../lib/formats/format-error.js';
 import { mountOptionsFor } from '../lib/formats/repositories-options.js';
 import { preflightPrograms } from '../lib/ocfs2/heartbeat.js';
 import { checkDescription, findBySource, normalizeUuid, parseRepositoryType, parseRole, upsertEntry, type RepositoryRole, type RepositoryShape, type RepositoryType } from '../lib/formats/repositories.js';
@@ -42,24 +42,14 @@ export interface MakerepoResult extends Omit<AttachResult, 'notes'>, RepositoryS
   notes: string[];
 }
 
-/** A value the operator gave, checked by the format module: its complaint is exit 65. */
-function parse<T>(what: string, hint: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof FormatError) throw new OvsError(EXIT.DATAERR, e.reason, { while: `reading ${what}`, hint });
-    throw e;
-  }
-}
-
 function options(args: string[], flags: Record<string, unknown>): Options {
   const [source = '', roleArg = '', descriptionArg = ''] = args;
   const src = parseSourceArg(source);
-  const role = parse('ROLE', 'ROLE is C (cluster root), S (shared) or L (local)', () => parseRole(roleArg));
-  const description = parse('DESCRIPTION', 'give the description as one line of plain text, e.g. "cluster root"', () => checkDescription(descriptionArg));
+  const role = parseValue('ROLE', 'ROLE is C (cluster root), S (shared) or L (local)', () => parseRole(roleArg));
+  const description = parseValue('DESCRIPTION', 'give the description as one line of plain text, e.g. "cluster root"', () => checkDescription(descriptionArg));
   const o: Options = { source, src, role, description };
   if (flags.type !== undefined) {
-    o.type = parse('--type', '--type is ocfs2, ext3 or ext4 (nfs for host:/export)', () => parseRepositoryType(String(flags.type)));
+    o.type = parseValue('--type', '--type is ocfs2, ext3 or ext4 (nfs for host:/export)', () => parseRepositoryType(String(flags.type)));
   }
   if (flags.uuid !== undefined) {
     const uuid = normalizeUuid(String(flags.uuid));
@@ -91,12 +81,12 @@ async function prepare(ctx: Context, o: Options) {
   const candidate = candidateUuid({ registered: registered?.uuid, requested: o.uuid, volume: storage.volumeUuid }, () => newUuid(ctx));
   const entry = { uuid: candidate.uuid, type: storage.type, role: o.role, source: o.source, description: o.description };
   // The registry's own rules (one root, unique uuid and source), before anything changes.
-  try {
-    upsertEntry(registry.doc, entry);
-  } catch (e) {
-    if (!(e instanceof FormatError)) throw e;
-    throw new OvsError(EXIT.CONFIG, e.reason, { while: `adding ${o.source} to ${REPOSITORIES_FILE}` });
-  }
+  tryFormat(
+    () => upsertEntry(registry.doc, entry),
+    (e) => {
+      throw new OvsError(EXIT.CONFIG, e.reason, { while: `adding ${o.source} to ${REPOSITORIES_FILE}` });
+    },
+  );
   return { registry, mounts, entry, origin: candidate.origin as UuidOrigin, options: mountOptionsFor(mountOptions, storage.type), registered };
 }
 

@@ -12,10 +12,10 @@
 import type { Context } from './command.js';
 import { EXIT, OvsError } from './errors.js';
 import { readOptional } from './files.js';
-import { FormatError, inFile } from './formats/format-error.js';
 import { answerIPv4, parseHostConf, parseHosts, type HostsFile } from './formats/hosts.js';
 import { isLoopback } from './formats/ip.js';
 import { HOSTNAME_FILE, HOSTS_FILE, HOST_CONF } from './system-paths.js';
+import { parseSystemText } from './system-file.js';
 
 
 export type ResolutionSource = 'hosts' | 'dns' | 'none';
@@ -86,13 +86,8 @@ export async function readHostsFile(ctx: Context): Promise<HostsFile> {
   const [text, conf] = await Promise.all([readOptional(ctx.fs, HOSTS_FILE), readOptional(ctx.fs, HOST_CONF)]);
   const { multi } = parseHostConf(conf ?? '');
   if (text === undefined) return { entries: [], skipped: [], multi };
-  try {
-    return { ...parseHosts(text), multi };
-  } catch (e) {
-    // parseHosts skips what it cannot use, like glibc; this only guards a future change.
-    if (e instanceof FormatError) throw new OvsError(EXIT.OSFILE, inFile(HOSTS_FILE, e), { while: `reading ${HOSTS_FILE}` });
-    throw e;
-  }
+  // parseHosts skips what it cannot use, like glibc; this only guards a future change.
+  return { ...parseSystemText(HOSTS_FILE, text, parseHosts), multi };
 }
 
 /**

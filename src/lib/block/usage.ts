@@ -6,6 +6,7 @@
  */
 import type { Context } from '../command.js';
 import { readOptional } from '../files.js';
+import { tryFormat } from '../formats/format-error.js';
 import { parseProcPartitions } from '../formats/proc-partitions.js';
 import { realPath, type BlockDevice } from './device.js';
 import { readMounts } from '../repos/mounts.js';
@@ -25,13 +26,7 @@ export function partitionPath(diskRealPath: string, n: number): string {
 export async function partitionsOf(ctx: Context, dev: BlockDevice): Promise<string[]> {
   const text = (await readOptional(ctx.fs, PROC_PARTITIONS)) ?? '';
   // A /proc/partitions we cannot read only loses this refinement; blkid still sees the table.
-  const parts = (() => {
-    try {
-      return parseProcPartitions(text);
-    } catch {
-      return [];
-    }
-  })();
+  const parts = tryFormat(() => parseProcPartitions(text), () => []);
   return parts.filter((p) => isPartitionOf(dev.name, p.name)).map((p) => p.name);
 }
 

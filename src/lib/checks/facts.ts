@@ -10,7 +10,7 @@ import { readOptional } from '../files.js';
 import { poolCluster } from '../cluster/boot-cluster.js';
 import { locateO2cbSettings } from '../cluster/settings-file.js';
 import { parseClusterConf, type Cluster, type ClusterConfFile } from '../formats/cluster-conf.js';
-import { FormatError } from '../formats/format-error.js';
+import { tryFormat } from '../formats/format-error.js';
 import { parseFstab, type FstabDocument } from '../formats/fstab.js';
 import type { HostsFile } from '../formats/hosts.js';
 import { effectiveO2cbSettings, parseO2cbSettings } from '../formats/o2cb-settings.js';
@@ -51,12 +51,10 @@ export interface Facts {
 export async function loadFile<T>(ctx: Context, path: string, parse: (text: string) => T): Promise<Loaded<T>> {
   const text = await readOptional(ctx.fs, path);
   if (text === undefined) return { path, missing: true };
-  try {
-    return { path, text, value: parse(text) };
-  } catch (e) {
-    if (!(e instanceof FormatError)) throw e;
-    return { path, text, error: e.line === undefined ? { message: e.reason } : { message: e.reason, line: e.line } };
-  }
+  return tryFormat(
+    (): Loaded<T> => ({ path, text, value: parse(text) }),
+    (e) => ({ path, text, error: e.line === undefined ? { message: e.reason } : { message: e.reason, line: e.line } }),
+  );
 }
 
 async function hostnameOf(ctx: Context): Promise<Facts['hostname']> {

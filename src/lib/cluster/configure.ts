@@ -8,10 +8,9 @@
  */
 import type { Context } from '../command.js';
 import { EXIT, OvsError, shown } from '../errors.js';
-import { readOptional } from '../files.js';
 import { parseClusterConf, serializeClusterConf, validateCluster, type Cluster, type ClusterConfFile, type ClusterNode } from '../formats/cluster-conf.js';
 import { addNodes, findCluster, findNode, newCluster, putCluster, removeNodes, setNodes, type NodeSpec } from '../formats/cluster-nodes.js';
-import { FormatError, inFile } from '../formats/format-error.js';
+import { tryFormat } from '../formats/format-error.js';
 import { isThisHost, thisHostname } from '../resolve.js';
 import { didYouMean } from '../suggest.js';
 import { resolveNodeAddresses, type AddressOrigin } from './addresses.js';
@@ -20,6 +19,7 @@ import { bootClusterOf, poolCluster } from './boot-cluster.js';
 import { o2cbSettingsText, type TimeoutOptions } from './settings.js';
 import { readO2cbSettingsFile } from './settings-file.js';
 import { CLUSTER_CONF } from '../system-paths.js';
+import { readSystemFile } from '../system-file.js';
 
 export const DEFAULT_CLUSTER_NAME = 'ocfs2';
 
@@ -54,17 +54,8 @@ export interface ConfigurePlan {
 
 /** The current cluster.conf (an absent file is an empty one); unreadable is exit 72. */
 export async function readClusterConf(ctx: Context): Promise<ClusterConfFile> {
-  const text = await readOptional(ctx.fs, CLUSTER_CONF);
-  if (text === undefined) return { clusters: [] };
-  try {
-    return parseClusterConf(text);
-  } catch (e) {
-    if (!(e instanceof FormatError)) throw e;
-    throw new OvsError(EXIT.OSFILE, inFile(CLUSTER_CONF, e), {
-      while: `reading ${CLUSTER_CONF}`,
-      hint: `fix that line (o2cb refuses the file as it is), or move the file aside to start afresh`,
-    });
-  }
+  const conf = await readSystemFile(ctx, CLUSTER_CONF, parseClusterConf, { hint: 'fix that line (o2cb refuses the file as it is), or move the file aside to start afresh' });
+  return conf ?? { clusters: [] };
 }
 
 /**
@@ -108,13 +99,12 @@ async function specsWithAddresses(ctx: Context, wanted: NodeArg[], cluster: Clus
 }
 
 function applyNodes(o: ConfigureOptions, cluster: Cluster, specs: NodeSpec[]): Cluster {
-  try {
-    if (o.nodes.length > 0) return setNodes(cluster, specs);
-    return addNodes(removeNodes(cluster, o.remove), specs);
-  } catch (e) {
-    if (!(e instanceof FormatError)) throw e;
-    throw new OvsError(EXIT.DATAERR, e.message, { while: 'numbering the nodes', hint: 'leave out :NUMBER for an existing node (its number never changes), or pick a free number' });
-  }
+  return tryFormat(
+    () => (o.nodes.length > 0 ? setNodes(cluster, specs) : addNodes(removeNodes(cluster, o.remove), specs)),
+    (e) => {
+      throw new OvsError(EXIT.DATAERR, e.message, { while: 'numbering the nodes', hint: 'leave out :NUMBER for an existing node (its number never changes), or pick a free number' });
+    },
+  );
 }
 
 function withPort(cluster: Cluster, port: number | undefined): Cluster {

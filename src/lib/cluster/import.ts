@@ -12,7 +12,7 @@ import { EXIT, OvsError, readFailure, shown } from '../errors.js';
 import { MAX_CONFIG_BYTES, readNamed } from '../files.js';
 import { parseBundle, type ClusterBundle } from '../formats/bundle.js';
 import { parseClusterConf, validateCluster, type Cluster } from '../formats/cluster-conf.js';
-import { FormatError } from '../formats/format-error.js';
+import { type FormatError, tryFormat } from '../formats/format-error.js';
 import { editO2cbSettings, newO2cbSettingsFile, validateO2cbSettings, type O2cbValues } from '../formats/o2cb-settings.js';
 import { isThisHost, thisHostname } from '../resolve.js';
 import { writeConfiguration } from './apply.js';
@@ -58,23 +58,22 @@ function invalid(what: string, e: FormatError, hint: string): OvsError {
 }
 
 function bundleOf(text: string): ClusterBundle {
-  try {
-    return parseBundle(text);
-  } catch (e) {
-    if (e instanceof FormatError) throw invalid('the bundle', e, 'send it again from the pool master (ovs cluster-check --master --propagate)');
-    throw e;
-  }
+  return tryFormat(
+    () => parseBundle(text),
+    (e) => {
+      throw invalid('the bundle', e, 'send it again from the pool master (ovs cluster-check --master --propagate)');
+    },
+  );
 }
 
 /** The bundle's cluster: the one its settings make the pool run (boot-cluster.ts); checked against the documented rules. */
 function clusterOf(bundle: ClusterBundle): Cluster {
-  let clusters: Cluster[];
-  try {
-    clusters = parseClusterConf(bundle.clusterConf).clusters;
-  } catch (e) {
-    if (e instanceof FormatError) throw invalid("the bundle's cluster.conf", e, 'fix cluster.conf on the pool master and propagate again');
-    throw e;
-  }
+  const { clusters } = tryFormat(
+    () => parseClusterConf(bundle.clusterConf),
+    (e) => {
+      throw invalid("the bundle's cluster.conf", e, 'fix cluster.conf on the pool master and propagate again');
+    },
+  );
   const pool = poolCluster({ clusters }, bundle.o2cb.O2CB_BOOTCLUSTER);
   if (!pool.cluster) throw new OvsError(EXIT.DATAERR, `the bundle: ${pool.problem}`, { while: WHILE, hint: 'run ovs cluster-configure on the pool master, then propagate again' });
   const { cluster } = pool;

@@ -15,7 +15,7 @@
  *
  * Also the `--keep` selection (ours): which discovered records `iscsi-prep` keeps.
  */
-import { FormatError } from './format-error.js';
+import { FormatError, atLine } from './format-error.js';
 import { splitLines } from './fstab.js';
 import { sameAddress } from './ip.js';
 import { shown } from '../errors.js';
@@ -77,19 +77,11 @@ export function parseIscsiRecords(stdout: string): IscsiRecord[] {
     if (fields.length !== 2) {
       throw new FormatError(`expected "ADDRESS:PORT,TPGT IQN", found "${shown(text)}"`, i + 1);
     }
-    const portal = withLine(() => parsePortal(fields[0] ?? ''), i + 1);
+    const portal = atLine(i + 1, () => parsePortal(fields[0] ?? ''));
     if (portal.tpgt === undefined) throw new FormatError(`the record "${shown(text)}" has no portal group (,TPGT)`, i + 1);
     out.push({ address: portal.address, port: portal.port, tpgt: portal.tpgt, iqn: fields[1] ?? '', line: i + 1 });
   }
   return out;
-}
-
-function withLine<T>(fn: () => T, line: number): T {
-  try {
-    return fn();
-  } catch (e) {
-    throw e instanceof FormatError ? new FormatError(e.reason, line) : e;
-  }
 }
 
 export interface IscsiTreePortal extends IscsiPortal {
@@ -117,7 +109,7 @@ export function parseNodeTree(stdout: string): IscsiTarget[] {
     if (m?.[1] === 'Target') targets.push({ iqn: m[2] ?? '', line: i + 1, portals: [] });
     else if (m?.[1] === 'Portal') {
       if (!target) throw new FormatError('a Portal line before any Target line', i + 1);
-      const p = withLine(() => parsePortal(m[2] ?? ''), i + 1);
+      const p = atLine(i + 1, () => parsePortal(m[2] ?? ''));
       target.portals.push({ address: p.address, port: p.port, tpgt: p.tpgt ?? NO_TPGT, line: i + 1, ifaces: [] });
     } else if (m?.[1] === 'Iface Name') {
       if (!portal) throw new FormatError('an Iface Name line before any Portal line', i + 1);

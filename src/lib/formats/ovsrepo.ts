@@ -17,7 +17,7 @@
  * storage. Only version 1 exists. The uuid is read in any case (see repositories.ts) and
  * written upper-case.
  */
-import { FormatError } from './format-error.js';
+import { FormatError, atLine } from './format-error.js';
 import { formatValue, parseKeyValue, type KeyValueDocument } from './repositories-options.js';
 import { checkDescription, parseRepositoryType, parseRole, parseUuid, validateEntry, type RepositoryShape } from './repositories.js';
 import { parseSource } from './repository-source.js';
@@ -51,13 +51,7 @@ export function parseOvsRepo(text: string): OvsRepoInfo {
   }
   const created = checkCreated(raw.CREATED.value, raw.CREATED.line);
   // Each field alone first, so the error names its line; then how they fit together.
-  const at = <T>(field: Field, check: (value: string) => T): T => {
-    try {
-      return check(raw[field].value);
-    } catch (e) {
-      throw e instanceof FormatError ? new FormatError(e.reason, raw[field].line) : e;
-    }
-  };
+  const at = <T>(field: Field, check: (value: string) => T): T => atLine(raw[field].line, () => check(raw[field].value));
   at('UUID', parseUuid);
   at('TYPE', parseRepositoryType);
   at('ROLE', parseRole);

@@ -17,7 +17,7 @@
  * Columns are fixed-width (the man page's sample), so a line can be rendered on its own and an
  * edit never has to re-align the lines it does not own.
  */
-import { FormatError } from './format-error.js';
+import { FormatError, atLine, tryFormat } from './format-error.js';
 import { joinLines, splitLines } from './fstab.js';
 import { parseSource, sameSource, sourceKey } from './repository-source.js';
 import { shown } from '../errors.js';
@@ -133,7 +133,7 @@ export function formatEntry(e: RepositoryInput): string {
 function parseEntryLine(text: string, line: number): RepositoryLine {
   const fields = text.trim().split(/\s+/);
   const first = fields[0] ?? '';
-  try {
+  return atLine(line, (): RepositoryLine => {
     if (first.startsWith('@') || fields.length === 2) return legacyLine(fields, line);
     const m = /^\s*(\S+)\s+(\S+)\s+(\S+)\s+(\S+)(?:[ \t]+(.*?))?\s*$/.exec(text);
     if (!m) throw new FormatError('expected "uuid type role source description" (or the old "[@]uuid source")');
@@ -141,9 +141,7 @@ function parseEntryLine(text: string, line: number): RepositoryLine {
     const input = validateEntry({ uuid, type, role, source, description });
     const entry = { ...input, line };
     return isCanonical(entry, m) ? { kind: 'entry', entry, text } : { kind: 'entry', entry };
-  } catch (e) {
-    throw e instanceof FormatError && e.line === undefined ? new FormatError(e.reason, line) : e;
-  }
+  });
 }
 
 /** Values already in canonical spelling: the operator's own spacing is then kept as is. */
@@ -256,11 +254,10 @@ export function upsertEntry(doc: RepositoriesDocument, input: RepositoryDraft): 
     lines.push({ kind: 'entry', entry: { ...entry, line: lines.length + 1 } });
   }
   const next = { lines, finalNewline: doc.finalNewline || doc.lines.length === 0 };
-  try {
-    checkDocument(next);
-  } catch (e) {
-    throw e instanceof FormatError ? new FormatError(e.reason) : e;
-  }
+  // A rule across lines (one root, unique uuid and source) names no line of its own.
+  tryFormat(() => checkDocument(next), (e) => {
+    throw new FormatError(e.reason);
+  });
   return old?.kind === 'entry' ? { doc: next, changed: true, previous: old.entry } : { doc: next, changed: true };
 }
 

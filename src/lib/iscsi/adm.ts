@@ -8,7 +8,7 @@
  * an option, and getopt takes the word after `-T` as its value even when it starts with `-`.
  */
 import { EXIT, OvsError, type ExitCode } from '../errors.js';
-import { FormatError } from '../formats/format-error.js';
+import { tryFormat } from '../formats/format-error.js';
 import { formatPortal, formatRecord, parseIscsiRecords, parseIscsiadmError, type IscsiPortal, type IscsiRecord } from '../formats/iscsiadm.js';
 import type { RunResult } from '../host.js';
 import type { DiscoveryPortal } from './portal.js';
@@ -75,10 +75,10 @@ export function discoveryError(r: RunResult, portal: DiscoveryPortal, timeoutSec
 
 /** Records printed by iscsiadm; anything unreadable is iscsiadm misbehaving (69). */
 export function recordsOf(stdout: string, argv: readonly string[]): IscsiRecord[] {
-  try {
-    return parseIscsiRecords(stdout);
-  } catch (e) {
-    if (!(e instanceof FormatError)) throw e;
-    throw new OvsError(EXIT.UNAVAILABLE, `unexpected output from iscsiadm: ${e.message}`, { while: `reading the output of ${argv.join(' ')}` });
-  }
+  return tryFormat(
+    () => parseIscsiRecords(stdout),
+    (e) => {
+      throw new OvsError(EXIT.UNAVAILABLE, `unexpected output from iscsiadm: ${e.message}`, { while: `reading the output of ${argv.join(' ')}` });
+    },
+  );
 }

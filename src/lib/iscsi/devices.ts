@@ -7,11 +7,10 @@
  * number of polls, not by the clock, so it ends on every host.
  */
 import type { Context } from '../command.js';
-import { EXIT, OvsError } from '../errors.js';
-import { readOptional, readRequired } from '../files.js';
-import { FormatError, inFile } from '../formats/format-error.js';
+import { readOptional } from '../files.js';
 import { diffPartitions, parseProcPartitions, type Partition } from '../formats/proc-partitions.js';
 import { PROC_PARTITIONS } from '../system-paths.js';
+import { readSystemFile } from '../system-file.js';
 
 export const POLL_MS = 500;
 
@@ -25,13 +24,7 @@ export interface NewDevice {
 }
 
 export async function readPartitions(ctx: Context): Promise<Partition[]> {
-  const text = await readRequired(ctx.fs, PROC_PARTITIONS, 'mount /proc (mount -t proc proc /proc)');
-  try {
-    return parseProcPartitions(text);
-  } catch (e) {
-    if (!(e instanceof FormatError)) throw e;
-    throw new OvsError(EXIT.OSFILE, inFile(PROC_PARTITIONS, e), { while: 'reading the block devices' });
-  }
+  return readSystemFile(ctx, PROC_PARTITIONS, parseProcPartitions, { doing: 'reading the block devices', required: { hint: 'mount /proc (mount -t proc proc /proc)' } });
 }
 
 /** The IQN behind a block device, or undefined (not iSCSI, or no sysfs). */

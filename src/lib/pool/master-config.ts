@@ -11,16 +11,16 @@
  */
 import type { Context } from '../command.js';
 import { EXIT, OvsError, shown } from '../errors.js';
-import { readOptional } from '../files.js';
 import { sha256Hex, serializeBundle } from '../formats/bundle.js';
 import { parseClusterConf, validateCluster, type Cluster, type ClusterConfFile } from '../formats/cluster-conf.js';
-import { FormatError, inFile } from '../formats/format-error.js';
+import { inFile, tryFormat } from '../formats/format-error.js';
 import { parseO2cbSettings, validateO2cbSettings, type O2cbValues } from '../formats/o2cb-settings.js';
 import { poolCluster } from '../cluster/boot-cluster.js';
 import { readO2cbSettingsFile } from '../cluster/settings-file.js';
 import { thisHostname } from '../resolve.js';
 import { isClusterNode } from './member.js';
 import { CLUSTER_CONF } from '../system-paths.js';
+import { readSystemFile } from '../system-file.js';
 
 const CONFIGURE_HINT = 'configure the cluster on this host first: ovs cluster-configure --node NAME=IP ...';
 
@@ -35,15 +35,6 @@ export interface MasterConfig {
   o2cb: O2cbValues;
   /** The serialized bundle, as sent on every member's stdin. */
   bundle: string;
-}
-
-function parseConf(text: string): ClusterConfFile {
-  try {
-    return parseClusterConf(text);
-  } catch (e) {
-    if (!(e instanceof FormatError)) throw e;
-    throw new OvsError(EXIT.OSFILE, inFile(CLUSTER_CONF, e), { while: 'reading the cluster configuration to send', hint: 'fix the file (ovs cluster-check shows what is wrong)' });
-  }
 }
 
 /** The cluster the pool runs (boot-cluster.ts), named by O2CB_BOOTCLUSTER: the members start that one. */
@@ -75,20 +66,22 @@ function assertSound(cluster: Cluster, o2cbPath: string, o2cbFile: Record<string
 }
 
 export async function readMasterConfig(ctx: Context): Promise<MasterConfig> {
-  const clusterConf = await readOptional(ctx.fs, CLUSTER_CONF);
-  if (clusterConf === undefined) throw new OvsError(EXIT.OSFILE, `${CLUSTER_CONF} is missing`, { while: 'reading the cluster configuration to send', hint: CONFIGURE_HINT });
+  const { text: clusterConf, conf } = await readSystemFile(ctx, CLUSTER_CONF, (text) => ({ text, conf: parseClusterConf(text) }), {
+    doing: 'reading the cluster configuration to send',
+    hint: 'fix the file (ovs cluster-check shows what is wrong)',
+    required: { hint: CONFIGURE_HINT },
+  });
   const settings = await readO2cbSettingsFile(ctx);
   if (settings.text === undefined) throw new OvsError(EXIT.OSFILE, `${settings.path} is missing`, { while: 'reading the O2CB settings to send', hint: CONFIGURE_HINT });
-  const cluster = chooseCluster(parseConf(clusterConf), settings.effective.O2CB_BOOTCLUSTER);
+  const cluster = chooseCluster(conf, settings.effective.O2CB_BOOTCLUSTER);
   assertSound(cluster, settings.path, parseO2cbSettings(settings.text));
   const hostname = await thisHostname(ctx);
-  let bundle: string;
-  try {
-    bundle = serializeBundle({ clusterConf, o2cb: settings.effective });
-  } catch (e) {
-    if (!(e instanceof FormatError)) throw e;
-    throw new OvsError(EXIT.CONFIG, inFile(settings.path, e), { while: 'packing the O2CB settings to send' });
-  }
+  const bundle = tryFormat(
+    () => serializeBundle({ clusterConf, o2cb: settings.effective }),
+    (e) => {
+      throw new OvsError(EXIT.CONFIG, inFile(settings.path, e), { while: 'packing the O2CB settings to send' });
+    },
+  );
   return {
     hostname,
     cluster,

@@ -11,7 +11,7 @@ import { posix } from 'node:path';
 import type { Context } from '../command.js';
 import { EXIT, OvsError, shown } from '../errors.js';
 import { readOptional } from '../files.js';
-import { FormatError, inFile } from '../formats/format-error.js';
+import { tryFormat } from '../formats/format-error.js';
 import { commentOutEntries, ovsEntries, parseFstab, type FstabDocument, type FstabEntry } from '../formats/fstab.js';
 import { parseOvsRepo, OVSREPO_FILE } from '../formats/ovsrepo.js';
 import { mountsAt, parseProcMounts } from '../formats/proc-mounts.js';
@@ -22,6 +22,7 @@ import { candidateUuid, newUuid, type UuidOrigin } from './identity.js';
 import { readRegistry, writeRegistry } from './registry.js';
 import { isOvsRoot, repositoryShapeOf } from './fstab-move.js';
 import { FSTAB, PROC_MOUNTS, REPOSITORIES_FILE, REPOSITORY_OPTIONS_FILE } from '../system-paths.js';
+import { readSystemFile } from '../system-file.js';
 
 export interface FstabMove extends RepositoryShape {
   /** The fstab line (1-based) that is commented out. */
@@ -49,19 +50,12 @@ export interface FstabMigrationResult {
 
 const DOING = 'moving /OVS out of /etc/fstab';
 
-function unreadable(path: string, e: FormatError): OvsError {
-  return new OvsError(EXIT.OSFILE, inFile(path, e), {
-    while: DOING,
-    hint: e.line === undefined ? `correct ${path}, then run again` : `correct or comment out ${path} line ${e.line}, then run again`,
-  });
-}
-
 async function readFstab(ctx: Context): Promise<FstabDocument> {
-  try {
-    return parseFstab((await readOptional(ctx.fs, FSTAB)) ?? '');
-  } catch (e) {
-    throw e instanceof FormatError ? unreadable(FSTAB, e) : e;
-  }
+  const fstab = await readSystemFile(ctx, FSTAB, parseFstab, {
+    doing: DOING,
+    hint: (e) => (e.line === undefined ? `correct ${FSTAB}, then run again` : `correct or comment out ${FSTAB} line ${e.line}, then run again`),
+  });
+  return fstab ?? parseFstab('');
 }
 
 /** Two lines mounting on /OVS itself: which one is the cluster root is not ours to guess. */
@@ -79,20 +73,11 @@ function refuseTwoRoots(entries: FstabEntry[]): void {
 async function mountedIdentity(ctx: Context, mountPoint: string): Promise<string | undefined> {
   if (ctx.offline) return undefined;
   const mounts = await readOptional(ctx.fs, PROC_MOUNTS);
-  let mounted = false;
-  try {
-    mounted = mounts !== undefined && mountsAt(parseProcMounts(mounts), mountPoint).length > 0;
-  } catch (e) {
-    if (!(e instanceof FormatError)) throw e;
-  }
+  // An unreadable mount table or a damaged card does not decide the identity.
+  const mounted = mounts !== undefined && tryFormat(() => mountsAt(parseProcMounts(mounts), mountPoint).length > 0, () => false);
   if (!mounted) return undefined;
   const text = await readOptional(ctx.fs, posix.join(mountPoint, OVSREPO_FILE));
-  try {
-    return text === undefined ? undefined : parseOvsRepo(text).uuid;
-  } catch (e) {
-    if (e instanceof FormatError) return undefined; // a damaged card does not decide the identity
-    throw e;
-  }
+  return text === undefined ? undefined : tryFormat(() => parseOvsRepo(text).uuid, () => undefined);
 }
 
 /** The OCFS2 volume uuid, read with the real tools; live only, and only when they can tell. */
@@ -137,25 +122,22 @@ function notesFor(entry: FstabEntry, move: Omit<FstabMove, 'notes'>, optionsFor:
 }
 
 async function optionsLookup(ctx: Context): Promise<(t: RepositoryType) => string | undefined> {
-  try {
-    const options = parseRepositoryOptions(await readOptional(ctx.fs, REPOSITORY_OPTIONS_FILE));
-    return (t) => mountOptionsFor(options, t);
-  } catch (e) {
-    if (e instanceof FormatError) return () => undefined; // cluster-check reports that file on its own
-    throw e;
-  }
+  const text = await readOptional(ctx.fs, REPOSITORY_OPTIONS_FILE);
+  // A damaged file: cluster-check reports it on its own.
+  const options = tryFormat(() => parseRepositoryOptions(text), () => undefined);
+  return (t) => (options ? mountOptionsFor(options, t) : undefined);
 }
 
 function upsert(doc: RepositoriesDocument, move: Omit<FstabMove, 'notes'>): RepositoriesDocument {
-  try {
-    return upsertEntry(doc, { uuid: move.uuid, type: move.type, role: move.role, source: move.source, description: move.description }).doc;
-  } catch (e) {
-    if (!(e instanceof FormatError)) throw e;
-    throw new OvsError(EXIT.CONFIG, `/etc/fstab line ${move.line} (${move.mountPoint}) cannot be added to ${REPOSITORIES_FILE}: ${e.reason}`, {
-      while: DOING,
-      hint: move.role === 'C' ? `the cluster root is already in ${REPOSITORIES_FILE}: umount /OVS and comment out /etc/fstab line ${move.line}, or remove the other root with ovs offlinerepo -d` : `correct ${REPOSITORIES_FILE} or /etc/fstab line ${move.line}, then run again`,
-    });
-  }
+  return tryFormat(
+    () => upsertEntry(doc, { uuid: move.uuid, type: move.type, role: move.role, source: move.source, description: move.description }).doc,
+    (e) => {
+      throw new OvsError(EXIT.CONFIG, `/etc/fstab line ${move.line} (${move.mountPoint}) cannot be added to ${REPOSITORIES_FILE}: ${e.reason}`, {
+        while: DOING,
+        hint: move.role === 'C' ? `the cluster root is already in ${REPOSITORIES_FILE}: umount /OVS and comment out /etc/fstab line ${move.line}, or remove the other root with ovs offlinerepo -d` : `correct ${REPOSITORIES_FILE} or /etc/fstab line ${move.line}, then run again`,
+      });
+    },
+  );
 }
 
 /** Read and validate everything; nothing is changed. An empty plan when no line is under /OVS. */

@@ -12,7 +12,7 @@
  *   name the same device and are what the repositories file accepts (a device path).
  */
 import { EXIT, OvsError, shown } from '../errors.js';
-import { FormatError } from '../formats/format-error.js';
+import { FormatError, tryFormat } from '../formats/format-error.js';
 import type { FstabEntry } from '../formats/fstab.js';
 import { type RepositoryRole, type RepositoryShape, type RepositoryType } from '../formats/repositories.js';
 import { parseSource } from '../formats/repository-source.js';
@@ -82,13 +82,15 @@ export function repositoryShapeOf(entry: FstabEntry): RepositoryShape {
     );
   }
   const source = type === 'nfs' ? entry.spec : deviceSource(entry);
-  try {
-    const parsed = parseSource(source);
-    if ((parsed.kind === 'nfs') !== (type === 'nfs')) throw new FormatError(type === 'nfs' ? 'an NFS mount needs a host:/export source' : `a ${type} mount needs a device, not host:/export`);
-  } catch (e) {
-    if (!(e instanceof FormatError)) throw e;
-    throw refuse(entry, `its source "${shown(entry.spec)}": ${e.reason}`, `correct /etc/fstab line ${entry.line}, then run again`);
-  }
+  tryFormat(
+    () => {
+      const parsed = parseSource(source);
+      if ((parsed.kind === 'nfs') !== (type === 'nfs')) throw new FormatError(type === 'nfs' ? 'an NFS mount needs a host:/export source' : `a ${type} mount needs a device, not host:/export`);
+    },
+    (e) => {
+      throw refuse(entry, `its source "${shown(entry.spec)}": ${e.reason}`, `correct /etc/fstab line ${entry.line}, then run again`);
+    },
+  );
   const role = roleOf(type, entry.file);
   return { type, role, source, description: descriptionOf(role, entry.file) };
 }

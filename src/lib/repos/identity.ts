@@ -5,12 +5,10 @@
  * repository; a server that adds the same storage later reads it and never rewrites it.
  */
 import type { Context } from '../command.js';
-import { EXIT, OvsError } from '../errors.js';
-import { readOptional } from '../files.js';
-import { FormatError, inFile } from '../formats/format-error.js';
 import { OVSREPO_VERSION, parseOvsRepo, serializeOvsRepo, type OvsRepoInfo } from '../formats/ovsrepo.js';
 import type { RepositoryInput } from '../formats/repositories.js';
 import { ovsrepoPathOf } from './layout.js';
+import { readSystemFile } from '../system-file.js';
 
 /**
  * Where a repository's UUID came from, most authoritative first: the registry's entry for the
@@ -49,17 +47,10 @@ export function candidateUuid(known: KnownUuids, fresh: () => string): { uuid: s
 /** The card on a mounted repository; undefined when there is none. Unreadable is exit 72. */
 export async function readIdentity(ctx: Context, uuid: string): Promise<OvsRepoInfo | undefined> {
   const path = ovsrepoPathOf(uuid);
-  const text = await readOptional(ctx.fs, path);
-  if (text === undefined) return undefined;
-  try {
-    return parseOvsRepo(text);
-  } catch (e) {
-    if (!(e instanceof FormatError)) throw e;
-    throw new OvsError(EXIT.OSFILE, inFile(path, e), {
-      while: 'reading the repository identity on the storage',
-      hint: `correct ${path} (format: ovs-repositories(5)); remove it only if this storage is not in use by another server`,
-    });
-  }
+  return readSystemFile(ctx, path, parseOvsRepo, {
+    doing: 'reading the repository identity on the storage',
+    hint: `correct ${path} (format: ovs-repositories(5)); remove it only if this storage is not in use by another server`,
+  });
 }
 
 /** The .ovsrepo card of a new repository. */

@@ -14,8 +14,6 @@
  */
 import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
-import { readOptional } from '../files.js';
-import { FormatError, inFile } from '../formats/format-error.js';
 import { mountsAt, parseProcMounts, type MountEntry } from '../formats/proc-mounts.js';
 import type { RepositoryType } from '../formats/repositories.js';
 import { firstMeaningfulLine, lastLine } from '../program-output.js';
@@ -25,22 +23,14 @@ import { posix } from 'node:path';
 import { MOUNT_BASE, OVS_LINK, mountPointOf } from './layout.js';
 import { ovsLinkState } from './links.js';
 import { PROC_MOUNTS } from '../system-paths.js';
+import { readSystemFile } from '../system-file.js';
 
 export { PROC_MOUNTS };
 
 /** The live mount table; empty under --root (see above). */
 export async function readMounts(ctx: Context): Promise<MountEntry[]> {
   if (ctx.offline) return [];
-  const text = await readOptional(ctx.fs, PROC_MOUNTS);
-  if (text === undefined) {
-    throw new OvsError(EXIT.OSFILE, `${PROC_MOUNTS} is missing`, { while: 'reading the mount table', hint: 'mount proc on /proc (mount -t proc proc /proc)' });
-  }
-  try {
-    return parseProcMounts(text);
-  } catch (e) {
-    if (!(e instanceof FormatError)) throw e;
-    throw new OvsError(EXIT.OSFILE, inFile(PROC_MOUNTS, e), { while: 'reading the mount table' });
-  }
+  return readSystemFile(ctx, PROC_MOUNTS, parseProcMounts, { doing: 'reading the mount table', required: { hint: 'mount proc on /proc (mount -t proc proc /proc)' } });
 }
 
 /** The visible mount on PATH (the last one mounted there), if any. */

@@ -8,8 +8,6 @@ import type { Context } from '../command.js';
 import { o2cbClusterOnline } from '../cluster/o2cb.js';
 import { readO2cbSettingsFile } from '../cluster/settings-file.js';
 import { EXIT, OvsError, shown } from '../errors.js';
-import { readOptional } from '../files.js';
-import { FormatError, inFile } from '../formats/format-error.js';
 import { ovsEntries, parseFstab } from '../formats/fstab.js';
 import type { MountEntry } from '../formats/proc-mounts.js';
 import { type RepositoryEntry, type RepositoryRole } from '../formats/repositories.js';
@@ -18,6 +16,7 @@ import { OVS_LINK } from './layout.js';
 import { checkOvsReplaceable, ovsLinkState } from './links.js';
 import { mountOn } from './mounts.js';
 import { FSTAB } from '../system-paths.js';
+import { readSystemFile } from '../system-file.js';
 
 /** One cluster root per server: another source holding role C is refused (78). */
 export function checkSingleRoot(entries: readonly RepositoryEntry[], source: string, role: RepositoryRole): void {
@@ -58,14 +57,8 @@ export async function checkOvsFree(ctx: Context, mounts: readonly MountEntry[]):
       hint: 'umount /OVS, or move its fstab line into the repositories with `ovs cluster-check --alter-fstab`',
     });
   }
-  const text = await readOptional(ctx.fs, FSTAB);
-  let lines: number[] = [];
-  try {
-    lines = text === undefined ? [] : ovsEntries(parseFstab(text)).map((e) => e.line);
-  } catch (e) {
-    if (!(e instanceof FormatError)) throw e;
-    throw new OvsError(EXIT.OSFILE, inFile(FSTAB, e), { while: 'checking /etc/fstab for /OVS', hint: `correct ${FSTAB}` });
-  }
+  const fstab = await readSystemFile(ctx, FSTAB, parseFstab, { doing: 'checking /etc/fstab for /OVS', hint: `correct ${FSTAB}` });
+  const lines = fstab ? ovsEntries(fstab).map((e) => e.line) : [];
   if (lines.length > 0) {
     throw new OvsError(EXIT.CONFIG, `${FSTAB} line ${lines.join(', ')} mounts a file system on ${OVS_LINK}`, {
       while: 'checking /OVS before making it the cluster root link',
@@ -77,13 +70,8 @@ export async function checkOvsFree(ctx: Context, mounts: readonly MountEntry[]):
 
 /** OCFS2: the boot cluster of the O2CB settings must be online on this host (69). */
 export async function checkO2cbOnline(ctx: Context): Promise<string> {
-  let cluster: string;
-  try {
-    cluster = (await readO2cbSettingsFile(ctx)).effective.O2CB_BOOTCLUSTER;
-  } catch (e) {
-    if (!(e instanceof FormatError)) throw e;
-    throw new OvsError(EXIT.OSFILE, `the O2CB settings do not parse: ${e.message}`, { while: 'finding the O2CB cluster', hint: 'run `ovs cluster-configure`' });
-  }
+  // The settings parse as the o2cb script sources them: every line reads, none is refused.
+  const cluster = (await readO2cbSettingsFile(ctx)).effective.O2CB_BOOTCLUSTER;
   if (cluster === '') {
     throw new OvsError(EXIT.CONFIG, 'no O2CB cluster is configured (O2CB_BOOTCLUSTER is empty)', { while: 'checking the O2CB cluster for an OCFS2 repository', hint: 'run `ovs cluster-configure`' });
   }

@@ -5,9 +5,7 @@
  * through ctx.changes. A file that does not parse is exit 72, naming the line.
  */
 import type { Context } from '../command.js';
-import { EXIT, OvsError } from '../errors.js';
-import { readOptional } from '../files.js';
-import { FormatError, inFile } from '../formats/format-error.js';
+import type { FormatError } from '../formats/format-error.js';
 import { parseRepositoryOptions, type RepositoryOptions } from '../formats/repositories-options.js';
 import {
   parseRepositories,
@@ -17,6 +15,7 @@ import {
   type RepositoryEntry,
 } from '../formats/repositories.js';
 import { REPOSITORIES_FILE, REPOSITORY_OPTIONS_FILE } from '../system-paths.js';
+import { readSystemFile, type SystemFileOptions } from '../system-file.js';
 
 export interface Registry {
   doc: RepositoriesDocument;
@@ -25,21 +24,14 @@ export interface Registry {
   missing: boolean;
 }
 
-function unreadable(path: string, e: FormatError): OvsError {
-  return new OvsError(EXIT.OSFILE, inFile(path, e), {
-    while: `reading ${path}`,
-    hint: `correct${e.line === undefined ? '' : ` line ${e.line} of`} ${path} (format: ovs-repositories(5)), then run the command again`,
-  });
+function correct(path: string): SystemFileOptions {
+  return { hint: (e: FormatError) => `correct${e.line === undefined ? '' : ` line ${e.line} of`} ${path} (format: ovs-repositories(5)), then run the command again` };
 }
 
 export async function readRegistry(ctx: Context): Promise<Registry> {
-  const text = await readOptional(ctx.fs, REPOSITORIES_FILE);
-  try {
-    const doc = parseRepositories(text ?? '');
-    return { doc, entries: repositoryEntries(doc), missing: text === undefined };
-  } catch (e) {
-    throw e instanceof FormatError ? unreadable(REPOSITORIES_FILE, e) : e;
-  }
+  const read = await readSystemFile(ctx, REPOSITORIES_FILE, parseRepositories, correct(REPOSITORIES_FILE));
+  const doc = read ?? parseRepositories('');
+  return { doc, entries: repositoryEntries(doc), missing: read === undefined };
 }
 
 /** Write the registry (mode 0644; /etc/ovs created when missing). False when unchanged. */
@@ -50,14 +42,9 @@ export async function writeRegistry(ctx: Context, doc: RepositoriesDocument): Pr
 
 /** The mount options in force: the file's, or the defaults when it does not exist. */
 export async function readRepositoryOptions(ctx: Context): Promise<RepositoryOptions> {
-  const text = await readOptional(ctx.fs, REPOSITORY_OPTIONS_FILE);
-  try {
-    const options = parseRepositoryOptions(text);
-    for (const key of options.unknownKeys) ctx.report.warn(`${REPOSITORY_OPTIONS_FILE}: ${key} is not an ovs setting; ignored`);
-    return options;
-  } catch (e) {
-    throw e instanceof FormatError ? unreadable(REPOSITORY_OPTIONS_FILE, e) : e;
-  }
+  const options = (await readSystemFile(ctx, REPOSITORY_OPTIONS_FILE, parseRepositoryOptions, correct(REPOSITORY_OPTIONS_FILE))) ?? parseRepositoryOptions(undefined);
+  for (const key of options.unknownKeys) ctx.report.warn(`${REPOSITORY_OPTIONS_FILE}: ${key} is not an ovs setting; ignored`);
+  return options;
 }
 
 /** Cluster root first, then the others in file order: the order the service mounts them. */

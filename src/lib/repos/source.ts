@@ -13,7 +13,7 @@
 import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
 import { statOrUndefined } from '../files.js';
-import { FormatError } from '../formats/format-error.js';
+import { parseValue } from '../formats/format-error.js';
 import { type RepositoryRole, type RepositoryType } from '../formats/repositories.js';
 import { parseSource, type RepositorySource } from '../formats/repository-source.js';
 import { readVolume } from '../ocfs2/volume.js';
@@ -31,15 +31,7 @@ export interface StorageInfo {
 
 /** The operator's SOURCE argument; bad syntax is exit 65. */
 export function parseSourceArg(source: string): RepositorySource {
-  try {
-    return parseSource(source);
-  } catch (e) {
-    if (!(e instanceof FormatError)) throw e;
-    throw new OvsError(EXIT.DATAERR, e.reason, {
-      while: 'reading SOURCE',
-      hint: 'give an NFS export as host:/export (fileserver.example.com:/OVS) or a block device by its absolute path (/dev/sdb1)',
-    });
-  }
+  return parseValue('SOURCE', 'give an NFS export as host:/export (fileserver.example.com:/OVS) or a block device by its absolute path (/dev/sdb1)', () => parseSource(source));
 }
 
 const DEVICE_TYPES: readonly RepositoryType[] = ['ocfs2', 'ext3', 'ext4'];
