@@ -15,8 +15,8 @@ import { defineCommand, type Context } from '../lib/command.js';
 import { EXIT, OvsError, shown } from '../lib/errors.js';
 import { exists } from '../lib/files.js';
 import { formatSize, mkfsArgv, parseCount, parseSize, validateGeometry, volumeSizeProblem, type MkfsGeometry } from '../lib/ocfs2/mkfs.js';
-import { reason } from '../lib/ocfs2/volume-file.js';
-import { verifyNewVolume, type VolumeInfo } from '../lib/ocfs2/volume.js';
+import { mkfsFailure } from '../lib/ocfs2/volume-file.js';
+import { preflightFormat, verifyFormattedDevice } from '../lib/ocfs2/volume.js';
 import { defineSshOptions, parsePoolSettings } from '../lib/pool/options.js';
 import type { PoolSettings } from '../lib/pool/propagation.js';
 import { confirmSameDisk, type SameDiskReport } from '../lib/pool/same-disk.js';
@@ -53,9 +53,6 @@ export interface FormatResult {
 
 export const FORMAT_DEFAULTS = { label: 'ovs', slots: '16', blockSize: '4k', clusterSize: '4k', journalSize: '64M' } as const;
 
-const OCFS2_TOOLS = 'install ocfs2-tools (apt-get install ocfs2-tools, or yum install ocfs2-tools)';
-const UTIL_LINUX = 'install util-linux (apt-get install util-linux fdisk, or yum install util-linux)';
-
 function parseOptions(args: string[], flags: Record<string, unknown>): FormatOptions {
   const device = args[0] ?? '';
   if (!device.startsWith('/')) {
@@ -71,22 +68,6 @@ function parseOptions(args: string[], flags: Record<string, unknown>): FormatOpt
   validateGeometry(geometry);
   const allNodes = flags.allNodes ? { allNodes: parsePoolSettings(flags) } : {};
   return { device, geometry, partition: Boolean(flags.partition), force: Boolean(flags.force), ...allNodes };
-}
-
-async function preflight(ctx: Context, o: FormatOptions): Promise<void> {
-  const needed: [string, string][] = [
-    ['mkfs.ocfs2', OCFS2_TOOLS],
-    ['tunefs.ocfs2', OCFS2_TOOLS],
-    ['debugfs.ocfs2', OCFS2_TOOLS],
-    // Without it mkfs.ocfs2 1.8 formats, forks a duplicate of itself and exits 1 (docs/tools.md).
-    ['/sbin/modprobe', 'install kmod (apt-get install kmod): without /sbin/modprobe mkfs.ocfs2 1.8 forks a duplicate of itself and fails'],
-    ['blkid', UTIL_LINUX],
-    ['blockdev', UTIL_LINUX],
-    ...(o.partition ? ([['sfdisk', UTIL_LINUX], ['partx', UTIL_LINUX]] as [string, string][]) : []),
-  ];
-  for (const [program, hint] of needed) {
-    if (!(await ctx.host.which(program))) throw new OvsError(EXIT.UNAVAILABLE, `${program} is not installed`, { while: 'checking the programs formatting needs', hint });
-  }
 }
 
 /** Refuse a disk that is in use (always) or holds data (unless --force); returns what --force overwrites. */
@@ -115,13 +96,8 @@ function checkSize(o: FormatOptions, dev: BlockDevice): number {
   return size;
 }
 
-/** The new volume as the device now says: exactly what was asked, or 69. */
-async function readBack(ctx: Context, target: string, g: MkfsGeometry): Promise<VolumeInfo> {
-  return verifyNewVolume(ctx, await ctx.hostPath(target), g, { doing: `reading back the new volume on ${target}`, holder: 'device' });
-}
-
 async function format(ctx: Context, o: FormatOptions): Promise<FormatResult> {
-  await preflight(ctx, o);
+  await preflightFormat(ctx, o.partition);
   const dev = await inspectDevice(ctx, o.device);
   const held = await checkDisk(ctx, o, dev);
   checkSize(o, dev);
@@ -133,9 +109,9 @@ async function format(ctx: Context, o: FormatOptions): Promise<FormatResult> {
   const argv = mkfsArgv(await ctx.hostPath(target.path), o.geometry, { force: o.force, noPrompt: true });
   const r = await ctx.changes.run(argv, { timeoutMs: 60 * 60_000 });
   if (!r.planned && r.exitCode !== 0) {
-    throw new OvsError(EXIT.UNAVAILABLE, `mkfs.ocfs2 failed (exit ${r.exitCode}): ${reason(r)}`, { while: `formatting ${target.path}`, hint: 'run again with --verbose to see the command' });
+    throw mkfsFailure(r, `formatting ${target.path}`, 'run again with --verbose to see the command');
   }
-  const info = r.planned ? undefined : await readBack(ctx, target.path, o.geometry);
+  const info = r.planned ? undefined : await verifyFormattedDevice(ctx, target.path, o.geometry);
   return {
     device: dev.path,
     target: target.path,

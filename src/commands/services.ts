@@ -9,6 +9,8 @@ import { Argument, type Command } from 'commander';
 import { defineCommand, type Context } from '../lib/command.js';
 import { EXIT, OvsError, shown } from '../lib/errors.js';
 import { exists } from '../lib/files.js';
+import { failureOf, firstMeaningfulLine } from '../lib/program-output.js';
+import { requirePrograms } from '../lib/programs.js';
 import {
   initSystem,
   requireInstalled,
@@ -73,9 +75,7 @@ function options(args: string[], flags: Record<string, unknown>): Options {
 async function checkKillHeartbeat(ctx: Context, device: string): Promise<void> {
   const doing = `preparing to stop the heartbeat on ${device}`;
   if (!(await exists(ctx.fs, device))) throw new OvsError(EXIT.NOINPUT, `${device}: no such device`, { while: doing, hint: 'give the OCFS2 device the heartbeat runs on (the cluster root), e.g. /dev/sdb1' });
-  if (!ctx.offline && !(await ctx.host.which('ocfs2_hb_ctl'))) {
-    throw new OvsError(EXIT.UNAVAILABLE, 'ocfs2_hb_ctl is not installed', { while: doing, hint: 'install ocfs2-tools' });
-  }
+  if (!ctx.offline) await requirePrograms(ctx, ['ocfs2_hb_ctl'], doing);
 }
 
 async function killHeartbeat(ctx: Context, device: string): Promise<void> {
@@ -84,10 +84,11 @@ async function killHeartbeat(ctx: Context, device: string): Promise<void> {
   // <service>`; without it, it prints its usage and exits 1): mount.ocfs2 registers as "ocfs2".
   const r = await ctx.changes.run(['ocfs2_hb_ctl', '-K', '-d', await ctx.hostPath(device), HB_SERVICE]);
   if (r.planned || r.exitCode === 0) return;
-  const said = (r.stderr.trim() || r.stdout.trim()).split('\n')[0] ?? '';
-  throw new OvsError(EXIT.UNAVAILABLE, `ocfs2_hb_ctl -K -d ${device} ${HB_SERVICE} exited ${r.exitCode}${said ? `: ${said}` : ''}`, {
-    while: `stopping the heartbeat on ${device}`,
+  throw failureOf(r, {
+    program: `ocfs2_hb_ctl -K -d ${device} ${HB_SERVICE}`,
+    doing: `stopping the heartbeat on ${device}`,
     hint: 'nothing else was done; check the device and `ocfs2_hb_ctl -I -d DEVICE`, then try again',
+    said: firstMeaningfulLine(`${r.stderr}\n${r.stdout}`),
   });
 }
 

@@ -51,7 +51,7 @@ describe('cluster-check heartbeat.latency (replayed ioping 1.3 raw output)', () 
     s.live.programs = [...DEFAULT_PROGRAMS];
     const { exit, checks } = await check(s, 'heartbeat.latency');
     expect(exit).toBe(0);
-    expect(checks[0]).toEqual({ id: 'heartbeat.latency', status: 'WARN', message: 'not measured: ioping is not installed', hint: 'apt-get install ioping (Red Hat: yum install ioping from EPEL)' });
+    expect(checks[0]).toEqual({ id: 'heartbeat.latency', status: 'WARN', message: 'not measured: ioping is not installed', hint: 'apt-get install ioping (Debian, Ubuntu), or yum install ioping (Oracle VM Server, RHEL; from EPEL)' });
   });
 
   it('cluster root not mounted: SKIP (repositories.root-mounted already FAILs)', async () => {

@@ -496,7 +496,7 @@ describe('cluster-configure: bringing o2cb up', () => {
     const failing = { argv: register().argv, result: { exitCode: 1, stderr: 'o2cb: Unable to access cluster service while initializing the cluster\n' } };
     const r = await runOvs(['cluster-configure', '--add-node', 'ovs3'], host({ files: online(), expect: [failing] }));
     expect(r.exit).toBe(69);
-    expect(r.stderr).toContain('o2cb register-cluster exited 1: o2cb: Unable to access cluster service while initializing the cluster while registering ovs3 in the running cluster');
+    expect(r.stderr).toContain('o2cb register-cluster failed (exit 1): o2cb: Unable to access cluster service while initializing the cluster while registering ovs3 in the running cluster');
   });
 
   it('a removal from an online cluster is reported as needing a restart', async () => {

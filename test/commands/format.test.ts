@@ -273,7 +273,7 @@ describe('format --partition (replayed mkfs.ocfs2 1.8.7 output)', () => {
   it('sfdisk failing is 69; --partition on a partition is 65', async () => {
     const failed = await runOvs(['--yes', 'format', '/dev/sdb', '--partition'], setup({ expect: sfdisk({ fail: true }) }));
     expect(failed.exit).toBe(69);
-    expect(failed.stderr).toContain('sfdisk failed: sfdisk: cannot open /dev/sdb: Device or resource busy while partitioning /dev/sdb');
+    expect(failed.stderr).toContain('sfdisk failed (exit 1): sfdisk: cannot open /dev/sdb: Device or resource busy while partitioning /dev/sdb');
     const part = await runOvs(['--yes', 'format', '/dev/sdb1', '--partition'], setup({ disks: [{ path: '/dev/sdb1', size: GiB * 2 }], files: { '/sys/class/block/sdb1/partition': '1\n' } }));
     expect(part.exit).toBe(65);
     expect(part.stderr).toContain('/dev/sdb1 is a partition; --partition needs a whole disk');
@@ -310,7 +310,7 @@ describe('format: confirmation, preflight, --root (replayed mkfs.ocfs2 1.8.7 out
 
   it.each([
     ['mkfs.ocfs2', 'install ocfs2-tools'],
-    ['modprobe', 'install kmod (apt-get install kmod)'],
+    ['modprobe', 'install kmod or module-init-tools: apt-get install kmod (Debian, Ubuntu)'],
     ['blkid', 'install util-linux'],
   ])('%s missing is 69 with the package to install', async (missing, hint) => {
     const host = setup({ host: { programs: [...DEFAULT_PROGRAMS, 'blockdev', 'partx'].filter((p) => p !== missing) } });

@@ -297,7 +297,7 @@ describe('hb-create: preflight', () => {
     const r = await runOvs(['hb-create'], pool({ programs: without('mkfs.ocfs2') }));
     expect(r.exit).toBe(69);
     expect(r.stderr).toContain('ovs: hb-create: mkfs.ocfs2 is not installed while checking the programs the heartbeat file needs');
-    expect(r.stderr).toContain('ovs: hint: install ocfs2-tools (apt-get install ocfs2-tools, or yum install ocfs2-tools)');
+    expect(r.stderr).toContain('ovs: hint: install ocfs2-tools: apt-get install ocfs2-tools (Debian, Ubuntu), or yum install ocfs2-tools (Oracle VM Server, RHEL)');
     expect(r.host.calls).toEqual([]);
   });
 
@@ -305,7 +305,7 @@ describe('hb-create: preflight', () => {
     const r = await runOvs(['hb-create'], pool({ programs: without('modprobe') }));
     expect(r.exit).toBe(69);
     expect(r.stderr).toContain('ovs: hb-create: /sbin/modprobe is not installed');
-    expect(r.stderr).toContain('ovs: hint: install kmod (apt-get install kmod): without /sbin/modprobe mkfs.ocfs2 1.8 forks a duplicate of itself and fails');
+    expect(r.stderr).toContain('ovs: hint: install kmod or module-init-tools: apt-get install kmod (Debian, Ubuntu), or yum install module-init-tools (Oracle VM Server, RHEL; kmod on newer releases); without /sbin/modprobe mkfs.ocfs2 1.8 forks a duplicate of itself and fails');
   });
 
   it('debugfs.ocfs2 missing (needed to verify): 69', async () => {

@@ -133,7 +133,7 @@ describe('hb-latency: bad input and failures, each with its exit code and nothin
   it('ioping not installed: exit 69 with the package to install, scratch file removed', async () => {
     const r = await runOvs(['hb-latency', '/srv/hb'], host({ ...iopingDouble([]), result: { exitCode: 127, notFound: true, stderr: 'ioping: command not found\n' } }));
     expect(r.exit).toBe(69);
-    expect(r.stderr).toContain('ovs: hb-latency: ioping is not installed while measuring the heartbeat latency\novs: hint: apt-get install ioping');
+    expect(r.stderr).toContain('ovs: hb-latency: ioping is not installed while measuring the heartbeat latency\novs: hint: install ioping: apt-get install ioping (Debian, Ubuntu), or yum install ioping (Oracle VM Server, RHEL; from EPEL)');
     expect(r.host.vol.readdirSync('/srv/hb')).toEqual([]);
   });
 

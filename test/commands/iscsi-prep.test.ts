@@ -278,7 +278,7 @@ describe('iscsi-prep: preflight and the iSCSI service (replayed open-iscsi 2.1.8
 
   it('iscsiadm missing on an unknown system names both packages', async () => {
     const r = await runOvs(['iscsi-prep', '--portal', '10.1.1.1', '--keep', 'iqn.x:y'], { programs: [] });
-    expect(r.stderr).toContain('open-iscsi (Debian, Ubuntu) or iscsi-initiator-utils (Oracle VM Server, RHEL)');
+    expect(r.stderr).toContain('install open-iscsi or iscsi-initiator-utils: apt-get install open-iscsi (Debian, Ubuntu), or yum install iscsi-initiator-utils (Oracle VM Server, RHEL; on Oracle VM Server: rpm -Uvh iscsi-initiator-utils-*.rpm from its CD)');
   });
 
   it('no iSCSI service installed is 69', async () => {

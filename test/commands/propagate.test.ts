@@ -255,7 +255,7 @@ describe('propagation on the memory host', () => {
     const boot = await runOvs(propagateArgs, pool({ files: { '/etc/ocfs2/cluster.conf': CONF(NODES), '/etc/sysconfig/o2cb': 'O2CB_BOOTCLUSTER=other\n' } }));
     expect([boot.exit, boot.json.error.message]).toEqual([78, "cannot tell which cluster to send: O2CB_BOOTCLUSTER is 'other' but cluster.conf defines only 'ocfs2': O2CB would start no cluster while reading the cluster configuration to send"]);
     const noSsh = await runOvs(propagateArgs, pool({ programs: ['o2cb'] }));
-    expect([noSsh.exit, noSsh.json.error.message]).toEqual([69, 'ssh is not installed on this host while preparing to reach the pool members']);
+    expect([noSsh.exit, noSsh.json.error.message]).toEqual([69, 'ssh is not installed while preparing to reach the pool members']);
     const noKey = await runOvs([...propagateArgs, '--ssh-identity', '/root/.ssh/missing'], pool());
     expect([noKey.exit, noKey.json.error.message]).toEqual([66, expect.stringMatching(/--ssh-identity \/root\/.ssh\/missing: no such file/)]);
     for (const r of [notNode, noSettings, boot, noSsh, noKey]) expect(r.host.calls).toEqual([]);

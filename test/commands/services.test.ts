@@ -169,7 +169,7 @@ describe('services --kill-heartbeat', () => {
     const fail = { argv: ['ocfs2_hb_ctl', '-K', '-d', '/dev/sdb1', 'ocfs2'], result: { exitCode: 1, stderr: 'ocfs2_hb_ctl: synthetic failure\n' } };
     const r = await runOvs(['services', 'restart', '--kill-heartbeat', '/dev/sdb1'], pool({}, { files: dev, expect: [fail] }));
     expect(r.exit).toBe(69);
-    expect(r.stderr).toContain('ocfs2_hb_ctl -K -d /dev/sdb1 ocfs2 exited 1: ocfs2_hb_ctl: synthetic failure');
+    expect(r.stderr).toContain('ocfs2_hb_ctl -K -d /dev/sdb1 ocfs2 failed (exit 1): ocfs2_hb_ctl: synthetic failure');
     expect(r.host.serviceLog).toEqual([]);
   });
 

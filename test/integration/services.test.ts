@@ -192,7 +192,7 @@ describeWithTools(['service', 'unshare', 'mount', '/etc/init.d/o2cb', 'ocfs2_hb_
     expect(mkfs.status, mkfs.stderr).toBe(0);
     const r = ovs(dir, ['services', 'restart', '--kill-heartbeat', hb]);
     expect(r.exit).toBe(69);
-    expect(r.json.error?.message).toBe(`ocfs2_hb_ctl -K -d ${hb} ocfs2 exited 1: ocfs2_hb_ctl: Unable to access cluster service Cannot initialize cluster while stopping the heartbeat on ${hb}`);
+    expect(r.json.error?.message).toBe(`ocfs2_hb_ctl -K -d ${hb} ocfs2 failed (exit 1): ocfs2_hb_ctl: Unable to access cluster service Cannot initialize cluster while stopping the heartbeat on ${hb}`);
     expect(r.log).toEqual([]);
   });
 });

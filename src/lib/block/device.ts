@@ -9,6 +9,7 @@ import { posix } from 'node:path';
 import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
 import { statOrUndefined } from '../files.js';
+import { lastLine } from '../program-output.js';
 import type { HostFs } from '../host.js';
 
 export interface BlockDevice {
@@ -42,7 +43,7 @@ async function sizeOf(ctx: Context, path: string): Promise<number> {
   const r = await ctx.probe(['blockdev', '--getsize64', path]);
   const size = Number(r.stdout.trim());
   if (r.exitCode !== 0 || !Number.isSafeInteger(size)) {
-    const why = r.notFound ? 'blockdev is not installed' : (r.stderr.trim().split('\n').pop() ?? `exit ${r.exitCode}`);
+    const why = r.notFound ? 'blockdev is not installed' : lastLine(r.stderr) || `exit ${r.exitCode}`;
     throw new OvsError(EXIT.UNAVAILABLE, `cannot read the size of ${path}: ${why}`, { while: `checking ${path}`, hint: r.notFound ? 'install util-linux' : undefined });
   }
   return size;

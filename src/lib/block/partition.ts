@@ -11,7 +11,7 @@
 import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
 import { statOrUndefined } from '../files.js';
-import type { RunResult } from '../host.js';
+import { failureOf, saidBy } from '../program-output.js';
 import type { BlockDevice } from './device.js';
 import { partitionPath } from './usage.js';
 
@@ -29,10 +29,6 @@ export function sfdiskScript(diskBytes: number): string {
   return `label: ${diskBytes > 2 * TiB ? 'gpt' : 'dos'}\n,,L\n`;
 }
 
-function lastLine(r: RunResult): string {
-  return (r.stderr.trim() || r.stdout.trim()).split('\n').pop()?.trim() || `exit ${r.exitCode}`;
-}
-
 export interface Partitioned {
   /** The new partition's device path. */
   path: string;
@@ -43,10 +39,10 @@ export async function makeOnePartition(ctx: Context, dev: BlockDevice): Promise<
   const path = partitionPath(dev.realPath, 1);
   const doing = `partitioning ${dev.path}`;
   const table = await ctx.changes.run(sfdiskArgv(dev.path), { input: sfdiskScript(dev.size), timeoutMs: 120_000 });
-  if (!table.planned && table.exitCode !== 0) throw new OvsError(EXIT.UNAVAILABLE, `sfdisk failed: ${lastLine(table)}`, { while: doing });
+  if (!table.planned && table.exitCode !== 0) throw failureOf(table, { program: 'sfdisk', doing });
   const update = await ctx.changes.run(partxArgv(dev.path), { timeoutMs: 60_000 });
   if (table.planned) return { path, planned: true };
-  if (update.exitCode !== 0) ctx.report.warn(`partx --update ${dev.path} failed (${lastLine(update)}); waiting for the kernel to list ${path}`);
+  if (update.exitCode !== 0) ctx.report.warn(`partx --update ${dev.path} failed (${saidBy(update) || `exit ${update.exitCode}`}); waiting for the kernel to list ${path}`);
   for (let i = 0; i <= POLLS; i++) {
     if ((await statOrUndefined(ctx.fs, path))?.kind === 'block') return { path, planned: false };
     if (i < POLLS) await ctx.host.sleep(POLL_MS);

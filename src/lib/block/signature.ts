@@ -6,6 +6,7 @@
  */
 import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
+import { lastLine } from '../program-output.js';
 
 export interface Signature {
   type?: string;
@@ -33,7 +34,7 @@ export async function probeSignature(ctx: Context, path: string): Promise<Signat
   if (r.exitCode === 2) return undefined;
   if (r.exitCode === 8) return { ambivalent: true };
   if (r.exitCode !== 0) {
-    const why = r.notFound ? 'blkid is not installed' : (r.stderr.trim().split('\n').pop() || `exit ${r.exitCode}`);
+    const why = r.notFound ? 'blkid is not installed' : lastLine(r.stderr) || `exit ${r.exitCode}`;
     throw new OvsError(EXIT.UNAVAILABLE, `cannot probe ${path} for existing data: ${why}`, { while: `checking ${path}`, hint: r.notFound ? 'install util-linux' : undefined });
   }
   const v = parseBlkidExport(r.stdout);

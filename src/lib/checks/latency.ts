@@ -13,6 +13,7 @@ import { latencyFinding } from '../latency/report.js';
 import { clusterRootTarget } from '../latency/target.js';
 import { heartbeatThreshold } from '../latency/threshold.js';
 import { fail, pass, skip, skipOffline, warn, type CheckResult } from './check.js';
+import { distributionFamily, installCommand } from '../programs.js';
 
 const ID = 'heartbeat.latency';
 export const CHECK_COUNT = 5;
@@ -31,7 +32,7 @@ async function attempt<T>(f: () => Promise<T>): Promise<T | OvsError> {
 
 export async function checkLatency(ctx: Context): Promise<CheckResult> {
   if (ctx.offline) return skipOffline(ID, 'the heartbeat storage is measured on the running server');
-  if (!(await ctx.host.which(IOPING))) return warn(ID, 'not measured: ioping is not installed', 'apt-get install ioping (Red Hat: yum install ioping from EPEL)');
+  if (!(await ctx.host.which(IOPING))) return warn(ID, 'not measured: ioping is not installed', installCommand(await distributionFamily(ctx), IOPING));
   const target = await attempt(() => clusterRootTarget(ctx));
   if (target instanceof OvsError) return skip(ID, `skipped: ${target.message}`);
   const threshold = await heartbeatThreshold(ctx);

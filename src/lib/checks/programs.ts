@@ -5,29 +5,29 @@
  * ovs runs programs; under --root the image's own sbin and bin directories are.
  */
 import type { Context } from '../command.js';
-import { exists, statOrUndefined } from '../files.js';
+import { statOrUndefined } from '../files.js';
 import { repositoryEntries } from '../formats/repositories.js';
 import { fail, pass, type CheckResult } from './check.js';
 import type { Facts } from './facts.js';
+import { distributionFamily, installCommand } from '../programs.js';
 
 const IMAGE_DIRS = ['/usr/local/sbin', '/usr/sbin', '/sbin', '/usr/local/bin', '/usr/bin', '/bin'];
 
 interface Program {
   id: string;
-  /** A bare name is searched for; an absolute path must exist exactly there. */
+  /** A bare name is searched for; an absolute path must exist exactly there. Its package: programs.ts. */
   name: string;
-  packages: { debian: string; redhat: string };
   why: string;
 }
 
 const PROGRAMS: Program[] = [
-  { id: 'programs.mkfs-ocfs2', name: 'mkfs.ocfs2', packages: { debian: 'ocfs2-tools', redhat: 'ocfs2-tools' }, why: 'formats shared storage and the NFS heartbeat file' },
-  { id: 'programs.o2cb', name: 'o2cb', packages: { debian: 'ocfs2-tools', redhat: 'ocfs2-tools' }, why: 'the O2CB cluster stack' },
+  { id: 'programs.mkfs-ocfs2', name: 'mkfs.ocfs2', why: 'formats shared storage and the NFS heartbeat file' },
+  { id: 'programs.o2cb', name: 'o2cb', why: 'the O2CB cluster stack' },
   // mkfs.ocfs2 execs this exact path (libo2cb perform_modprobe).
-  { id: 'programs.modprobe', name: '/sbin/modprobe', packages: { debian: 'kmod', redhat: 'module-init-tools (kmod on newer releases)' }, why: 'without it mkfs.ocfs2 1.8 formats, then fails' },
+  { id: 'programs.modprobe', name: '/sbin/modprobe', why: 'without it mkfs.ocfs2 1.8 formats, then fails' },
 ];
 
-const ISCSIADM: Program = { id: 'programs.iscsiadm', name: 'iscsiadm', packages: { debian: 'open-iscsi', redhat: 'iscsi-initiator-utils' }, why: 'the pool uses iSCSI storage' };
+const ISCSIADM: Program = { id: 'programs.iscsiadm', name: 'iscsiadm', why: 'the pool uses iSCSI storage' };
 
 async function found(ctx: Context, name: string): Promise<string | undefined> {
   if (!ctx.offline) return ctx.host.which(name);
@@ -36,14 +36,10 @@ async function found(ctx: Context, name: string): Promise<string | undefined> {
   return undefined;
 }
 
-async function installCommand(ctx: Context, p: Program): Promise<string> {
-  return (await exists(ctx.fs, '/etc/debian_version')) ? `apt-get install ${p.packages.debian}` : `yum install ${p.packages.redhat}`;
-}
-
 async function checkProgram(ctx: Context, p: Program): Promise<CheckResult> {
   const at = await found(ctx, p.name);
   if (at) return pass(p.id, `${p.name} is installed (${at})`);
-  return fail(p.id, `${p.name} is missing (${p.why})`, await installCommand(ctx, p));
+  return fail(p.id, `${p.name} is missing (${p.why})`, installCommand(await distributionFamily(ctx), p.name));
 }
 
 /** iSCSI storage in use: node records in /etc/iscsi/nodes, or a repository on an iSCSI by-path device. */

@@ -8,6 +8,7 @@ import { posix } from 'node:path';
 import type { Context } from '../command.js';
 import { EXIT, OvsError, shown } from '../errors.js';
 import { sha256Hex } from '../formats/bundle.js';
+import { saidBy } from '../program-output.js';
 import { enableService, initSystem, serviceInstalled, startInOrder, type InitSystem, type ServiceStep } from '../services/index.js';
 import type { ConfigurePlan } from './configure.js';
 import { o2cbRegisteredClusters } from './o2cb.js';
@@ -65,7 +66,7 @@ async function enableAtBoot(ctx: Context, init: InitSystem): Promise<ApplyResult
   if (!en.changed) return 'already';
   if (ctx.global.dryRun) return 'planned';
   if (en.result && en.result.exitCode !== 0) {
-    const said = (en.result.stderr.trim() || en.result.stdout.trim()).split('\n').pop() ?? '';
+    const said = saidBy(en.result);
     ctx.report.warn(`${(en.argv ?? []).join(' ')} exited ${en.result.exitCode}${said ? `: ${said}` : ''}; o2cb may not start at boot`);
     return 'failed';
   }

@@ -7,6 +7,7 @@
  */
 import type { Context } from '../command.js';
 import { EXIT, OvsError, shown } from '../errors.js';
+import { failureOf } from '../program-output.js';
 import type { Cluster, ClusterNode } from '../formats/cluster-conf.js';
 import { o2cbClusterOnline, o2cbRegisteredClusters, o2cbRegisteredNodes, registerClusterNodes, type RegisteredNode } from './o2cb.js';
 
@@ -49,8 +50,7 @@ async function register(ctx: Context, cluster: Cluster, configFile: string, miss
   const hint = `run \`o2cb register-cluster ${cluster.name}\` by hand to see why, or restart o2cb when the cluster can go offline`;
   if (r.planned) return;
   if (r.exitCode !== 0) {
-    const said = (r.stderr.trim() || r.stdout.trim()).split('\n').pop() ?? '';
-    throw new OvsError(EXIT.UNAVAILABLE, `o2cb register-cluster exited ${r.exitCode}${said ? `: ${said}` : ''}`, { while: `registering ${missing.join(', ')} in the running cluster`, hint });
+    throw failureOf(r, { program: 'o2cb register-cluster', doing: `registering ${missing.join(', ')} in the running cluster`, hint });
   }
   const now = await o2cbRegisteredNodes(ctx, cluster.name);
   const still = missing.filter((m) => !now.some((k) => same(k.name, m)));

@@ -88,10 +88,10 @@ function lineOf(bytes: Uint8Array, end: number): number {
 }
 
 /** The end line must follow the cluster.conf bytes, carry the checksum, and end the text. */
-function readEnd(bytes: Uint8Array, from: number, lastLine: number): string {
+function readEnd(bytes: Uint8Array, from: number, lineNo: number): string {
   const tail = new TextDecoder().decode(bytes.subarray(from));
   const nl = tail.indexOf('\n');
-  if (nl < 0) throw truncated(lastLine);
+  if (nl < 0) throw truncated(lineNo);
   const line = lineOf(bytes, from);
   const end = END.exec(tail.slice(0, nl));
   if (!end) throw new FormatError('the bundle is damaged: its end line is missing after the announced cluster.conf size', line);

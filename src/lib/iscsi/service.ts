@@ -7,37 +7,17 @@
  * `service iscsi start`. Debian and Ubuntu ship open-iscsi with two: `iscsid`, the daemon,
  * and `open-iscsi`, which logs in to the automatic records. So the service to start is
  * `iscsi` where it exists, else `iscsid`; the one to restart is `iscsi`, else `open-iscsi`.
- * The package to name when iscsiadm is missing follows the distribution the system says
- * it is (/etc/debian_version, or a Red Hat style release file).
+ * The package to name when iscsiadm is missing follows the distribution (programs.ts).
  */
 import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
-import { exists } from '../files.js';
+import { distributionFamily, installHint, requirePrograms } from '../programs.js';
 import { serviceInstalled, serviceStatus, startService } from '../services/index.js';
-
-export type Family = 'debian' | 'redhat' | 'unknown';
-
-const REDHAT_RELEASES = ['/etc/ovs-release', '/etc/enterprise-release', '/etc/oracle-release', '/etc/redhat-release'];
-
-export async function distributionFamily(ctx: Context): Promise<Family> {
-  if (await exists(ctx.fs, '/etc/debian_version')) return 'debian';
-  for (const f of REDHAT_RELEASES) if (await exists(ctx.fs, f)) return 'redhat';
-  return 'unknown';
-}
-
-export const INITIATOR_PACKAGE: Record<Family, string> = {
-  debian: 'install the open-iscsi package: apt-get install open-iscsi',
-  redhat: 'install the iscsi-initiator-utils package: yum install iscsi-initiator-utils (Oracle VM Server: rpm -Uvh iscsi-initiator-utils-*.rpm from its CD)',
-  unknown: 'install the iSCSI initiator: open-iscsi (Debian, Ubuntu) or iscsi-initiator-utils (Oracle VM Server, RHEL)',
-};
+import { saidBy } from '../program-output.js';
 
 /** Preflight: iscsiadm present, else the package to install here (69). */
 export async function requireInitiator(ctx: Context): Promise<void> {
-  if (await ctx.host.which('iscsiadm')) return;
-  throw new OvsError(EXIT.UNAVAILABLE, 'iscsiadm is not installed', {
-    while: 'checking for the iSCSI initiator',
-    hint: INITIATOR_PACKAGE[await distributionFamily(ctx)],
-  });
+  await requirePrograms(ctx, ['iscsiadm'], 'checking for the iSCSI initiator');
 }
 
 export interface IscsiServices {
@@ -55,7 +35,7 @@ export async function findIscsiServices(ctx: Context): Promise<IscsiServices> {
   if (daemon || login) return { start: daemon ?? login ?? '', restart: login ?? daemon ?? '' };
   throw new OvsError(EXIT.UNAVAILABLE, 'no iSCSI service is installed (iscsi, iscsid or open-iscsi)', {
     while: 'looking for the iSCSI service',
-    hint: INITIATOR_PACKAGE[await distributionFamily(ctx)],
+    hint: installHint(await distributionFamily(ctx), 'iscsiadm'),
   });
 }
 
@@ -76,7 +56,7 @@ export async function ensureServiceRunning(ctx: Context, name: string): Promise<
   const r = await startService(ctx, name);
   if (r.planned) return { name, state: 'planned' };
   if (r.exitCode === 0) return { name, state: 'started' };
-  const detail = (r.stderr.trim() || r.stdout.trim()).split('\n').pop()?.trim();
+  const detail = saidBy(r);
   ctx.report.warn(`the iSCSI service ${name} did not start${detail ? ` (${detail})` : ''}; continuing, the login step needs it`);
   return { name, state: 'failed', ...(detail ? { detail } : {}) };
 }

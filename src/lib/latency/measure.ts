@@ -12,6 +12,7 @@
 import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
 import { lastLine } from '../program-output.js';
+import { installHint } from '../programs.js';
 import { budgetMs, figuresOf, verdictOf, type LatencyFigures, type Verdict } from './budget.js';
 import { iopingArgv, parseRawLine } from './ioping.js';
 import type { LatencyTarget } from './target.js';
@@ -64,8 +65,8 @@ async function withScratchFile<T>(ctx: Context, dir: string, use: (path: string)
 }
 
 function iopingFailure(r: { exitCode: number; stderr: string; notFound?: boolean }): OvsError {
-  if (r.notFound) return new OvsError(EXIT.UNAVAILABLE, 'ioping is not installed', { while: 'measuring the heartbeat latency', hint: 'apt-get install ioping (Red Hat: yum install ioping from EPEL)' });
-  const said = lastLine(r.stderr) ?? `exit ${r.exitCode}`;
+  if (r.notFound) return new OvsError(EXIT.UNAVAILABLE, 'ioping is not installed', { while: 'measuring the heartbeat latency', hint: installHint('unknown', 'ioping') });
+  const said = lastLine(r.stderr) || `exit ${r.exitCode}`;
   const hint = /not permitted|permission denied/i.test(said)
     ? 'run ovs as root, on the server itself (a container may not open the device at all)'
     : /direct|fcntl|Invalid argument/i.test(said)

@@ -14,7 +14,8 @@ import { statOrUndefined } from '../files.js';
 import { minimumVolumeSize, type MkfsGeometry, formatSize, validateGeometry, volumeSizeProblem } from './mkfs.js';
 import { createVolumeFile } from './volume-file.js';
 import { removeDeadRunsTemps } from './volume-temp.js';
-import { readVolume, type VolumeInfo } from './volume.js';
+import { OCFS2_PROGRAMS, readVolume, type VolumeInfo } from './volume.js';
+import { requirePrograms } from '../programs.js';
 
 export interface HeartbeatOptions {
   /** Bytes. */
@@ -132,20 +133,9 @@ export function geometryOf(o: HeartbeatOptions): MkfsGeometry {
   return { label: o.label, slots: o.slots, blockSize: o.blockSize, clusterSize: o.clusterSize };
 }
 
-/** Programs the heartbeat needs (ovs-hb-create(8) preflight), with the package that brings each. */
-const REQUIRED = [
-  ['mkfs.ocfs2', 'install ocfs2-tools (apt-get install ocfs2-tools, or yum install ocfs2-tools)'],
-  ['tunefs.ocfs2', 'install ocfs2-tools (apt-get install ocfs2-tools, or yum install ocfs2-tools)'],
-  ['debugfs.ocfs2', 'install ocfs2-tools (apt-get install ocfs2-tools, or yum install ocfs2-tools)'],
-  // Without it mkfs.ocfs2 1.8 formats the file, forks a duplicate of itself and exits 1 (docs/tools.md).
-  ['/sbin/modprobe', 'install kmod (apt-get install kmod): without /sbin/modprobe mkfs.ocfs2 1.8 forks a duplicate of itself and fails'],
-] as const;
-
-/** The programs a heartbeat file needs are all installed (69 naming the package otherwise). */
+/** The programs a heartbeat file needs are all installed (69 naming the package otherwise: ovs-hb-create(8)). */
 export async function preflightPrograms(ctx: Context): Promise<void> {
-  const found = await Promise.all(REQUIRED.map(([program]) => ctx.host.which(program)));
-  const missing = REQUIRED.find((_, i) => !found[i]);
-  if (missing) throw new OvsError(EXIT.UNAVAILABLE, `${missing[0]} is not installed`, { while: 'checking the programs the heartbeat file needs', hint: missing[1] });
+  await requirePrograms(ctx, OCFS2_PROGRAMS, 'checking the programs the heartbeat file needs');
 }
 
 async function preflightDirectory(ctx: Context, systemPath: string, size: number, replacing: boolean): Promise<void> {

@@ -14,6 +14,7 @@ import type { Context } from '../command.js';
 import { EXIT, OvsError, type ExitCode, systemError } from '../errors.js';
 import { statOrUndefined } from '../files.js';
 import type { RunResult } from '../host.js';
+import { failureOf } from '../program-output.js';
 import { type MkfsGeometry, mkfsArgv, mkfsWrittenPrefix } from './mkfs.js';
 import { debugfsStatsArgv, tunefsQueryArgv, verifyNewVolume } from './volume.js';
 import { volumeTempName } from './volume-temp.js';
@@ -29,6 +30,11 @@ export interface VolumeFileResult {
 export function reason(r: RunResult): string {
   const lines = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim());
   return lines.find((l) => l && !/^mkfs\.ocfs2 \d|Discard device blocks|^Cluster stack:/.test(l)) ?? 'no message';
+}
+
+/** mkfs.ocfs2 failed: 69, with the first line that says why (not its banner). */
+export function mkfsFailure(r: RunResult, doing: string, hint: string): OvsError {
+  return failureOf(r, { program: 'mkfs.ocfs2', doing, hint, said: reason(r) });
 }
 
 function exitFor(message: string): ExitCode {
@@ -84,7 +90,7 @@ async function format(ctx: Context, tmp: string, machineTmp: string, g: MkfsGeom
       hint: 'install kmod (apt-get install kmod), then run the command again',
     });
   }
-  throw new OvsError(EXIT.UNAVAILABLE, `mkfs.ocfs2 failed (exit ${r.exitCode}): ${reason(r)}`, { while: `formatting ${tmp}`, hint: 'run again with --verbose to see the command; nothing was left behind' });
+  throw mkfsFailure(r, `formatting ${tmp}`, 'run again with --verbose to see the command; nothing was left behind');
 }
 
 /** Make `systemPath` a verified OCFS2 volume of `size` bytes, replacing what is there only at the very end. */

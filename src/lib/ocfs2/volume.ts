@@ -7,6 +7,8 @@
 import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
 import type { MkfsGeometry } from './mkfs.js';
+import { failureOf } from '../program-output.js';
+import { distributionFamily, installHint, requirePrograms } from '../programs.js';
 
 export interface VolumeInfo {
   label: string;
@@ -70,8 +72,8 @@ function firstLine(text: string): string {
   return text.split('\n').map((l) => l.trim()).find((l) => l && !/^(tunefs|debugfs)\.ocfs2 \d/.test(l)) ?? '';
 }
 
-function toolMissing(tool: string): OvsError {
-  return new OvsError(EXIT.UNAVAILABLE, `${tool} is not installed`, { while: 'reading an OCFS2 volume', hint: 'install ocfs2-tools (apt-get install ocfs2-tools, or yum install ocfs2-tools)' });
+async function toolMissing(ctx: Context, tool: string): Promise<OvsError> {
+  return new OvsError(EXIT.UNAVAILABLE, `${tool} is not installed`, { while: 'reading an OCFS2 volume', hint: installHint(await distributionFamily(ctx), tool) });
 }
 
 /**
@@ -105,16 +107,16 @@ export async function readVolume(ctx: Context, machinePath: string): Promise<Vol
   const doing = `reading the OCFS2 volume on ${machinePath}`;
   // Both probes at once: verification sits on hb-create's critical path.
   const [q, s] = await Promise.all([ctx.probe(tunefsQueryArgv(machinePath)), debugfsStats(ctx, machinePath)]);
-  if (q.notFound) throw toolMissing('tunefs.ocfs2');
+  if (q.notFound) throw await toolMissing(ctx, 'tunefs.ocfs2');
   // Its exit status is no guide: a missing target is reported with exit 0 (1.8.7).
   if (NO_SUCH_FILE.test(q.stderr)) throw new OvsError(EXIT.NOINPUT, `${machinePath} does not exist`, { while: doing });
   if (NOT_OCFS2.test(q.stderr)) return undefined;
   if (q.exitCode !== 0) {
-    throw new OvsError(EXIT.UNAVAILABLE, `tunefs.ocfs2 failed (exit ${q.exitCode}): ${firstLine(q.stderr) || 'no message'}`, { while: doing });
+    throw failureOf(q, { program: 'tunefs.ocfs2', doing, said: firstLine(q.stderr) || 'no message' });
   }
   const top = parseTunefsQuery(q.stdout);
   if (!top) throw new OvsError(EXIT.UNAVAILABLE, `cannot understand tunefs.ocfs2's answer: ${JSON.stringify(q.stdout.slice(0, 80))}`, { while: doing });
-  if (s.notFound) throw toolMissing('debugfs.ocfs2');
+  if (s.notFound) throw await toolMissing(ctx, 'debugfs.ocfs2');
   // debugfs.ocfs2 exits 0 even when it could not open the device: its output decides.
   const stats = parseDebugfsStats(s.stdout);
   if (!stats) throw new OvsError(EXIT.UNAVAILABLE, `debugfs.ocfs2 could not read the superblock: ${firstLine(s.stderr) || 'no statistics printed'}`, { while: doing });
@@ -140,4 +142,18 @@ export async function verifyNewVolume(ctx: Context, machinePath: string, g: Mkfs
   if (o.within !== undefined && info.clusters !== undefined && info.clusters * info.clusterSize > o.within) wrong.push(`a volume larger than the ${o.holder}`);
   if (wrong.length) throw new OvsError(EXIT.UNAVAILABLE, `the new volume has ${wrong.join(', ')}`, { while: o.doing });
   return info;
+}
+
+/** What writing a volume and reading it back needs: the OCFS2 tools, and the modprobe mkfs.ocfs2 execs. */
+export const OCFS2_PROGRAMS = ['mkfs.ocfs2', 'tunefs.ocfs2', 'debugfs.ocfs2', '/sbin/modprobe'] as const;
+
+/** `format`'s preflight: the OCFS2 tools, the block tools that look at the disk, and with --partition those that make one. */
+export async function preflightFormat(ctx: Context, partition: boolean): Promise<void> {
+  const block = ['blkid', 'blockdev', ...(partition ? ['sfdisk', 'partx'] : [])];
+  await requirePrograms(ctx, [...OCFS2_PROGRAMS, ...block], 'checking the programs formatting needs');
+}
+
+/** `format`'s read-back: the new volume as the device now says, exactly what was asked, or 69. */
+export async function verifyFormattedDevice(ctx: Context, systemPath: string, g: MkfsGeometry): Promise<VolumeInfo> {
+  return verifyNewVolume(ctx, await ctx.hostPath(systemPath), g, { doing: `reading back the new volume on ${systemPath}`, holder: 'device' });
 }

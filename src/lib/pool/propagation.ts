@@ -14,6 +14,7 @@ import { readMasterConfig, type MasterConfig } from './master-config.js';
 import { poolMembers, type PoolMember } from './member.js';
 import { callMember, type MemberOutcome, type RemoteSettings } from './remote.js';
 import { importCommand, sshArgv } from './ssh.js';
+import { requirePrograms } from '../programs.js';
 
 export interface PoolSettings extends RemoteSettings {
   concurrency: number;
@@ -37,9 +38,7 @@ export interface PropagationReport {
 
 /** Checks that need this host, not the members: ssh present, the identity file readable. */
 export async function preflight(ctx: Context, s: PoolSettings): Promise<void> {
-  if (!(await ctx.host.which('ssh'))) {
-    throw new OvsError(EXIT.UNAVAILABLE, 'ssh is not installed on this host', { while: 'preparing to reach the pool members', hint: 'install the OpenSSH client: apt-get install openssh-client (or yum install openssh-clients)' });
-  }
+  await requirePrograms(ctx, ['ssh'], 'preparing to reach the pool members');
   const identity = s.ssh.identity;
   if (identity !== undefined) {
     const st = await ctx.host.fs.stat(identity).catch(() => undefined);

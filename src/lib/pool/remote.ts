@@ -19,7 +19,8 @@ import type { Context } from '../command.js';
 import type { RunOptions, RunResult } from '../host.js';
 import { isThisHost } from '../resolve.js';
 import type { PoolMember } from './member.js';
-import { type Failure, type FailureKind, lastLine, sshFailure } from './ssh-failure.js';
+import { type Failure, type FailureKind, sshFailure } from './ssh-failure.js';
+import { lastLine } from '../program-output.js';
 import { HOSTNAME_COMMAND, commandLine, importCommand, sshArgv, type SshSettings } from './ssh.js';
 import { shown } from '../errors.js';
 
@@ -132,9 +133,9 @@ async function refusal(ctx: Context, s: RemoteSettings, member: PoolMember, r: R
   }
   const last = lastLine(r.stderr);
   if (r.exitCode === 127 || r.exitCode === 126) {
-    return { kind: 'remote-ovs-missing', reason: `ovs not found on the member (${s.remoteOvs}: ${last ?? `exit ${r.exitCode}`})`, hint: 'install ovs on the member, or give its path with --remote-ovs PATH' };
+    return { kind: 'remote-ovs-missing', reason: `ovs not found on the member (${s.remoteOvs}: ${last || `exit ${r.exitCode}`})`, hint: 'install ovs on the member, or give its path with --remote-ovs PATH' };
   }
-  if (r.exitCode === 0) return { kind: 'bad-answer', reason: `remote ovs gave no readable answer (${lastLine(r.stdout) ?? 'empty output'})`, hint: 'run the same version of ovs on every pool member' };
+  if (r.exitCode === 0) return { kind: 'bad-answer', reason: `remote ovs gave no readable answer (${lastLine(r.stdout) || 'empty output'})`, hint: 'run the same version of ovs on every pool member' };
   return { kind: 'remote-failed', reason: `remote ovs failed (exit ${r.exitCode})${last ? `: ${last}` : ''}` };
 }
 

@@ -11,7 +11,8 @@ import { isThisHost } from '../resolve.js';
 import { TIMEOUT_KEYS, type PoolIdentity, type VolumeIdentity } from './identity.js';
 import type { PoolMember } from './member.js';
 import type { RemoteSettings } from './remote.js';
-import { lastLine, sshFailure } from './ssh-failure.js';
+import { sshFailure } from './ssh-failure.js';
+import { lastLine } from '../program-output.js';
 import { commandLine, sshArgv } from './ssh.js';
 
 export const SAME_ROOT = 'pool.same-root';
@@ -29,7 +30,7 @@ function readAnswer(stdout: string): { identity?: PoolIdentity; error?: string }
     if (doc.ok && typeof doc.result?.hostname === 'string' && doc.result.timeouts) return { identity: doc.result };
     return { error: doc.error?.message ?? 'an answer without an identity' };
   } catch {
-    return { error: `no readable answer (${lastLine(stdout) ?? 'empty output'})` };
+    return { error: `no readable answer (${lastLine(stdout) || 'empty output'})` };
   }
 }
 

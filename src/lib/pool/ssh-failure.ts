@@ -6,6 +6,7 @@
  * non-zero status comes back unchanged and is classified by the caller (remote.ts).
  */
 import type { RunResult } from '../host.js';
+import { lastLine } from '../program-output.js';
 
 export type FailureKind =
   | 'connection-refused'
@@ -33,7 +34,6 @@ export interface Failure {
   hint?: string;
 }
 
-const lines = (text: string): string[] => text.split('\n').map((l) => l.replace(/\r$/, '').trim()).filter(Boolean);
 
 /** `Offending ED25519 key in /root/.ssh/known_hosts:2` and the `ssh-keygen -R` line below it. */
 function hostKeyHint(stderr: string): string | undefined {
@@ -114,12 +114,8 @@ export function sshFailure(r: RunResult, timeoutSeconds: number): Failure | unde
     const m = rule.test.exec(r.stderr);
     if (m) return rule.failure(m, r.stderr);
   }
-  const last = lines(r.stderr).pop();
+  const last = lastLine(r.stderr);
   // Measured on the test pool: a remote shell killed by a signal also gives 255, with nothing on stderr.
   return { kind: 'ssh-failed', reason: last ? `ssh failed (exit 255): ${last}` : 'ssh failed or the remote command was killed (exit 255, no message)' };
 }
 
-/** The last meaningful line of a program's stderr, for a reason in words. */
-export function lastLine(text: string): string | undefined {
-  return lines(text).pop();
-}

@@ -16,7 +16,7 @@ import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
 import { mountsAt, parseProcMounts, type MountEntry } from '../formats/proc-mounts.js';
 import type { RepositoryType } from '../formats/repositories.js';
-import { firstMeaningfulLine, lastLine } from '../program-output.js';
+import { failureOf, firstMeaningfulLine, saidBy } from '../program-output.js';
 import { quoteArg } from '../render.js';
 import { resolveName } from '../resolve.js';
 import { posix } from 'node:path';
@@ -105,11 +105,11 @@ export async function unmountRepository(ctx: Context, dir: string): Promise<Moun
   const r = await ctx.changes.run(umountArgv(await ctx.hostPath(dir)));
   if (r.planned) return { planned: true };
   if (r.exitCode !== 0) {
-    const said = lastLine(`${r.stdout}\n${r.stderr}`) || `exit ${r.exitCode}`;
+    const said = saidBy(r);
     if (/busy/i.test(said)) {
       throw new OvsError(EXIT.TEMPFAIL, `${dir} is busy: ${said}`, { while: `unmounting ${dir}`, hint: `stop what uses it (\`fuser -vm ${dir}\` lists the processes), then run the command again` });
     }
-    throw new OvsError(EXIT.UNAVAILABLE, `umount failed: ${said}`, { while: `unmounting ${dir}` });
+    throw failureOf(r, { program: 'umount', doing: `unmounting ${dir}` });
   }
   return { planned: false };
 }

@@ -17,7 +17,8 @@ import { parseValue } from '../formats/format-error.js';
 import { type RepositoryRole, type RepositoryType } from '../formats/repositories.js';
 import { parseSource, type RepositorySource } from '../formats/repository-source.js';
 import { readVolume } from '../ocfs2/volume.js';
-import { lastLine } from '../program-output.js';
+import { failureOf } from '../program-output.js';
+import { installHint } from '../programs.js';
 
 export interface StorageInfo {
   source: string;
@@ -44,11 +45,11 @@ export function blkidType(stdout: string): string | undefined {
 
 async function probeType(ctx: Context, device: string, machinePath: string): Promise<RepositoryType> {
   const r = await ctx.probe(['blkid', '-p', '-o', 'export', '--', machinePath]);
-  if (r.notFound) throw new OvsError(EXIT.UNAVAILABLE, 'blkid is not installed', { while: `probing ${device}`, hint: 'install util-linux (blkid)' });
+  if (r.notFound) throw new OvsError(EXIT.UNAVAILABLE, 'blkid is not installed', { while: `probing ${device}`, hint: installHint('unknown', 'blkid') });
   // blkid exits 2 when it finds no file system at all.
   const found = r.exitCode === 0 ? blkidType(r.stdout) : undefined;
   if (r.exitCode !== 0 && r.exitCode !== 2) {
-    throw new OvsError(EXIT.UNAVAILABLE, `blkid failed: ${lastLine(r.stderr) || `exit ${r.exitCode}`}`, { while: `probing ${device}` });
+    throw failureOf(r, { program: 'blkid', doing: `probing ${device}` });
   }
   const type = DEVICE_TYPES.find((t) => t === found);
   if (type) return type;

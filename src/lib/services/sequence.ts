@@ -6,7 +6,7 @@
  */
 import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
-import { lastLine } from '../program-output.js';
+import { lastLine, saidBy } from '../program-output.js';
 import { o2cbProblemAfterStart } from './o2cb-check.js';
 import {
   initSystem,
@@ -58,10 +58,6 @@ export async function requireInstalled(ctx: Context, names: readonly string[], i
   });
 }
 
-/** What a failing script said last: its stderr (the reason) if any, else its stdout. */
-function said(r: { stdout: string; stderr: string }): string {
-  return lastLine(r.stderr) || lastLine(r.stdout);
-}
 
 
 function failure(name: string, what: string, done: ServiceStep[], pending: string[], action: 'start' | 'stop', hint: string): OvsError {
@@ -117,7 +113,7 @@ export async function startInOrder(ctx: Context, opts: SequenceOptions): Promise
     const r = await startService(ctx, name, init);
     const step: ServiceStep = { name, action: 'start', outcome: r.planned ? outcomeOfPlanned(r) : 'started' };
     if (!r.planned && r.exitCode !== 0) {
-      const why = said(r);
+      const why = saidBy(r);
       throw failure(name, `failed to start (exit ${r.exitCode}${why ? `: ${why}` : ''})`, done, pending, 'start', startHint(name, `${r.stdout}\n${r.stderr}`));
     }
     if (!r.planned) await checkStarted(ctx, name, init, step, done, pending);
@@ -149,7 +145,7 @@ export async function stopInReverse(ctx: Context, opts: SequenceOptions): Promis
     ctx.report.step(`stopping ${name}`);
     const r = await stopService(ctx, name, init);
     if (!r.planned && r.exitCode !== 0) {
-      const why = said(r);
+      const why = saidBy(r);
       const hint = `find what still uses ${name} (mounted OCFS2 volumes: \`umount -a -t ocfs2\`; a stuck heartbeat: --kill-heartbeat DEVICE), then run \`ovs services stop\` again`;
       throw failure(name, `failed to stop (exit ${r.exitCode}${why ? `: ${why}` : ''})`, done, names.slice(i + 1), 'stop', hint);
     }
