@@ -15,7 +15,8 @@ import { EXIT, OvsError, exitCodeOf, oneLine, readFailure, shown, systemError } 
 import { statOrUndefined } from './lib/files.js';
 import { didYouMean } from './lib/suggest.js';
 import type { Host } from './lib/host.js';
-import { acquireLock, bootId } from './lib/lock.js';
+import { acquireLock } from './lib/lock.js';
+import { bootId } from './lib/run-owner.js';
 import { colorWanted, createReporter, type Reporter } from './lib/output.js';
 import { OverlayFs } from './lib/overlay-fs.js';
 import { RootedFs } from './lib/paths.js';

@@ -22,7 +22,6 @@ import type { Host, HostFs } from './host.js';
 import type { Reporter } from './output.js';
 
 export const LOCK_PATH = '/run/lock/ovs.lock';
-export const BOOT_ID_PATH = '/proc/sys/kernel/random/boot_id';
 const POLL_MS = 100;
 
 export interface Holder {
@@ -33,15 +32,6 @@ export interface Holder {
   boot?: string;
   /** The holder's run id, as in the journal. */
   run?: string;
-}
-
-/** This boot's id (machine path, never under --root), or undefined where there is none. */
-export async function bootId(host: Host): Promise<string | undefined> {
-  try {
-    return (await host.fs.readFile(BOOT_ID_PATH)).toString('utf8').trim() || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** A process of this boot that is still alive; one from another boot is gone. */

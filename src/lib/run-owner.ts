@@ -9,6 +9,7 @@
  * nothing is ever removed on a guess.
  */
 import type { Host } from './host.js';
+import { BOOT_ID_PATH, MACHINE_ID_PATHS } from './system-paths.js';
 
 export interface RunOwner {
   pid: number;
@@ -18,21 +19,34 @@ export interface RunOwner {
   machine: string;
 }
 
-const BOOT_ID = '/proc/sys/kernel/random/boot_id';
-const MACHINE_IDS = ['/etc/machine-id', '/var/lib/dbus/machine-id'];
+/** The first line of a machine file, trimmed; undefined when it is absent, unreadable or empty. */
+async function idIn(host: Host, path: string): Promise<string | undefined> {
+  const text = await host.fs.readFile(path).then((b) => b.toString('latin1'), () => '');
+  return text.trim() || undefined;
+}
 
-async function firstHex(host: Host, paths: readonly string[]): Promise<string | undefined> {
-  for (const p of paths) {
-    const text = await host.fs.readFile(p).then((b) => b.toString('latin1'), () => '');
-    const hex = text.replace(/-/g, '').trim().slice(0, 8).toLowerCase();
-    if (/^[0-9a-f]{8}$/.test(hex)) return hex;
+/** This boot's id (the lock and the journal record it whole), or undefined where there is none. */
+export async function bootId(host: Host): Promise<string | undefined> {
+  return idIn(host, BOOT_ID_PATH);
+}
+
+/** The first 8 hex digits of an id (its dashes dropped), or undefined when it has none. */
+function shortHex(id: string | undefined): string | undefined {
+  const hex = (id ?? '').replace(/-/g, '').slice(0, 8).toLowerCase();
+  return /^[0-9a-f]{8}$/.test(hex) ? hex : undefined;
+}
+
+async function machineHex(host: Host): Promise<string | undefined> {
+  for (const p of MACHINE_ID_PATHS) {
+    const hex = shortHex(await idIn(host, p));
+    if (hex) return hex;
   }
   return undefined;
 }
 
 /** This run, or undefined when the machine or the boot cannot be told. */
 export async function currentOwner(host: Host): Promise<RunOwner | undefined> {
-  const [boot, machine] = await Promise.all([firstHex(host, [BOOT_ID]), firstHex(host, MACHINE_IDS)]);
+  const [boot, machine] = await Promise.all([bootId(host).then(shortHex), machineHex(host)]);
   return boot && machine ? { pid: host.pid, boot, machine } : undefined;
 }
 

@@ -14,3 +14,10 @@ export const HOST_CONF = '/etc/host.conf';
 export const HOSTNAME_FILE = '/etc/hostname';
 export const PROC_MOUNTS = '/proc/mounts';
 export const PROC_PARTITIONS = '/proc/partitions';
+
+/**
+ * Machine paths, read with host.fs (never under --root: the image's boot is not this one):
+ * this boot's id, and the machine's id (systemd's file, else D-Bus's).
+ */
+export const BOOT_ID_PATH = '/proc/sys/kernel/random/boot_id';
+export const MACHINE_ID_PATHS = ['/etc/machine-id', '/var/lib/dbus/machine-id'] as const;

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { JOURNAL, journalLine, type JournalRecord } from '../../src/lib/journal.js';
-import { BOOT_ID_PATH } from '../../src/lib/lock.js';
+import { BOOT_ID_PATH } from '../../src/lib/system-paths.js';
 import { registerProbe } from '../helpers/probe-command.js';
 import { runOvs } from '../helpers/run.js';
 
