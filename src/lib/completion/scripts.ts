@@ -12,6 +12,27 @@ const words = (xs: readonly string[]) => xs.join(' ');
 const commandFlags = (c: CommandShape) => [...c.options.flatMap(flagsOf), '--help'];
 const globalFlags = (shape: ProgramShape) => [...shape.globals.flatMap(flagsOf), '--help'];
 
+/**
+ * The shell loop that finds the command word in WORDS from index FROM to TO: global options
+ * are skipped, and so is the value after one that takes a value (bash and zsh alike).
+ */
+function commandScan(shape: ProgramShape, words: string, from: number, to: string): string {
+  return `  for ((i = ${from}; i < ${to}; i++)); do
+    case "\${${words}[i]}" in
+      ${valuedGlobals(shape).join('|')}) ((i++)) ;;
+      -*) ;;
+      *) cmd="\${${words}[i]}"; break ;;
+    esac
+  done`;
+}
+
+/** Before the command word: the commands, help and the global options; after help: the commands. */
+function topCases(shape: ProgramShape, offer: (list: string) => string): string {
+  const commands = shape.commands.map((c) => c.name);
+  return `    "") ${offer(words([...commands, 'help', ...globalFlags(shape)]))} ;;
+    help) ${offer(words(commands))} ;;`;
+}
+
 function valueCases(shape: ProgramShape, render: (o: OptionShape) => string): string {
   return allOptions(shape)
     .filter((o) => o.value !== 'none')
@@ -44,16 +65,9 @@ _ovs() {
 ${valueCases(shape, value)}
   esac
   cmd=""
-  for ((i = 1; i < COMP_CWORD; i++)); do
-    case "\${COMP_WORDS[i]}" in
-      ${valuedGlobals(shape).join('|')}) ((i++)) ;;
-      -*) ;;
-      *) cmd="\${COMP_WORDS[i]}"; break ;;
-    esac
-  done
+${commandScan(shape, 'COMP_WORDS', 1, 'COMP_CWORD')}
   case "$cmd" in
-    "") opts="${words([...shape.commands.map((c) => c.name), 'help', ...globalFlags(shape)])}" ;;
-    help) opts="${words(shape.commands.map((c) => c.name))}" ;;
+${topCases(shape, (list) => `opts="${list}"`)}
 ${cases}
     *) opts="" ;;
   esac
@@ -87,16 +101,9 @@ _ovs() {
   case "$prev" in
 ${valueCases(shape, value)}
   esac
-  for ((i = 2; i < CURRENT; i++)); do
-    case "\${words[i]}" in
-      ${valuedGlobals(shape).join('|')}) ((i++)) ;;
-      -*) ;;
-      *) cmd="\${words[i]}"; break ;;
-    esac
-  done
+${commandScan(shape, 'words', 2, 'CURRENT')}
   case "$cmd" in
-    "") compadd -- ${words([...shape.commands.map((c) => c.name), 'help', ...globalFlags(shape)])} ;;
-    help) compadd -- ${words(shape.commands.map((c) => c.name))} ;;
+${topCases(shape, (list) => `compadd -- ${list}`)}
 ${cases}
   esac
 }
