@@ -22,13 +22,8 @@ interface Options {
   force: boolean;
 }
 
-interface Result extends EnsureResult {
-  size: number;
-  slots: number;
-  label: string;
-  blockSize: number;
-  clusterSize: number;
-}
+/** What was ensured, and the geometry it has. */
+interface Result extends EnsureResult, HeartbeatOptions {}
 
 function parsePath(arg: string | undefined): string {
   const path = arg ?? HEARTBEAT_DEFAULTS.path;

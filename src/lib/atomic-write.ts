@@ -6,7 +6,7 @@
  * making it.
  */
 import { posix } from 'node:path';
-import { systemError } from './errors.js';
+import { errnoOf, systemError } from './errors.js';
 import type { HostFs } from './host.js';
 
 export interface Ownership {
@@ -42,5 +42,26 @@ export async function atomicSymlink(fs: HostFs, target: string, path: string, tm
   } catch (e) {
     await fs.unlink(tmp).catch(() => {});
     throw systemError(e, doing, path);
+  }
+}
+
+/**
+ * `mkdir -p DIR` with MODE for the journal and the lock themselves (they cannot go through
+ * ctx.changes, which uses them). Each directory made is pushed on CREATED (outermost first),
+ * so a caller can take them back; a failure goes through FAIL (default: thrown as it came).
+ */
+export async function makeDirs(fs: HostFs, dir: string, mode: number, created: string[] = [], fail: (e: unknown, dir: string) => unknown = (e) => e): Promise<void> {
+  if (dir === '/') return;
+  try {
+    if ((await fs.stat(dir)).kind === 'dir') return;
+  } catch {
+    /* create it below */
+  }
+  await makeDirs(fs, posix.dirname(dir), mode, created, fail);
+  try {
+    await fs.mkdir(dir, mode);
+    created.push(dir);
+  } catch (e) {
+    if (errnoOf(e) !== 'EEXIST') throw fail(e, dir);
   }
 }

@@ -19,23 +19,17 @@ import { unifiedDiff } from './diff.js';
 import { GeneratedValues, type GeneratedValue } from './generated.js';
 import { EXIT, OvsError, errnoOf, systemError } from './errors.js';
 import { statOrUndefined } from './files.js';
-import type { Host, HostFs, RunOptions, RunResult } from './host.js';
-import { JOURNAL, type ChangeKind, type ChangeResult, type RunStatus } from './journal.js';
-import type { Reporter } from './output.js';
+import type { RunOptions, RunResult } from './host.js';
+import { JOURNAL, type ChangeKind, type ChangeResult, type ChangeSubject, type RunStatus } from './journal.js';
 import { FILE_KINDS, restoreIntents } from './recovery.js';
-import { RunJournal, type ChangeFields, type Intent } from './run-journal.js';
+import { RunJournal, type ChangeFields, type Intent, type RunJournalOptions } from './run-journal.js';
 
 export const BACKUP_DIR = '/var/lib/ovs/backups';
 export { JOURNAL };
 export type { ChangeKind, ChangeResult, GeneratedValue };
 
-export interface Change {
-  kind: ChangeKind;
-  path?: string;
-  /** symlink target, or rename destination */
-  target?: string;
-  argv?: string[];
-  service?: { name: string; action: string };
+/** One change as the plan and the result list it; its subject as the journal records it (target: a link's target, a rename's destination). */
+export interface Change extends Omit<ChangeSubject, 'sha256_before' | 'sha256_after'> {
   result: ChangeResult;
   exitCode?: number;
   before?: string | null; // sha256
@@ -46,18 +40,10 @@ export interface Change {
   reason?: string;
 }
 
-export interface ChangesOptions {
-  host: Host;
-  /** System paths: the --root view, with the dry-run overlay on top when planning. */
-  fs: HostFs;
+/** The journal's options (fs: the --root view, with the dry-run overlay on top when planning), and how the run plans. */
+export interface ChangesOptions extends RunJournalOptions {
   dryRun: boolean;
   offline: boolean;
-  runId: string;
-  commandLine: string;
-  report: Reporter;
-  /** For the journal's `begin`: this boot (a later run tells a dead run from a live one) and the user. */
-  boot?: string;
-  user?: string;
   /** Values a saved plan generated, handed out again in order (ovs apply). */
   replay?: readonly GeneratedValue[];
 }

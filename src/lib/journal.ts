@@ -10,6 +10,7 @@
  */
 import { systemError } from './errors.js';
 import type { HostFs } from './host.js';
+import { makeDirs } from './atomic-write.js';
 
 export const JOURNAL = '/var/log/ovs/journal.log';
 
@@ -107,7 +108,7 @@ export async function appendJournal(fs: HostFs, records: readonly JournalRecord[
   try {
     await fs.appendFile(JOURNAL, text, 0o600, { durable }).catch(async (e: { code?: string }) => {
       if (e.code !== 'ENOENT') throw e;
-      await mkdirs(fs, '/var/log/ovs'); // the first record on this system
+      await makeDirs(fs, '/var/log/ovs', 0o700); // the first record on this system
       await fs.appendFile(JOURNAL, text, 0o600, { durable });
     });
   } catch (e) {
@@ -115,18 +116,6 @@ export async function appendJournal(fs: HostFs, records: readonly JournalRecord[
   }
 }
 
-async function mkdirs(fs: HostFs, dir: string): Promise<void> {
-  if (dir === '/') return;
-  try {
-    if ((await fs.stat(dir)).kind === 'dir') return;
-  } catch {
-    /* create it below */
-  }
-  await mkdirs(fs, dir.slice(0, dir.lastIndexOf('/')) || '/');
-  await fs.mkdir(dir, 0o700).catch((e: { code?: string }) => {
-    if (e.code !== 'EEXIST') throw e;
-  });
-}
 
 /**
  * Runs with a `begin` and no `end`, found without parsing the other records: one pass over

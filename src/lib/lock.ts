@@ -20,6 +20,7 @@ import { posix } from 'node:path';
 import { EXIT, OvsError, errnoOf, systemError } from './errors.js';
 import type { Host, HostFs } from './host.js';
 import type { Reporter } from './output.js';
+import { makeDirs } from './atomic-write.js';
 
 export const LOCK_PATH = '/run/lock/ovs.lock';
 const POLL_MS = 100;
@@ -147,7 +148,7 @@ async function tryCreate(fs: HostFs, text: string, created: string[]): Promise<b
       if (code === 'EEXIST') return false;
       // No /run/lock (an image), or another run just removed the one it had made.
       if (code === 'ENOENT' && tries < 3) {
-        await ensureDir(fs, posix.dirname(LOCK_PATH), created);
+        await makeDirs(fs, posix.dirname(LOCK_PATH), 0o755, created, (err, dir) => systemError(err, `creating ${dir}`, dir));
         continue;
       }
       throw systemError(e, `creating ${LOCK_PATH}`, LOCK_PATH);
@@ -189,18 +190,3 @@ async function release(fs: HostFs, text: string, created: string[]): Promise<voi
   for (const dir of [...created].reverse()) await fs.rmdir(dir).catch(() => {});
 }
 
-async function ensureDir(fs: HostFs, dir: string, created: string[]): Promise<void> {
-  if (dir === '/') return;
-  try {
-    if ((await fs.stat(dir)).kind === 'dir') return;
-  } catch {
-    /* create it below */
-  }
-  await ensureDir(fs, posix.dirname(dir), created);
-  try {
-    await fs.mkdir(dir, 0o755);
-    created.push(dir);
-  } catch (e) {
-    if (errnoOf(e) !== 'EEXIST') throw systemError(e, `creating ${dir}`, dir);
-  }
-}

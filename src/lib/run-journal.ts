@@ -15,10 +15,12 @@ export type ChangeFields = Omit<ChangeRecord, 'type' | 'time' | 'run'>;
 
 export interface RunJournalOptions {
   host: Host;
+  /** System paths (the journal is one of them). */
   fs: HostFs;
   runId: string;
   commandLine: string;
   report: Reporter;
+  /** For the journal's `begin`: this boot (a later run tells a dead run from a live one) and the user. */
   boot?: string;
   user?: string;
 }

@@ -26,37 +26,36 @@ export const SERVICE_NAME = 'ovsrepositories';
 
 export type Outcome = 'mounted' | 'already mounted' | 'planned' | 'unmounted' | 'not mounted' | 'failed';
 
-export interface RepoOutcome {
+/** A repository as every listing names it (a stray mount's role is '-'). */
+export interface RepoRow {
   uuid: string;
   type: string;
   role: string;
   source: string;
+}
+
+export interface RepoOutcome extends RepoRow {
   outcome: Outcome;
   error?: string;
   hint?: string;
 }
 
-export interface RepoStatus {
-  uuid: string;
-  type: string;
-  role: string;
-  source: string;
+export interface RepoStatus extends RepoRow {
   description: string;
   mountPoint: string;
   /** undefined under --root: the image has no live mounts to ask. */
   mounted?: boolean;
 }
 
-type Row = Pick<RepoOutcome, 'uuid' | 'type' | 'role' | 'source'>;
 
-function row(e: Row, outcome: Outcome, err?: OvsError): RepoOutcome {
+function row(e: RepoRow, outcome: Outcome, err?: OvsError): RepoOutcome {
   const r: RepoOutcome = { uuid: e.uuid, type: e.type, role: e.role, source: e.source, outcome };
   if (err) Object.assign(r, { error: err.text }, err.hint ? { hint: err.hint } : {});
   return r;
 }
 
 /** Run one repository's step; an expected failure becomes its row, not the end of the run. */
-async function guarded(e: Row, fn: () => Promise<Outcome>): Promise<RepoOutcome> {
+async function guarded(e: RepoRow, fn: () => Promise<Outcome>): Promise<RepoOutcome> {
   try {
     return row(e, await fn());
   } catch (err) {
@@ -93,14 +92,16 @@ export async function startRepositories(ctx: Context): Promise<RepoOutcome[]> {
   return out;
 }
 
+/** Unmount each in the order given; a failure is its row, and the next one is still tried. */
+async function detachEach(ctx: Context, rows: readonly RepoRow[], mounts: readonly MountEntry[]): Promise<RepoOutcome[]> {
+  const out: RepoOutcome[] = [];
+  for (const r of rows) out.push(await guarded(r, async () => (await detachRepository(ctx, r, mounts)).unmount));
+  return out;
+}
+
 export async function stopRepositories(ctx: Context): Promise<RepoOutcome[]> {
   const { entries } = await readRegistry(ctx);
-  const mounts = await readMounts(ctx);
-  const out: RepoOutcome[] = [];
-  for (const entry of mountOrder(entries).reverse()) {
-    out.push(await guarded(entry, async () => (await detachRepository(ctx, entry, mounts)).unmount));
-  }
-  return out;
+  return detachEach(ctx, mountOrder(entries).reverse(), await readMounts(ctx));
 }
 
 /** Mounts under /var/ovs/mount/<UUID> whose UUID is no longer registered. */
@@ -117,11 +118,8 @@ export function strayMounts(mounts: readonly MountEntry[], entries: readonly Rep
 export async function reloadRepositories(ctx: Context): Promise<RepoOutcome[]> {
   const { entries } = await readRegistry(ctx);
   const mounts = await readMounts(ctx);
-  const out: RepoOutcome[] = [];
-  for (const stray of strayMounts(mounts, entries)) {
-    out.push(await guarded({ ...stray, role: '-' }, async () => (await detachRepository(ctx, stray, mounts)).unmount));
-  }
-  return [...out, ...(await startRepositories(ctx))];
+  const strays = strayMounts(mounts, entries).map((stray) => ({ ...stray, role: '-' }));
+  return [...(await detachEach(ctx, strays, mounts)), ...(await startRepositories(ctx))];
 }
 
 export async function repositoriesStatus(ctx: Context): Promise<{ repositories: RepoStatus[]; ovsLink?: string }> {

@@ -91,20 +91,30 @@ async function checkO2cb(ctx: Context, step: ServiceStep, done: ServiceStep[], p
   if (o2cb) step.note = o2cb.message;
 }
 
-/** Start every service in order; throws at the first failure (exit 69). */
-export async function startInOrder(ctx: Context, opts: SequenceOptions): Promise<ServiceStep[]> {
+/** The services asked for (in start order) and the init system; --strict refuses a missing one before anything runs. */
+async function servicesOf(ctx: Context, opts: SequenceOptions): Promise<{ names: string[]; init: InitSystem }> {
   const names = [...(opts.services ?? SERVICE_ORDER)];
   const init = await initSystem(ctx);
   if (opts.strict) await requireInstalled(ctx, names, init);
+  return { names, init };
+}
+
+/** A service that is not installed is skipped with a warning, and recorded so; true when it was. */
+async function skippedMissing(ctx: Context, name: string, init: InitSystem, action: ServiceStep['action'], done: ServiceStep[]): Promise<boolean> {
+  if (await serviceInstalled(ctx, name, init)) return false;
+  ctx.report.warn(`${name} is not installed: skipped`);
+  done.push({ name, action, outcome: 'not-installed' });
+  return true;
+}
+
+/** Start every service in order; throws at the first failure (exit 69). */
+export async function startInOrder(ctx: Context, opts: SequenceOptions): Promise<ServiceStep[]> {
+  const { names, init } = await servicesOf(ctx, opts);
   const done: ServiceStep[] = [];
   for (let i = 0; i < names.length; i++) {
     const name = names[i] as string;
     const pending = names.slice(i + 1);
-    if (!(await serviceInstalled(ctx, name, init))) {
-      ctx.report.warn(`${name} is not installed: skipped`);
-      done.push({ name, action: 'start', outcome: 'not-installed' });
-      continue;
-    }
+    if (await skippedMissing(ctx, name, init, 'start', done)) continue;
     if (opts.skipRunning && !ctx.offline && (await serviceStatus(ctx, name, init)).state === 'running') {
       done.push({ name, action: 'start', outcome: 'already running', state: 'running' });
       continue;
@@ -131,17 +141,12 @@ function startHint(name: string, output: string): string {
 
 /** Stop every service in reverse order; throws at the first failure (exit 69). */
 export async function stopInReverse(ctx: Context, opts: SequenceOptions): Promise<ServiceStep[]> {
-  const names = [...(opts.services ?? SERVICE_ORDER)].reverse();
-  const init = await initSystem(ctx);
-  if (opts.strict) await requireInstalled(ctx, names, init);
+  const { names: order, init } = await servicesOf(ctx, opts);
+  const names = order.reverse();
   const done: ServiceStep[] = [];
   for (let i = 0; i < names.length; i++) {
     const name = names[i] as string;
-    if (!(await serviceInstalled(ctx, name, init))) {
-      ctx.report.warn(`${name} is not installed: skipped`);
-      done.push({ name, action: 'stop', outcome: 'not-installed' });
-      continue;
-    }
+    if (await skippedMissing(ctx, name, init, 'stop', done)) continue;
     ctx.report.step(`stopping ${name}`);
     const r = await stopService(ctx, name, init);
     if (!r.planned && r.exitCode !== 0) {
@@ -164,9 +169,7 @@ export interface ServiceReport {
 
 /** Every service's state, in start order (probes only). */
 export async function statusInOrder(ctx: Context, opts: SequenceOptions): Promise<ServiceReport[]> {
-  const names = [...(opts.services ?? SERVICE_ORDER)];
-  const init = await initSystem(ctx);
-  if (opts.strict) await requireInstalled(ctx, names, init);
+  const { names, init } = await servicesOf(ctx, opts);
   const out: ServiceReport[] = [];
   for (const name of names) {
     const st = await serviceStatus(ctx, name, init);

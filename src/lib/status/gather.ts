@@ -17,6 +17,7 @@ import { readJournal } from '../history/journal-read.js';
 import { summarize, type RunSummary } from '../history/runs.js';
 import { OVS_LINK, heartbeatPathOf, mountPointOf } from '../repos/layout.js';
 import { mountOn } from '../repos/mounts.js';
+import type { RepoRow } from '../repos/service.js';
 import { serviceEnabled, statusInOrder, type ServiceReport } from '../services/index.js';
 
 export interface NodeLine {
@@ -26,11 +27,7 @@ export interface NodeLine {
   thisHost: boolean;
 }
 
-export interface RepositoryLine {
-  uuid: string;
-  type: string;
-  role: string;
-  source: string;
+export interface RepositoryLine extends RepoRow {
   mountPoint: string;
   /** null: not known (offline). */
   mounted: boolean | null;
