@@ -5,7 +5,7 @@
  * O2CB timeouts as options, and `--import FILE|-` for the bundle propagation sends.
  */
 import type { Command } from 'commander';
-import { applyConfiguration, type ApplyResult } from '../lib/cluster/apply.js';
+import { applyConfiguration, type ApplyResult, type WrittenPaths } from '../lib/cluster/apply.js';
 import { planConfiguration, type ConfigureOptions, type ConfigurePlan } from '../lib/cluster/configure.js';
 import { importBundle, type ImportResult } from '../lib/cluster/import.js';
 import { parseNodeArgs } from '../lib/cluster/node-spec.js';
@@ -25,16 +25,12 @@ export type ConfigureResult = {
   added: string[];
   removed: string[];
   warnings: string[];
-  clusterConfPath: string;
-  clusterConfSha256: string;
-  o2cbSettingsPath: string;
-  o2cbSettingsSha256: string;
   enabled: ApplyResult['enabled'];
   o2cb: ApplyResult['o2cb'];
   registered: string[];
   restartNeeded: boolean;
   restartReasons: string[];
-};
+} & WrittenPaths;
 type Result = ConfigureResult | (ImportResult & { mode: 'import' });
 
 const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];

@@ -73,6 +73,19 @@ export class OvsError extends Error {
   }
 }
 
+/**
+ * Run `f`; an expected failure (an OvsError) goes to `onExpected`, which turns it into a value
+ * (a finding, a blank, a row); anything else is a bug and goes up unchanged.
+ */
+export async function orExpected<T, U>(f: () => Promise<T>, onExpected: (e: OvsError) => U): Promise<T | U> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof OvsError) return onExpected(e);
+    throw e;
+  }
+}
+
 export function exitCodeOf(err: unknown): ExitCode {
   return err instanceof OvsError ? err.exit : EXIT.SOFTWARE;
 }

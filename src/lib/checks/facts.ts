@@ -5,7 +5,7 @@
  * not parse is not an error here: it is a finding, reported by the check that needs it.
  */
 import type { Context } from '../command.js';
-import { OvsError } from '../errors.js';
+import { orExpected } from '../errors.js';
 import { readOptional } from '../files.js';
 import { poolCluster } from '../cluster/boot-cluster.js';
 import { locateO2cbSettings } from '../cluster/settings-file.js';
@@ -58,12 +58,7 @@ export async function loadFile<T>(ctx: Context, path: string, parse: (text: stri
 }
 
 async function hostnameOf(ctx: Context): Promise<Facts['hostname']> {
-  try {
-    return { name: await thisHostname(ctx) };
-  } catch (e) {
-    if (e instanceof OvsError) return { error: e.message };
-    throw e;
-  }
+  return orExpected(async () => ({ name: await thisHostname(ctx) }), (e) => ({ error: e.message }));
 }
 
 /** The cluster the pool runs (boot-cluster.ts), or why there is none. */

@@ -7,7 +7,7 @@
  * their own finding. Its label must be hb-create's; its node slots must cover the pool.
  */
 import type { Context } from '../command.js';
-import { OvsError } from '../errors.js';
+import { OvsError, orExpected } from '../errors.js';
 import { statOrUndefined } from '../files.js';
 import { HEARTBEAT_DEFAULTS, inspectHeartbeat } from '../ocfs2/heartbeat.js';
 import { heartbeatPathOf, mountPointOf } from '../repos/layout.js';
@@ -50,13 +50,8 @@ export async function checkHeartbeat(ctx: Context, f: Facts, o: HeartbeatCheckOp
   if ('result' in target) return target.result;
   const { path } = target;
   if (o.plannedBy) return pass(ID, `${path} would be created by ${o.plannedBy} (dry run)`);
-  let found;
-  try {
-    found = await inspectHeartbeat(ctx, path, { label: HEARTBEAT_DEFAULTS.label });
-  } catch (e) {
-    if (!(e instanceof OvsError)) throw e;
-    return fail(ID, `${path} cannot be read: ${e.text}`, e.hint ?? 'install ocfs2-tools, then run the check again');
-  }
+  const found = await orExpected(() => inspectHeartbeat(ctx, path, { label: HEARTBEAT_DEFAULTS.label }), (e) => e);
+  if (found instanceof OvsError) return fail(ID, `${path} cannot be read: ${found.text}`, found.hint ?? 'install ocfs2-tools, then run the check again');
   switch (found.status) {
     case 'missing':
       return fail(ID, `the NFS cluster root has no heartbeat file: ${path} is missing`, createHint(path));

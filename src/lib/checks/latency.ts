@@ -6,7 +6,7 @@
  * No cluster root, or one not mounted, is already another check's FAIL: skipped here.
  */
 import type { Context } from '../command.js';
-import { OvsError } from '../errors.js';
+import { OvsError, orExpected } from '../errors.js';
 import { IOPING } from '../latency/ioping.js';
 import { measureLatency } from '../latency/measure.js';
 import { latencyFinding } from '../latency/report.js';
@@ -21,14 +21,7 @@ export const CHECK_COUNT = 5;
 const SLOW_HINT = 'move the heartbeat to faster or less loaded storage, or raise O2CB_HEARTBEAT_THRESHOLD on every server (ovs cluster-configure --heartbeat-threshold N); measure again with ovs hb-latency';
 
 /** The expected failure as a value, anything else thrown on. */
-async function attempt<T>(f: () => Promise<T>): Promise<T | OvsError> {
-  try {
-    return await f();
-  } catch (e) {
-    if (e instanceof OvsError) return e;
-    throw e;
-  }
-}
+const attempt = <T>(f: () => Promise<T>): Promise<T | OvsError> => orExpected(f, (e) => e);
 
 export async function checkLatency(ctx: Context): Promise<CheckResult> {
   if (ctx.offline) return skipOffline(ID, 'the heartbeat storage is measured on the running server');

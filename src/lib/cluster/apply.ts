@@ -21,6 +21,14 @@ export interface WrittenFile {
   sha256: string;
 }
 
+/** The two files a configuration or an import wrote, as its result reports them (the sums compare across the pool). */
+export interface WrittenPaths {
+  clusterConfPath: string;
+  clusterConfSha256: string;
+  o2cbSettingsPath: string;
+  o2cbSettingsSha256: string;
+}
+
 export interface ApplyResult {
   clusterConf: WrittenFile;
   o2cbSettings: WrittenFile;

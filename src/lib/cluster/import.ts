@@ -15,20 +15,16 @@ import { parseClusterConf, validateCluster, type Cluster } from '../formats/clus
 import { type FormatError, tryFormat } from '../formats/format-error.js';
 import { editO2cbSettings, newO2cbSettingsFile, validateO2cbSettings, type O2cbValues } from '../formats/o2cb-settings.js';
 import { isThisHost, thisHostname } from '../resolve.js';
-import { writeConfiguration } from './apply.js';
+import { writeConfiguration, type WrittenPaths } from './apply.js';
 import { poolCluster } from './boot-cluster.js';
 import { syncRunningCluster } from './online.js';
 import { readO2cbSettingsFile } from './settings-file.js';
 import { CLUSTER_CONF } from '../system-paths.js';
 
-export interface ImportResult {
+export interface ImportResult extends WrittenPaths {
   hostname: string;
   status: 'updated' | 'unchanged';
   clusterName: string;
-  clusterConfPath: string;
-  clusterConfSha256: string;
-  o2cbSettingsPath: string;
-  o2cbSettingsSha256: string;
   /** The O2CB values carried by the bundle (compare these across hosts: comments differ). */
   o2cb: O2cbValues;
   online: boolean;

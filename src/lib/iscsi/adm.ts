@@ -7,6 +7,7 @@
  * group the operation hits exactly one record. An IQN comes from the storage, never from
  * an option, and getopt takes the word after `-T` as its value even when it starts with `-`.
  */
+import type { Context } from '../command.js';
 import { EXIT, OvsError, type ExitCode } from '../errors.js';
 import { tryFormat } from '../formats/format-error.js';
 import { formatPortal, formatRecord, parseIscsiRecords, parseIscsiadmError, type IscsiPortal, type IscsiRecord } from '../formats/iscsiadm.js';
@@ -71,6 +72,17 @@ export function discoveryError(r: RunResult, portal: DiscoveryPortal, timeoutSec
     });
   }
   return admError(r, doing);
+}
+
+/**
+ * The records a listing of iscsiadm prints (node records, sessions: `lines` makes them record
+ * lines); none at all is exit 21, an empty list, not a failure.
+ */
+export async function listRecords(ctx: Context, argv: readonly string[], doing: string, lines: (stdout: string) => string = (s) => s): Promise<IscsiRecord[]> {
+  const r = await ctx.probe(argv);
+  if (r.exitCode === NO_OBJECTS) return [];
+  if (r.exitCode !== 0) throw admError(r, doing);
+  return recordsOf(lines(r.stdout), argv);
 }
 
 /** Records printed by iscsiadm; anything unreadable is iscsiadm misbehaving (69). */

@@ -9,16 +9,12 @@ import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
 import type { IscsiRecord } from '../formats/iscsiadm.js';
 import { sameAddress } from '../formats/ip.js';
-import { NO_OBJECTS, admError, iscsiadm, recordsOf, shown, type NodeRef } from './adm.js';
+import { NO_OBJECTS, admError, iscsiadm, listRecords, shown, type NodeRef } from './adm.js';
 import type { DiscoveryPortal } from './portal.js';
 
 /** `iscsiadm -m node`: every node record (none is exit 21, not a failure). */
 export async function listNodeRecords(ctx: Context): Promise<IscsiRecord[]> {
-  const argv = iscsiadm.nodes();
-  const r = await ctx.probe(argv);
-  if (r.exitCode === NO_OBJECTS) return [];
-  if (r.exitCode !== 0) throw admError(r, 'listing the iSCSI node records');
-  return recordsOf(r.stdout, argv);
+  return listRecords(ctx, iscsiadm.nodes(), 'listing the iSCSI node records');
 }
 
 /** One `key = value` of a record as `iscsiadm -m node -T IQN -p PORTAL` prints it. */

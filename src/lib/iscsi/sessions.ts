@@ -9,7 +9,7 @@
  */
 import type { Context } from '../command.js';
 import type { IscsiRecord } from '../formats/iscsiadm.js';
-import { NO_OBJECTS, SESSION_EXISTS, admError, iscsiadm, recordsOf, shown, type NodeRef } from './adm.js';
+import { SESSION_EXISTS, admError, iscsiadm, listRecords, shown, type NodeRef } from './adm.js';
 
 const SESSION_PREFIX = /^\s*\S+?:?\s+\[\d+\]\s+/;
 const FLASH_NOTE = /\s+\((?:non-)?flash\)\s*$/;
@@ -23,11 +23,7 @@ export function sessionLines(stdout: string): string {
 
 /** The records with a logged-in session (none: exit 21, not a failure). */
 export async function listSessions(ctx: Context): Promise<IscsiRecord[]> {
-  const argv = iscsiadm.sessions();
-  const r = await ctx.probe(argv);
-  if (r.exitCode === NO_OBJECTS) return [];
-  if (r.exitCode !== 0) throw admError(r, 'listing the iSCSI sessions');
-  return recordsOf(sessionLines(r.stdout), argv);
+  return listRecords(ctx, iscsiadm.sessions(), 'listing the iSCSI sessions', sessionLines);
 }
 
 export type LoginOutcome = 'logged in' | 'already logged in' | 'planned';

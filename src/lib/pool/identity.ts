@@ -8,7 +8,7 @@
 import type { Context } from '../command.js';
 import { inspectDevice } from '../block/device.js';
 import { readO2cbSettingsFile } from '../cluster/settings-file.js';
-import { EXIT, OvsError } from '../errors.js';
+import { EXIT, OvsError, orExpected } from '../errors.js';
 import { clusterRoot } from '../formats/repositories.js';
 import { HEARTBEAT_DEFAULTS, inspectHeartbeat } from '../ocfs2/heartbeat.js';
 import { readVolume } from '../ocfs2/volume.js';
@@ -33,14 +33,7 @@ export interface PoolIdentity {
 }
 
 /** An answer that cannot be read: a blank rather than a wrong value (compared as "unknown"). */
-async function optional<T>(f: () => Promise<T | undefined>): Promise<T | undefined> {
-  try {
-    return await f();
-  } catch (e) {
-    if (e instanceof OvsError) return undefined;
-    throw e;
-  }
-}
+const optional = <T>(f: () => Promise<T | undefined>): Promise<T | undefined> => orExpected(f, () => undefined);
 
 async function volumeOf(ctx: Context, root: NonNullable<PoolIdentity['clusterRoot']>): Promise<VolumeIdentity | undefined> {
   const mounted = mountOn((await optional(() => readMounts(ctx))) ?? [], mountPointOf(root.uuid));

@@ -9,7 +9,7 @@
  */
 import { posix } from 'node:path';
 import type { Context } from '../command.js';
-import { EXIT, OvsError, shown } from '../errors.js';
+import { EXIT, OvsError, orExpected, shown } from '../errors.js';
 import { readOptional } from '../files.js';
 import { tryFormat } from '../formats/format-error.js';
 import { commentOutEntries, ovsEntries, parseFstab, type FstabDocument, type FstabEntry } from '../formats/fstab.js';
@@ -83,12 +83,8 @@ async function mountedIdentity(ctx: Context, mountPoint: string): Promise<string
 /** The OCFS2 volume uuid, read with the real tools; live only, and only when they can tell. */
 async function ocfs2VolumeUuid(ctx: Context, device: string): Promise<string | undefined> {
   if (ctx.offline || !(await ctx.host.which('tunefs.ocfs2'))) return undefined;
-  try {
-    return (await readVolume(ctx, await ctx.hostPath(device)))?.uuid;
-  } catch (e) {
-    if (e instanceof OvsError) return undefined; // device absent or unreadable: a new uuid, as makerepo would
-    throw e;
-  }
+  // Device absent or unreadable: a new uuid, as makerepo would.
+  return orExpected(async () => (await readVolume(ctx, await ctx.hostPath(device)))?.uuid, () => undefined);
 }
 
 /**

@@ -7,7 +7,7 @@
  * the others; the command then exits 69 and says which.
  */
 import type { Context } from '../command.js';
-import { OvsError } from '../errors.js';
+import { OvsError, orExpected } from '../errors.js';
 import type { MountEntry } from '../formats/proc-mounts.js';
 import { mountOptionsFor } from '../formats/repositories-options.js';
 import { saidBy } from '../program-output.js';
@@ -56,12 +56,7 @@ function row(e: RepoRow, outcome: Outcome, err?: OvsError): RepoOutcome {
 
 /** Run one repository's step; an expected failure becomes its row, not the end of the run. */
 async function guarded(e: RepoRow, fn: () => Promise<Outcome>): Promise<RepoOutcome> {
-  try {
-    return row(e, await fn());
-  } catch (err) {
-    if (!(err instanceof OvsError)) throw err;
-    return row(e, 'failed', err);
-  }
+  return orExpected(async () => row(e, await fn()), (err) => row(e, 'failed', err));
 }
 
 /** A mount this run made, so the repositories after it see it (the root, for their links). */
