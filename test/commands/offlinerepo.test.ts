@@ -160,6 +160,16 @@ describe('offlinerepo', () => {
     expect(bad.stderr.split('\n')[0]).toBe('ovs: offlinerepo: "data" is neither host:/export nor an absolute device path; a device path must start with / (e.g. /dev/sdb1) while reading SOURCE');
   });
 
+  it.each([[['-d', '']], [['']], [['-d', '--', '']], [['-d', '   ']]])('an empty or blank repository %j is a usage error (65) with a hint, never an internal error; nothing changes', async (args) => {
+    const host = await server();
+    const before = snapshot(host);
+    const r = await runOvs(['offlinerepo', ...args], host);
+    expect(r.exit).toBe(65);
+    expect(r.stderr).toMatch(/^ovs: offlinerepo: .+ while reading SOURCE\novs: hint: give an NFS export as host:\/export/);
+    expect(r.stderr).not.toMatch(/internal error|    at /);
+    expect(snapshot(host)).toBe(before);
+  });
+
   it('--dry-run shows the umount and the link removal and changes nothing', async () => {
     const host = await server();
     const before = snapshot(host);
