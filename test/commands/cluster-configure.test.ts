@@ -397,7 +397,7 @@ describe('cluster-configure: refused, nothing written', () => {
     const r = await runOvs(['cluster-configure', '--node', 'ovs1'], host({ services: {} }));
     expect(r.exit).toBe(69);
     expect(r.stderr).toContain('ovs: cluster-configure: the o2cb service is not installed (no /etc/init.d/o2cb) while checking the O2CB cluster service');
-    expect(r.stderr).toContain('ovs: hint: install ocfs2-tools');
+    expect(r.stderr).toContain('ovs: hint: install ocfs2-tools: apt-get install ocfs2-tools');
     untouched(r.host, {});
   });
 

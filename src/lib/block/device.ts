@@ -10,6 +10,7 @@ import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
 import { statOrUndefined } from '../files.js';
 import { lastLine } from '../program-output.js';
+import { installHint } from '../programs.js';
 import type { HostFs } from '../host.js';
 
 export interface BlockDevice {
@@ -44,7 +45,7 @@ async function sizeOf(ctx: Context, path: string): Promise<number> {
   const size = Number(r.stdout.trim());
   if (r.exitCode !== 0 || !Number.isSafeInteger(size)) {
     const why = r.notFound ? 'blockdev is not installed' : lastLine(r.stderr) || `exit ${r.exitCode}`;
-    throw new OvsError(EXIT.UNAVAILABLE, `cannot read the size of ${path}: ${why}`, { while: `checking ${path}`, hint: r.notFound ? 'install util-linux' : undefined });
+    throw new OvsError(EXIT.UNAVAILABLE, `cannot read the size of ${path}: ${why}`, { while: `checking ${path}`, hint: r.notFound ? installHint('unknown', 'blockdev') : undefined });
   }
   return size;
 }

@@ -7,6 +7,7 @@
 import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
 import { lastLine } from '../program-output.js';
+import { installHint } from '../programs.js';
 
 export interface Signature {
   type?: string;
@@ -35,7 +36,7 @@ export async function probeSignature(ctx: Context, path: string): Promise<Signat
   if (r.exitCode === 8) return { ambivalent: true };
   if (r.exitCode !== 0) {
     const why = r.notFound ? 'blkid is not installed' : lastLine(r.stderr) || `exit ${r.exitCode}`;
-    throw new OvsError(EXIT.UNAVAILABLE, `cannot probe ${path} for existing data: ${why}`, { while: `checking ${path}`, hint: r.notFound ? 'install util-linux' : undefined });
+    throw new OvsError(EXIT.UNAVAILABLE, `cannot probe ${path} for existing data: ${why}`, { while: `checking ${path}`, hint: r.notFound ? installHint('unknown', 'blkid') : undefined });
   }
   const v = parseBlkidExport(r.stdout);
   const sig: Signature = {

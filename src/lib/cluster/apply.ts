@@ -9,6 +9,7 @@ import type { Context } from '../command.js';
 import { EXIT, OvsError, shown } from '../errors.js';
 import { sha256Hex } from '../formats/bundle.js';
 import { saidBy } from '../program-output.js';
+import { distributionFamily, installHint } from '../programs.js';
 import { enableService, initSystem, serviceInstalled, startInOrder, type InitSystem, type ServiceStep } from '../services/index.js';
 import type { ConfigurePlan } from './configure.js';
 import { o2cbRegisteredClusters } from './o2cb.js';
@@ -45,7 +46,7 @@ export async function preflight(ctx: Context, plan: ConfigurePlan): Promise<void
   if (!(await serviceInstalled(ctx, 'o2cb'))) {
     throw new OvsError(EXIT.UNAVAILABLE, 'the o2cb service is not installed (no /etc/init.d/o2cb)', {
       while: 'checking the O2CB cluster service',
-      hint: 'install ocfs2-tools (yum install ocfs2-tools / apt-get install ocfs2-tools), then run the command again',
+      hint: `${installHint(await distributionFamily(ctx), 'o2cb')}, then run the command again`,
     });
   }
   const stale = (await o2cbRegisteredClusters(ctx)).filter((c) => c !== plan.cluster.name);

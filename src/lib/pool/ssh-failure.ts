@@ -7,6 +7,7 @@
  */
 import type { RunResult } from '../host.js';
 import { lastLine } from '../program-output.js';
+import { installHint } from '../programs.js';
 
 export type FailureKind =
   | 'connection-refused'
@@ -105,7 +106,7 @@ function withHint(hint: string | undefined): { hint?: string } {
  * itself succeeded (the remote command's status is then the caller's business).
  */
 export function sshFailure(r: RunResult, timeoutSeconds: number): Failure | undefined {
-  if (r.notFound) return { kind: 'ssh-missing', reason: 'ssh is not installed on this host', hint: 'install the OpenSSH client (openssh-client / openssh-clients)' };
+  if (r.notFound) return { kind: 'ssh-missing', reason: 'ssh is not installed on this host', hint: installHint('unknown', 'ssh') };
   if (r.timedOut) {
     return { kind: 'node-timeout', reason: `no answer within ${timeoutSeconds} s (per-member timeout; ssh was stopped)`, hint: 'check the member, or raise --node-timeout' };
   }
