@@ -1,6 +1,7 @@
 /** Reading what a program printed, for one-line error messages; a failed program as one error. */
 import { EXIT, OvsError, type ExitCode } from './errors.js';
 import type { RunResult } from './host.js';
+import { PACKAGES, installHint } from './programs.js';
 
 /**
  * Lines util-linux adds after the reason, which say nothing about it: mount(8) ends every
@@ -41,8 +42,16 @@ export interface FailureOptions {
   said?: string;
 }
 
-/** `<program> failed (exit N): <what it said>` as one error (69 unless told). */
-export function failureOf(r: Ran, o: FailureOptions): OvsError {
+/**
+ * `<program> failed (exit N): <what it said>` as one error (69 unless told); a program that is
+ * not there at all is `<name> is not installed`, with its package when the table knows it.
+ */
+export function failureOf(r: Ran & { notFound?: boolean }, o: FailureOptions): OvsError {
+  if (r.notFound) {
+    const name = o.program.split(' ')[0] ?? o.program;
+    const hint = name in PACKAGES ? installHint('unknown', name) : o.hint;
+    return new OvsError(EXIT.UNAVAILABLE, `${name} is not installed`, { while: o.doing, ...(hint ? { hint } : {}) });
+  }
   const said = o.said || saidBy(r);
   return new OvsError(o.exit ?? EXIT.UNAVAILABLE, `${o.program} failed (exit ${r.exitCode})${said ? `: ${said}` : ''}`, { while: o.doing, ...(o.hint ? { hint: o.hint } : {}) });
 }

@@ -30,6 +30,11 @@ describe('failureOf', () => {
     expect(saidBy(run(32, '', 'mount: wrong fs type\ndmesg(1) may have more information after failed mount system call.\n'))).toBe('mount: wrong fs type');
     expect(failureOf(run(1, '', 'mkfs.ocfs2 1.8.7\nno space\n'), { program: 'mkfs.ocfs2', doing: 'formatting', said: 'banner skipped', exit: 74 })).toMatchObject({ exit: 74, message: 'mkfs.ocfs2 failed (exit 1): banner skipped' });
   });
+  it('a program that is not there is "not installed", with its package when the table knows it', () => {
+    const gone = { exitCode: 127, stdout: '', stderr: 'spawn sfdisk ENOENT', notFound: true };
+    expect(failureOf(gone, { program: 'sfdisk', doing: 'partitioning /dev/sdb' })).toMatchObject({ exit: 69, message: 'sfdisk is not installed', hint: expect.stringContaining('apt-get install fdisk') });
+    expect(failureOf(gone, { program: 'frob --x', doing: 'd', hint: 'h' })).toMatchObject({ message: 'frob is not installed', hint: 'h' });
+  });
   it('lastLine and firstMeaningfulLine read one text', () => {
     expect(lastLine(' a \n b \r\n\n')).toBe('b');
     expect(firstMeaningfulLine('\n first\nsecond')).toBe('first');
