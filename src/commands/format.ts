@@ -15,6 +15,7 @@ import { defineCommand, type Context } from '../lib/command.js';
 import { EXIT, OvsError, shown } from '../lib/errors.js';
 import { exists } from '../lib/files.js';
 import { formatSize, mkfsArgv, parseCount, parseSize, validateGeometry, volumeSizeProblem, type MkfsGeometry } from '../lib/ocfs2/mkfs.js';
+import { mkfsProgress } from '../lib/ocfs2/progress.js';
 import { reason } from '../lib/ocfs2/volume-file.js';
 import { verifyNewVolume, type VolumeInfo } from '../lib/ocfs2/volume.js';
 import { defineSshOptions, parsePoolSettings } from '../lib/pool/options.js';
@@ -131,7 +132,8 @@ async function format(ctx: Context, o: FormatOptions): Promise<FormatResult> {
   const target = o.partition ? await makeOnePartition(ctx, dev) : { path: dev.path, planned: false };
   // -x: never stop at mkfs's own "Proceed (y/N)" (stdin is closed); the operator confirmed above.
   const argv = mkfsArgv(await ctx.hostPath(target.path), o.geometry, { force: o.force, noPrompt: true });
-  const r = await ctx.changes.run(argv, { timeoutMs: 60 * 60_000 });
+  ctx.report.step(`formatting ${target.path}`);
+  const r = await ctx.changes.run(argv, { timeoutMs: 60 * 60_000, onOutput: mkfsProgress(ctx.report) });
   if (!r.planned && r.exitCode !== 0) {
     throw new OvsError(EXIT.UNAVAILABLE, `mkfs.ocfs2 failed (exit ${r.exitCode}): ${reason(r)}`, { while: `formatting ${target.path}`, hint: 'run again with --verbose to see the command' });
   }
