@@ -70,15 +70,15 @@ describe('what the tools say while they work', () => {
     for (const piece of MKFS_PIECES) on(piece, 'stdout');
     on('mkfs.ocfs2 1.8.7\n', 'stderr');
     expect(r.seen.map(([d]) => d)).toEqual([
-      'Creating bitmaps (stage 1 of 11)',
-      'Initializing superblock (stage 2 of 11)',
-      'Writing system files (stage 3 of 11)',
-      'Writing backup superblock (stage 5 of 11)',
-      'Formatting Journals (stage 6 of 11)',
-      'Growing extent allocator (stage 7 of 11)',
-      'Formatting slot map (stage 8 of 11)',
-      'Formatting quota files (stage 9 of 11)',
-      'Writing lost+found (stage 11 of 11)',
+      'Creating bitmaps (1/11)',
+      'Initializing superblock (2/11)',
+      'Writing system files (3/11)',
+      'Writing backup superblock (5/11)',
+      'Formatting Journals (6/11)',
+      'Growing extent allocator (7/11)',
+      'Formatting slot map (8/11)',
+      'Formatting quota files (9/11)',
+      'Writing lost+found (11/11)',
     ]);
     expect(r.seen.map(([, f]) => f)).toEqual([...r.seen.map(([, f]) => f)].sort((a, b) => a - b));
     expect(lastMkfsStage('Proceed (y/N): ')).toBeUndefined();
@@ -123,11 +123,11 @@ describe('the reporter', () => {
   it('without a terminal: whole lines, at most one per tenth and per second, none for a step that ends in time', async () => {
     const report = await createReporter(host(), { verbosity: 'normal', json: false, color: false });
     report.step('formatting /dev/sdb');
-    report.progress('Creating bitmaps (stage 1 of 11)', 0.05);
-    report.progress('Formatting Journals (stage 6 of 11)', 0.45);
+    report.progress('Creating bitmaps (1/11)', 0.05);
+    report.progress('Formatting Journals (6/11)', 0.45);
     expect(err).toBe('ovs: formatting /dev/sdb\n'); // too soon: it waits for the quiet second
     advance(1000);
-    expect(err).toBe('ovs: formatting /dev/sdb\novs: formatting /dev/sdb: Formatting Journals (stage 6 of 11)\n');
+    expect(err).toBe('ovs: formatting /dev/sdb\novs: formatting /dev/sdb: Formatting Journals (6/11)\n');
     for (let i = 0; i < 1000; i++) {
       advance(100);
       report.progress(`${i} s`, 0.45 + i / 1800);
@@ -159,7 +159,7 @@ describe('the reporter', () => {
       const report = await createReporter(host(), { ...opts, color: false });
       report.step('formatting /dev/sdb');
       advance(2000);
-      report.progress('Formatting Journals (stage 6 of 11)', 0.45);
+      report.progress('Formatting Journals (6/11)', 0.45);
       advance(2000);
       expect(err).toBe('');
     });

@@ -42,7 +42,7 @@ function tail(keep: number): (piece: string) => string {
   };
 }
 
-/** An onOutput handler: each new mkfs.ocfs2 stage as progress (`Formatting Journals (stage 6 of 11)`). */
+/** An onOutput handler: each new mkfs.ocfs2 stage as progress (`Formatting Journals (6/11)`). */
 export function mkfsProgress(report: Reporter): (text: string, stream: 'stdout' | 'stderr') => void {
   const joined = tail(64);
   let shown: string | undefined;
@@ -52,7 +52,7 @@ export function mkfsProgress(report: Reporter): (text: string, stream: 'stdout' 
     if (!stage || stage === shown) return;
     shown = stage;
     const n = MKFS_STAGES.indexOf(stage as (typeof MKFS_STAGES)[number]) + 1;
-    report.progress(`${stage} (stage ${n} of ${MKFS_STAGES.length})`, (n - 1) / MKFS_STAGES.length);
+    report.progress(`${stage} (${n}/${MKFS_STAGES.length})`, (n - 1) / MKFS_STAGES.length);
   };
 }
 
