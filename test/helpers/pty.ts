@@ -27,6 +27,8 @@ export interface PtyRun {
   waitFor: (pattern: RegExp) => Promise<void>;
   /** Give the terminal a new width (needs `ttyFile`). */
   resize: (columns: number) => void;
+  /** Type on the terminal (what a user's keys send). */
+  send: (keys: string) => void;
 }
 
 export interface PtyOptions {
@@ -38,9 +40,14 @@ export interface PtyOptions {
 
 /** `script -qec "stty cols C rows R; exec node bin/ovs ARGS" /dev/null`: ovs on a pty of that size. */
 export function onPty(columns: number, args: string, opts: PtyOptions = {}): PtyRun {
+  return commandOnPty(columns, `node bin/ovs ${args}`, opts);
+}
+
+/** Any shell command line on a pty of that width (an interactive shell, for completion). */
+export function commandOnPty(columns: number, commandLine: string, opts: PtyOptions = {}): PtyRun {
   const limit = opts.limit ?? OUTPUT_LIMIT;
   const tty = opts.ttyFile ? `tty > '${opts.ttyFile}'; ` : '';
-  const command = `${tty}stty cols ${columns} rows ${columns ? 24 : 0}; exec node bin/ovs ${args}`;
+  const command = `${tty}stty cols ${columns} rows ${columns ? 24 : 0}; exec ${commandLine}`;
   const child = spawn('script', ['-qec', command, '/dev/null'], { env: { ...withoutCi(), TERM: 'xterm', ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   const watchers: { pattern: RegExp; resolve: () => void }[] = [];
@@ -69,6 +76,7 @@ export function onPty(columns: number, args: string, opts: PtyOptions = {}): Pty
             watchers.push({ pattern, resolve });
             void exited.then(() => reject(new Error(`the run ended before its output matched ${pattern}:\n${out}`)));
           }),
+    send: (keys) => void child.stdin.write(keys),
     resize(cols) {
       const file = opts.ttyFile;
       if (!file || !existsSync(file)) throw new Error('resize needs the ttyFile option');
