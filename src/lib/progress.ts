@@ -98,6 +98,7 @@ export class PlainProgress {
   }
 
   private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.pending) return;
     this.print(`${this.label}: ${this.pending.detail}`);
