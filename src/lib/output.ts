@@ -1,7 +1,7 @@
 /**
  * Progress, warnings and errors on stderr (stdout carries results only). On a terminal a
- * spinner (ora, loaded only there); elsewhere plain `ovs: <step>` lines that read well in a
- * kickstart log. `--json` turns progress off; `--quiet` keeps only warnings; `--verbose`
+ * spinner (ora, loaded only there), whose line also carries a long step's progress, fitted
+ * to the width; elsewhere plain `ovs: <step>` lines that read well in a kickstart log. `--json` turns progress off; `--quiet` keeps only warnings; `--verbose`
  * adds every command run.
  */
 import { oneLine } from './errors.js';
@@ -88,16 +88,16 @@ function steadyWidth(stream: Terminal): Terminal {
  * resize mid-step never leaves a line longer than the terminal. Two columns are the
  * spinner's, and the last is left free so the cursor never wraps.
  */
-function fitToWidth(spinner: Spinner, stream: Terminal, line: { label: string; detail?: string }): void {
+function fitToWidth(spinner: Spinner, stream: Terminal, shown: { label: string; detail?: string }): void {
   Object.defineProperty(spinner, 'text', {
     configurable: true,
     get: () => {
       const width = (stream.columns ?? 80) - 3;
-      return line.detail === undefined ? fitLine(line.label, width) : fitProgress(line.label, line.detail, width);
+      return shown.detail === undefined ? fitLine(shown.label, width) : fitProgress(shown.label, shown.detail, width);
     },
     set: (value: string) => {
-      line.label = value;
-      line.detail = undefined;
+      shown.label = value;
+      shown.detail = undefined;
     },
   });
 }
