@@ -47,7 +47,7 @@ describeWithTools(['script', 'stty', 'fallocate', 'dd', 'mkfs.ocfs2', '/sbin/mod
     const ttyFile = join(scratch.path, 'resize.tty');
     // 3 GiB: about 520 MiB of zeros and as much of journals, so the run outlasts the resize.
     const run = onPty(80, `--yes --root ${root} hb-create --size 3G ${HB}`, { ttyFile });
-    await run.waitFor(/writing zeros to/);
+    await run.waitFor(/writing zeros to [^\x1b]*\x1b\[\?2026l/); // a whole frame drawn (its synchronized update ended)
     const before = run.output().length;
     run.resize(40);
     const code = await run.exited;
