@@ -1,7 +1,7 @@
 /**
  * Live progress of hb-create with the real dd and mkfs.ocfs2, seen on a real pseudo-terminal
  * (`script`) and without one: on a terminal one self-rewriting line that never outgrows the
- * terminal, even when it is resized mid-run, and is cleared at the end; with 0 columns, or
+ * terminal, even when it is resized mid-run (to 0 columns too), and is cleared at the end; with 0 columns, or
  * on a pipe, plain whole lines, bounded, without a carriage return; --json and --quiet
  * draw nothing. Every process started is stopped by its pid.
  */
@@ -76,6 +76,19 @@ describeWithTools(['script', 'stty', 'fallocate', 'dd', 'mkfs.ocfs2', '/sbin/mod
     const afterLast = out.slice(out.lastIndexOf('\x1b[?2026l') + '\x1b[?2026l'.length);
     expect(afterLast.startsWith('\x1b[1G\x1b[0K'), afterLast).toBe(true);
     expect(screenPieces(out).at(-1)).toMatch(/^\/hb\/heartbeat-of-the-pool-with-a-rather-long-name\.img: created \(3G, 16 node slots/);
+  });
+
+  it('resized to 0 columns mid-run (a console that stops reporting its width): the run ends, its output small, no frame past 79 columns', async () => {
+    const root = image('to-zero');
+    const ttyFile = join(scratch.path, 'to-zero.tty');
+    const run = onPty(80, `--yes --root ${root} hb-create --size 1G ${HB}`, { ttyFile });
+    await run.waitFor(/writing zeros to [^\x1b]*\x1b\[\?2026l/);
+    run.resize(0);
+    const code = await run.exited;
+    const out = run.output();
+    expect(code, out).toBe(0);
+    expect(out.length).toBeLessThan(32 * 1024);
+    for (const f of spinnerFrames(out)) expect(width(f), f).toBeLessThanOrEqual(79);
   });
 
   it('0 columns: plain lines, no carriage return, no escape sequence, at most ten progress lines a step', async () => {
