@@ -1,9 +1,9 @@
 /**
  * Live progress of hb-create with the real dd and mkfs.ocfs2, seen on a real pseudo-terminal
  * (`script`) and without one: on a terminal one self-rewriting line that never outgrows the
- * terminal, even when it is resized mid-run (to 0 columns too), and is cleared at the end; with 0 columns, or
- * on a pipe, plain whole lines, bounded, without a carriage return; --json and --quiet
- * draw nothing. Every process started is stopped by its pid.
+ * terminal, even when it is resized mid-run (to 0 columns too), and is cleared at the end;
+ * with 0 columns, or on a pipe, plain whole lines, bounded, without a carriage return; --json
+ * and --quiet draw nothing. Every process started is stopped by its pid.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
