@@ -41,15 +41,16 @@ export default async function bench() {
   try {
     const pipeFile = join(dir, 'pipeline', '.server_pool_hb');
     const root = join(dir, 'root');
-    const ovsFile = join(root, 'OVS', '.server_pool_hb');
+    // Under --root a path below /OVS needs a mounted repository: the heartbeat goes to /hb.
+    const ovsFile = join(root, 'hb', '.server_pool_hb');
     mkdirSync(join(dir, 'pipeline'));
-    mkdirSync(join(root, 'OVS'), { recursive: true });
+    mkdirSync(join(root, 'hb'), { recursive: true });
     const pipeline = () =>
       timed([
         ['dd', 'if=/dev/zero', `of=${pipeFile}`, 'bs=1M', 'count=300', 'status=none'],
         ['mkfs.ocfs2', '-L', 'server_pool_hb', '-N', '16', '-b', '2k', '-C', '4k', '--force', pipeFile],
       ]);
-    const ovs = () => timed([[process.execPath, 'bin/ovs', '--root', root, '--quiet', 'hb-create', '/OVS/.server_pool_hb']]);
+    const ovs = () => timed([[process.execPath, 'bin/ovs', '--root', root, '--quiet', 'hb-create', '/hb/.server_pool_hb']]);
     const times = { pipeline: [], ovs: [] };
     for (let i = 0; i < RUNS; i++) {
       const order = i % 2 ? ['ovs', 'pipeline'] : ['pipeline', 'ovs'];

@@ -17,6 +17,7 @@ import { exists } from '../lib/files.js';
 import { formatSize, mkfsArgv, parseCount, parseSize, validateGeometry, volumeSizeProblem, type MkfsGeometry } from '../lib/ocfs2/mkfs.js';
 import { mkfsFailure } from '../lib/ocfs2/volume-file.js';
 import { preflightFormat, verifyFormattedDevice } from '../lib/ocfs2/volume.js';
+import { mkfsProgress } from '../lib/ocfs2/progress.js';
 import { defineSshOptions, parsePoolSettings } from '../lib/pool/options.js';
 import type { PoolSettings } from '../lib/pool/propagation.js';
 import { confirmSameDisk, type SameDiskReport } from '../lib/pool/same-disk.js';
@@ -107,7 +108,8 @@ async function format(ctx: Context, o: FormatOptions): Promise<FormatResult> {
   const target = o.partition ? await makeOnePartition(ctx, dev) : { path: dev.path, planned: false };
   // -x: never stop at mkfs's own "Proceed (y/N)" (stdin is closed); the operator confirmed above.
   const argv = mkfsArgv(await ctx.hostPath(target.path), o.geometry, { force: o.force, noPrompt: true });
-  const r = await ctx.changes.run(argv, { timeoutMs: 60 * 60_000 });
+  ctx.report.step(`formatting ${target.path}`);
+  const r = await ctx.changes.run(argv, { timeoutMs: 60 * 60_000, onOutput: mkfsProgress(ctx.report) });
   if (!r.planned && r.exitCode !== 0) {
     throw mkfsFailure(r, `formatting ${target.path}`, 'run again with --verbose to see the command');
   }

@@ -92,6 +92,8 @@ export interface RunOptions {
   onLine?: (line: string) => 'stop' | void;
   /** End the program the same way when it prints nothing for this long (`stopped: 'silence'`). */
   silenceMs?: number;
+  /** Each piece of output as it arrives, unsplit (live progress: mkfs.ocfs2's stages, dd's byte counts). */
+  onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
 }
 
 export interface RunResult {

@@ -217,8 +217,13 @@ function answerService(host: MemoryHost, svc: FakeService | undefined, name: str
   }
 }
 
-/** onLine sees the canned stdout line by line; a 'stop' cuts the output there, as the real host does. */
+/**
+ * onLine sees the canned stdout line by line; a 'stop' cuts the output there, as the real host
+ * does. onOutput sees each stream's canned text as one piece.
+ */
 function streamed(r: RunResult, o: RunOptions): RunResult {
+  if (r.stdout) o.onOutput?.(r.stdout, 'stdout');
+  if (r.stderr) o.onOutput?.(r.stderr, 'stderr');
   if (!o.onLine || r.stopped) return r;
   const lines = r.stdout.split('\n');
   let upTo = 0;

@@ -1,11 +1,12 @@
 /**
  * Progress, warnings and errors on stderr (stdout carries results only). On a terminal a
- * spinner (ora, loaded only there); elsewhere plain `ovs: <step>` lines that read well in a
- * kickstart log. `--json` turns progress off; `--quiet` keeps only warnings; `--verbose`
+ * spinner (ora, loaded only there), whose line also carries a long step's progress, fitted
+ * to the width; elsewhere plain `ovs: <step>` lines that read well in a kickstart log. `--json` turns progress off; `--quiet` keeps only warnings; `--verbose`
  * adds every command run.
  */
 import { oneLine } from './errors.js';
 import type { Host } from './host.js';
+import { PlainProgress, fitLine, fitProgress } from './progress.js';
 
 /** The few colours ovs uses; chalk behind them only when colour is on (it costs start-up time). */
 export interface Paint {
@@ -30,6 +31,12 @@ export type Verbosity = 'quiet' | 'normal' | 'verbose';
 export interface Reporter {
   /** A step starts (`ovs: formatting /dev/sdb1`). */
   step(text: string): void;
+  /**
+   * How far the current step is (`120 MiB of 300 MiB (40%)`, `5 s of 30 s`), `fraction`
+   * from 0 to 1: on a terminal the spinner's line, redrawn in place; elsewhere a plain line
+   * each time the step passes another tenth (progress.ts), never a carriage return.
+   */
+  progress(detail: string, fraction: number): void;
   /** A step or change is done (`ovs: wrote /etc/ocfs2/cluster.conf`). */
   done(text: string): void;
   warn(text: string): void;
@@ -49,7 +56,7 @@ export function colorWanted(host: Host, noColor: boolean): boolean {
   return host.stderr.isTTY;
 }
 
-type Spinner = { start(t: string): Spinner; succeed(t?: string): Spinner; stop(): Spinner; text: string; isSpinning: boolean };
+type Spinner = { start(t?: string): Spinner; succeed(t?: string): Spinner; stop(): Spinner; text: string; isSpinning: boolean };
 
 type Terminal = NodeJS.WritableStream & { columns?: number };
 
@@ -75,18 +82,42 @@ function steadyWidth(stream: Terminal): Terminal {
   });
 }
 
+/**
+ * ora draws `spinner.text` on every frame: read through here, each frame is cut to the
+ * terminal's width as it is at that moment (Node updates `columns` on SIGWINCH), so a
+ * resize mid-step never leaves a line longer than the terminal. Two columns are the
+ * spinner's, and the last is left free so the cursor never wraps.
+ */
+function fitToWidth(spinner: Spinner, stream: Terminal, shown: { label: string; detail?: string }): void {
+  Object.defineProperty(spinner, 'text', {
+    configurable: true,
+    get: () => {
+      const width = (stream.columns ?? 80) - 3;
+      return shown.detail === undefined ? fitLine(shown.label, width) : fitProgress(shown.label, shown.detail, width);
+    },
+    set: (value: string) => {
+      shown.label = value;
+      shown.detail = undefined;
+    },
+  });
+}
+
 export async function createReporter(host: Host, opts: { verbosity: Verbosity; json: boolean; color: boolean }): Promise<Reporter> {
   const color = await paint(opts.color);
   const progress = !opts.json && opts.verbosity !== 'quiet';
   let spinner: Spinner | undefined;
+  /** The step in progress, as the spinner draws it. */
+  const current: { label: string; detail?: string } = { label: '' };
   if (progress && spinnerWanted(host)) {
     const { default: ora } = await import('ora');
     // No raw-mode stdin and no cursor hiding: both install handlers that stand between
     // Ctrl-C or kill and ovs's own interruption handling.
     const stream = steadyWidth(host.stderr.stream as Terminal);
     spinner = ora({ stream, color: opts.color ? 'cyan' : false, isEnabled: true, discardStdin: false, hideCursor: false }) as unknown as Spinner;
+    fitToWidth(spinner, stream, current);
   }
   const line = (text: string) => host.stderr.write(`${text}\n`);
+  const plain = new PlainProgress(() => host.now().getTime(), (text) => line(`ovs: ${text}`));
   const warnings: string[] = [];
   const pause = () => {
     if (spinner?.isSpinning) spinner.stop();
@@ -97,14 +128,26 @@ export async function createReporter(host: Host, opts: { verbosity: Verbosity; j
     step(raw) {
       if (!progress) return;
       const text = oneLine(raw);
-      if (spinner) spinner.start(text);
-      else line(`ovs: ${text}`);
+      if (spinner) return void spinner.start(text);
+      plain.begin(text);
+      line(`ovs: ${text}`);
+    },
+    progress(raw, fraction) {
+      if (!progress) return;
+      const detail = oneLine(raw);
+      if (!spinner) return plain.update(detail, fraction);
+      if (!current.label) return;
+      current.detail = detail;
+      if (!spinner.isSpinning) spinner.start();
     },
     done(raw) {
       if (!progress) return;
       const text = oneLine(raw);
-      if (spinner) spinner.succeed(text);
-      else line(`ovs: ${text}`);
+      plain.end();
+      if (spinner) {
+        spinner.succeed(text);
+        Object.assign(current, { label: '', detail: undefined });
+      } else line(`ovs: ${text}`);
     },
     warn(text) {
       warnings.push(text);
@@ -117,12 +160,15 @@ export async function createReporter(host: Host, opts: { verbosity: Verbosity; j
       pause();
       line(color.dim(`ovs: ${oneLine(text)}`));
     },
-    stop: pause,
+    stop() {
+      plain.end();
+      pause();
+    },
   };
 }
 
 /** A reporter that prints nothing (library callers that only want results). */
 export function silentReporter(): Reporter {
   const nop = () => {};
-  return { step: nop, done: nop, warn: nop, debug: nop, stop: nop, color: NO_PAINT, warnings: [] };
+  return { step: nop, progress: nop, done: nop, warn: nop, debug: nop, stop: nop, color: NO_PAINT, warnings: [] };
 }

@@ -249,8 +249,12 @@ async function runReal(argv: readonly string[], opts: RunOptions = {}): Promise<
       out.push(c);
       silence?.reset();
       lines?.(c);
+      opts.onOutput?.(c.toString('utf8'), 'stdout');
     });
-    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.stderr.on('data', (c: Buffer) => {
+      err.push(c);
+      opts.onOutput?.(c.toString('utf8'), 'stderr');
+    });
     child.on('error', (e: NodeJS.ErrnoException) => {
       const notFound = e.code === 'ENOENT';
       finish({ exitCode: notFound ? 127 : 126, stdout: '', stderr: notFound ? `${file}: command not found\n` : `${file}: ${e.message}\n`, notFound });

@@ -101,6 +101,16 @@ describe('format: the guide\'s step 9 (replayed mkfs.ocfs2 1.8.7 output)', () =>
     expect(host.calls.map((c) => c.argv[0])).toEqual(['blockdev', 'blkid', 'mkfs.ocfs2', 'tunefs.ocfs2', 'debugfs.ocfs2']);
   });
 
+  it("without a terminal the step is a plain line, and mkfs.ocfs2's stage shows once the quiet second has passed", async () => {
+    const host = setup();
+    let clock = host.now().getTime();
+    host.now = () => new Date((clock += 2000)); // every look at the clock finds two seconds gone
+    const r = await runOvs(['--yes', 'format', '/dev/sdb'], host);
+    expect(r.exit).toBe(0);
+    expect(r.stderr).toContain('ovs: formatting /dev/sdb\novs: formatting /dev/sdb: Writing lost+found (11/11)\n');
+    expect(r.stderr).not.toContain('\r');
+  });
+
   it('every value can be overridden, and the default label is ovs', async () => {
     const host = setup();
     const r = await runOvs(['--yes', '--json', 'format', '/dev/sdb', '--slots', '4', '--block-size', '2k', '--cluster-size', '64k', '--journal-size', '16M'], host);

@@ -40,7 +40,7 @@ describe('hb-create: making the heartbeat file (replayed ocfs2-tools 1.8.7 outpu
     expect(tmp).toMatch(TMP);
     expect(calls[0]).toEqual(['fallocate', '-l', String(300 * MiB), '--', tmp]);
     // mkfs writes its first 134 MiB (journals, system files): those get real zeros, 136 MiB.
-    expect(calls[1]).toEqual(['dd', 'if=/dev/zero', `of=${tmp}`, 'bs=1M', `count=${136 * MiB}`, 'iflag=count_bytes', 'conv=notrunc', 'status=none']);
+    expect(calls[1]).toEqual(['dd', 'if=/dev/zero', `of=${tmp}`, 'bs=1M', `count=${136 * MiB}`, 'iflag=count_bytes', 'conv=notrunc', 'status=progress']);
     expect(calls[2]).toEqual([...MKFS_GUIDE, tmp]);
     expect(calls[3]).toEqual(['tunefs.ocfs2', '-Q', '%U\\n%N\\n%T\\n%V', '--', tmp]);
     expect(calls[4]).toEqual(['debugfs.ocfs2', '-R', 'stats', '--', tmp]);
@@ -62,7 +62,7 @@ describe('hb-create: making the heartbeat file (replayed ocfs2-tools 1.8.7 outpu
     const r = await runOvs(['hb-create'], pool({ programs: DEFAULT_PROGRAMS }));
     expect(r.exit).toBe(0);
     const [dd] = argvs(r);
-    expect(dd).toEqual(['dd', 'if=/dev/zero', expect.stringMatching(/^of=\/OVS\/\.server_pool_hb\.ovs-[0-9a-f]{8}\.tmp$/), 'bs=1M', `count=${300 * MiB}`, 'iflag=count_bytes', 'conv=excl,fsync', 'status=none']);
+    expect(dd).toEqual(['dd', 'if=/dev/zero', expect.stringMatching(/^of=\/OVS\/\.server_pool_hb\.ovs-[0-9a-f]{8}\.tmp$/), 'bs=1M', `count=${300 * MiB}`, 'iflag=count_bytes', 'conv=excl,fsync', 'status=progress']);
     expect(ovsDir(r)).toEqual(['.server_pool_hb']);
   });
 
@@ -398,7 +398,7 @@ describe('hb-create: failures leave no temporary file and never touch an existin
   });
 
   it('dd failing in the fallback: 74 on a read-only file system', async () => {
-    const ro: Expectation = { argv: ['dd', 'if=/dev/zero', /^of=/, 'bs=1M', /^count=/, 'iflag=count_bytes', 'conv=excl,fsync', 'status=none'], result: { exitCode: 1, stderr: "dd: failed to open '/OVS/x': Read-only file system\n" } };
+    const ro: Expectation = { argv: ['dd', 'if=/dev/zero', /^of=/, 'bs=1M', /^count=/, 'iflag=count_bytes', 'conv=excl,fsync', 'status=progress'], result: { exitCode: 1, stderr: "dd: failed to open '/OVS/x': Read-only file system\n" } };
     const r = await runOvs(['hb-create'], pool({ programs: DEFAULT_PROGRAMS, before: [ro] }));
     expect(r.exit).toBe(74);
     expect(r.stderr).toContain("writing zeros failed: dd: failed to open '/OVS/x': Read-only file system");
@@ -425,7 +425,7 @@ describe('hb-create --dry-run', () => {
     expect(out[3]).toMatch(/^ {4}debugfs\.ocfs2 -R stats -- \/OVS\/\.server_pool_hb\.ovs-/);
     expect(out[4]).toBe('Plan (dry run: nothing was changed):');
     expect(out[5]).toMatch(/^ {2}run {6}fallocate -l 314572800 -- \/OVS\/\.server_pool_hb\.ovs-/);
-    expect(out[6]).toMatch(/^ {2}run {6}dd if=\/dev\/zero of=\S+ bs=1M count=142606336 iflag=count_bytes conv=notrunc status=none$/);
+    expect(out[6]).toMatch(/^ {2}run {6}dd if=\/dev\/zero of=\S+ bs=1M count=142606336 iflag=count_bytes conv=notrunc status=progress$/);
     expect(out[7]).toMatch(/^ {2}run {6}mkfs\.ocfs2 -L server_pool_hb -N 16 -b 2k -C 4k --force -x --nodiscard -- /);
     expect(out[8]).toMatch(/^ {2}rename {3}\/OVS\/\.server_pool_hb\.ovs-[0-9a-f]{8}\.tmp -> \/OVS\/\.server_pool_hb$/);
   });

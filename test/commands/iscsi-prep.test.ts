@@ -336,6 +336,37 @@ describe('iscsi-prep: logging in and the new disks (replayed open-iscsi 2.1.8 ou
     expect(r.stderr).toContain(`no new block device appeared within 2 s of logging in while waiting for the disks of ${TGT}:target2`);
   });
 
+  it('the wait shows elapsed against --wait without a terminal: one plain line per second of polling, at most ten', async () => {
+    const { host } = setup({ login: () => ({}) });
+    let clock = host.now().getTime();
+    host.now = () => new Date(clock);
+    host.sleep = async (ms) => void (clock += ms); // the clock moves only while ovs waits
+    const r = await runOvs(['--yes', 'iscsi-prep', '--portal', '127.0.0.1', '--keep', `${TGT}:target2`, '--wait', '5'], host);
+    expect(r.exit).toBe(75);
+    const waiting = `ovs: waiting for the new disks of ${TGT}:target2`;
+    expect(r.stderr).toContain('ovs: asking portal 127.0.0.1:3260 for its targets\n');
+    expect(r.stderr).toContain('ovs: discovering the targets of portal 127.0.0.1:3260\n');
+    expect(r.stderr.split('\n').filter((l) => l.startsWith(waiting))).toEqual([waiting, ...[1, 2, 3, 4, 5].map((s) => `${waiting}: ${s} s of 5 s`)]);
+  });
+
+  it('discovery shows the seconds it has taken against --timeout while a slow portal answers (real clock, replayed iscsiadm output)', async () => {
+    const slow: Expectation = {
+      argv: ['iscsiadm', '-m', 'discovery', '-t', 'sendtargets', '-p', /^127\.0\.0\.1/, '-o', 'nonpersistent'],
+      respond: async () => {
+        await new Promise((r) => setTimeout(r, 2500)); // the portal answers after 2.5 s
+        return { exitCode: 0, stdout: [1, 2, 3].map((n) => `${line(tgt(n))}\n`).join('') };
+      },
+    };
+    const { host } = setup({ before: [slow] });
+    host.now = () => new Date();
+    const r = await runOvs(['--yes', 'iscsi-prep', '--portal', '127.0.0.1', '--keep', `${TGT}:target2`, '--timeout', '3', '--no-login'], host);
+    expect(r.exit, r.stderr).toBe(0);
+    const asking = 'ovs: asking portal 127.0.0.1:3260 for its targets';
+    const ticks = r.stderr.split('\n').filter((l) => l.startsWith(`${asking}: `));
+    expect(ticks.length, r.stderr).toBeGreaterThanOrEqual(1);
+    for (const t of ticks) expect(t).toMatch(/: [12] s of 3 s$/);
+  });
+
   it('a record with a session already is not logged in again', async () => {
     const { host } = setup({ nodes: [{ ...tgt(2), startup: 'automatic' }], sessions: [line(tgt(2))] });
     const r = await runOvs(['iscsi-prep', '--portal', '127.0.0.1', '--keep', `${TGT}:target2`], host);

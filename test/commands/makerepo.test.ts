@@ -194,7 +194,7 @@ describe('makerepo: the guide\'s NFS cluster root (fileserver.example.com:/OVS C
     expect(tmp).toMatch(new RegExp(`^${mp(NEW)}/\\.[^/]*server_pool_hb[^/]*\\.tmp$`));
     expect(argvs(host)).toEqual([
       `mount -t nfs -o rw,hard,tcp,nfsvers=3,timeo=600 -- ${NFS} ${mp(NEW)}`,
-      `dd if=/dev/zero of=${tmp} bs=1M count=314572800 iflag=count_bytes conv=excl,fsync status=none`,
+      `dd if=/dev/zero of=${tmp} bs=1M count=314572800 iflag=count_bytes conv=excl,fsync status=progress`,
       `mkfs.ocfs2 -L server_pool_hb -N 16 -b 2k -C 4k --force -x --nodiscard -- ${tmp}`,
       `tunefs.ocfs2 -Q %U\\n%N\\n%T\\n%V -- ${tmp}`,
       `debugfs.ocfs2 -R stats -- ${tmp}`,

@@ -9,6 +9,7 @@
 import type { Context } from '../command.js';
 import { readOptional } from '../files.js';
 import { diffPartitions, parseProcPartitions, type Partition } from '../formats/proc-partitions.js';
+import { secondsDetail } from '../progress.js';
 import { PROC_PARTITIONS } from '../system-paths.js';
 import { readSystemFile } from '../system-file.js';
 
@@ -58,7 +59,10 @@ export async function waitForDevices(ctx: Context, before: readonly Partition[],
   const polls = Math.ceil((waitSeconds * 1000) / POLL_MS);
   const wanted = iqns.map((i) => i.toLowerCase());
   let previous = '';
+  ctx.report.step(`waiting for the new disks of ${iqns.join(', ')}`);
   for (let i = 0; ; i++) {
+    // Elapsed as the polls count it (the limit is a number of polls, see above).
+    if (i > 0) ctx.report.progress(secondsDetail((i * POLL_MS) / 1000, waitSeconds), i / polls);
     const devices = await newDevices(ctx, before);
     const covered = wanted.every((iqn) => devices.some((d) => d.target?.toLowerCase() === iqn));
     const names = devices.map((d) => d.name).join(' ');

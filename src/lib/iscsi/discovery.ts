@@ -8,13 +8,15 @@
  */
 import type { Context } from '../command.js';
 import type { IscsiRecord } from '../formats/iscsiadm.js';
+import { withElapsed } from '../progress.js';
 import { discoveryError, iscsiadm, recordsOf } from './adm.js';
 import type { DiscoveryPortal } from './portal.js';
 
 /** What the portal offers, without writing a record. */
 export async function probeTargets(ctx: Context, portal: DiscoveryPortal, timeoutSeconds: number): Promise<IscsiRecord[]> {
   const argv = iscsiadm.discovery(portal, false);
-  const r = await ctx.probe(argv, { timeoutMs: timeoutSeconds * 1000 });
+  ctx.report.step(`asking portal ${portal.text} for its targets`);
+  const r = await withElapsed(ctx.report, () => ctx.host.now(), timeoutSeconds, () => ctx.probe(argv, { timeoutMs: timeoutSeconds * 1000 }));
   if (r.timedOut || r.exitCode !== 0) throw discoveryError(r, portal, timeoutSeconds);
   return recordsOf(r.stdout, argv);
 }
@@ -22,7 +24,8 @@ export async function probeTargets(ctx: Context, portal: DiscoveryPortal, timeou
 /** The guide's discovery, writing the node records; undefined when only planned. */
 export async function discoverTargets(ctx: Context, portal: DiscoveryPortal, timeoutSeconds: number): Promise<IscsiRecord[] | undefined> {
   const argv = iscsiadm.discovery(portal, true);
-  const r = await ctx.changes.run(argv, { timeoutMs: timeoutSeconds * 1000 });
+  ctx.report.step(`discovering the targets of portal ${portal.text}`);
+  const r = await withElapsed(ctx.report, () => ctx.host.now(), timeoutSeconds, () => ctx.changes.run(argv, { timeoutMs: timeoutSeconds * 1000 }));
   if (r.planned) return undefined;
   if (r.timedOut || r.exitCode !== 0) throw discoveryError(r, portal, timeoutSeconds);
   return recordsOf(r.stdout, argv);

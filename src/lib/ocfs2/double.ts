@@ -149,7 +149,7 @@ export function ocfs2ToolsDouble(opts: Ocfs2DoubleOptions = {}): Expectation[] {
       },
     },
     {
-      argv: ['dd', 'if=/dev/zero', /^of=/, 'bs=1M', /^count=\d+$/, 'iflag=count_bytes', /^conv=(excl,fsync|notrunc)$/, 'status=none'],
+      argv: ['dd', 'if=/dev/zero', /^of=/, 'bs=1M', /^count=\d+$/, 'iflag=count_bytes', /^conv=(excl,fsync|notrunc)$/, 'status=progress'],
       times: Infinity,
       respond: ({ argv }, host) => {
         const path = (argv[2] as string).slice(3);

@@ -16,6 +16,7 @@ import { statOrUndefined } from '../files.js';
 import type { RunResult } from '../host.js';
 import { failureOf } from '../program-output.js';
 import { type MkfsGeometry, mkfsArgv, mkfsWrittenPrefix } from './mkfs.js';
+import { ddProgress, isDdStatistics, mkfsProgress } from './progress.js';
 import { debugfsStatsArgv, tunefsQueryArgv, verifyNewVolume } from './volume.js';
 import { volumeTempName } from './volume-temp.js';
 
@@ -26,10 +27,13 @@ export interface VolumeFileResult {
   zeroFill: 'fallocate' | 'dd';
 }
 
-/** The first line of a tool's stderr that says something (not its version banner or the harmless discard notice). */
+/**
+ * The first line of a tool's stderr that says something: not its version banner, the
+ * harmless discard notice or dd's statistics (progress reports end in a carriage return).
+ */
 export function reason(r: RunResult): string {
-  const lines = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim());
-  return lines.find((l) => l && !/^mkfs\.ocfs2 \d|Discard device blocks|^Cluster stack:/.test(l)) ?? 'no message';
+  const lines = `${r.stderr}\n${r.stdout}`.split(/[\r\n]/).map((l) => l.trim());
+  return lines.find((l) => l && !/^mkfs\.ocfs2 \d|Discard device blocks|^Cluster stack:/.test(l) && !isDdStatistics(l)) ?? 'no message';
 }
 
 /** mkfs.ocfs2 failed: 69, with the first line that says why (not its banner). */
@@ -48,8 +52,15 @@ function duplicateForkBug(r: RunResult): boolean {
   return /mkfs\.ocfs2 successful[^]*Overwriting existing ocfs2 partition/.test(r.stdout);
 }
 
+/** status=progress: dd reports the bytes written once a second, shown as the step's progress. */
 function ddZeros(machineTmp: string, bytes: number, conv: string): string[] {
-  return ['dd', 'if=/dev/zero', `of=${machineTmp}`, 'bs=1M', `count=${bytes}`, 'iflag=count_bytes', `conv=${conv}`, 'status=none'];
+  return ['dd', 'if=/dev/zero', `of=${machineTmp}`, 'bs=1M', `count=${bytes}`, 'iflag=count_bytes', `conv=${conv}`, 'status=progress'];
+}
+
+/** dd writing `bytes` zeros to the temporary file, its progress shown as the target's. */
+function writeZeros(ctx: Context, target: string, machineTmp: string, bytes: number, conv: string, creates?: string): Promise<RunResult> {
+  ctx.report.step(`writing zeros to ${target}`);
+  return ctx.changes.run(ddZeros(machineTmp, bytes, conv), { live: false, onOutput: ddProgress(ctx.report, bytes), ...(creates ? { creates } : {}) });
 }
 
 /**
@@ -60,12 +71,12 @@ function ddZeros(machineTmp: string, bytes: number, conv: string): string[] {
  * Written zeros over mkfs's part avoid that; fallocate covers the rest without writing it,
  * which is what makes this faster than the guide's full dd (README, performance).
  */
-async function zeroFill(ctx: Context, tmp: string, machineTmp: string, size: number, g: MkfsGeometry): Promise<'fallocate' | 'dd'> {
+async function zeroFill(ctx: Context, target: string, tmp: string, machineTmp: string, size: number, g: MkfsGeometry): Promise<'fallocate' | 'dd'> {
   const doing = `allocating ${size} bytes for ${tmp}`;
   if (await ctx.host.which('fallocate')) {
     const r = await ctx.changes.run(['fallocate', '-l', String(size), '--', machineTmp], { live: false, creates: tmp });
     if (r.exitCode === 0) {
-      const w = await ctx.changes.run(ddZeros(machineTmp, mkfsWrittenPrefix(size, g), 'notrunc'), { live: false });
+      const w = await writeZeros(ctx, target, machineTmp, mkfsWrittenPrefix(size, g), 'notrunc');
       if (w.exitCode !== 0) throw new OvsError(exitFor(reason(w)), `writing zeros failed: ${reason(w)}`, { while: doing });
       return 'fallocate';
     }
@@ -74,14 +85,15 @@ async function zeroFill(ctx: Context, tmp: string, machineTmp: string, size: num
   }
   // No fallocate here (NFS before 4.2): zeros all the way, as the guide does, fsynced so
   // a full disk shows now and not in the middle of heartbeating.
-  const r = await ctx.changes.run(ddZeros(machineTmp, size, 'excl,fsync'), { live: false, creates: tmp });
+  const r = await writeZeros(ctx, target, machineTmp, size, 'excl,fsync', tmp);
   if (r.exitCode !== 0) throw new OvsError(exitFor(reason(r)), `writing zeros failed: ${reason(r)}`, { while: doing });
   return 'dd';
 }
 
-async function format(ctx: Context, tmp: string, machineTmp: string, g: MkfsGeometry): Promise<boolean> {
+async function format(ctx: Context, target: string, tmp: string, machineTmp: string, g: MkfsGeometry): Promise<boolean> {
   // --force as in the guide; -x so mkfs can never stop at a prompt (stdin is closed).
-  const r = await ctx.changes.run(mkfsArgv(machineTmp, g, { force: true, noPrompt: true }), { live: false, timeoutMs: 15 * 60_000 });
+  ctx.report.step(`formatting ${target}`);
+  const r = await ctx.changes.run(mkfsArgv(machineTmp, g, { force: true, noPrompt: true }), { live: false, timeoutMs: 15 * 60_000, onOutput: mkfsProgress(ctx.report) });
   if (r.planned) return false;
   if (r.exitCode === 0) return true;
   if (duplicateForkBug(r)) {
@@ -105,8 +117,8 @@ export async function createVolumeFile(ctx: Context, systemPath: string, size: n
   const machineTmp = posix.join(dir?.path ?? posix.dirname(await ctx.hostPath(systemPath)), posix.basename(tmp));
   const verification = [tunefsQueryArgv(machineTmp), debugfsStatsArgv(machineTmp)];
   try {
-    const zeroFillWith = await zeroFill(ctx, tmp, machineTmp, size, g);
-    const ran = await format(ctx, tmp, machineTmp, g);
+    const zeroFillWith = await zeroFill(ctx, systemPath, tmp, machineTmp, size, g);
+    const ran = await format(ctx, systemPath, tmp, machineTmp, g);
     const uuid = ran ? (await verifyNewVolume(ctx, machineTmp, g, { doing: `verifying ${tmp}`, holder: 'file', within: size })).uuid : undefined;
     await ctx.changes.rename(tmp, systemPath, { backup: false });
     return { ...(uuid ? { uuid } : {}), planned: !ran, verification, zeroFill: zeroFillWith };
