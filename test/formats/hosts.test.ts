@@ -27,6 +27,14 @@ describe('parseHosts', () => {
     expect(hosts.skipped.map((s) => s.line)).toEqual([3, 4, 5]);
     expect(hosts.skipped[1]?.reason).toMatch(/no host name/);
   });
+
+  it('skips a 10 MB address line by its length, without parsing it as an address', () => {
+    const hosts = parseHosts(`10.0.0.1 a\n${'1:'.repeat(5 * 1024 * 1024)}\n10.0.0.2 b\n`);
+    expect(hosts.entries.map((e) => e.canonical)).toEqual(['a', 'b']);
+    expect(hosts.skipped.map((s) => [s.line, s.reason])).toEqual([
+      [2, `"${'1:'.repeat(32)}…" is not an IPv4 or IPv6 address (10485760 characters, longer than any address); the resolver ignores this line`],
+    ]);
+  });
 });
 
 describe('lookup', () => {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { isIPv4, isIPv6, isLoopback, parseIPv6, sameAddress } from '../../src/lib/formats/ip.js';
+import { describe, expect, it, vi } from 'vitest';
+import { ADDRESS_MAX_LENGTH, IPV4_MAX_LENGTH, isIPv4, isIPv6, isLoopback, parseIPv4, parseIPv6, sameAddress } from '../../src/lib/formats/ip.js';
 import { IP_LITERALS } from '../fixtures/ip/literals.js';
 
 describe('IP literals (inet_pton rules; the table is checked against libc in test/integration/ip-literals.test.ts)', () => {
@@ -13,6 +13,19 @@ describe('IP literals (inet_pton rules; the table is checked against libc in tes
     expect(parseIPv6('1:2:3:4:5:6:7::')).toEqual([1, 2, 3, 4, 5, 6, 7, 0]);
     expect(sameAddress('::1', '0:0:0:0:0:0:0:1')).toBe(true);
     expect(sameAddress('Host.Example', 'host.example')).toBe(true);
+  });
+
+  it('refuses a 10 MB token without looking inside it (the longest address is 45 characters)', () => {
+    expect([IPV4_MAX_LENGTH, ADDRESS_MAX_LENGTH]).toEqual(['255.255.255.255'.length, 'ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255'.length]);
+    const huge = '1:'.repeat(5 * 1024 * 1024);
+    // Counted work: neither parser splits the token (a split of "1:1:…" is what made it slow).
+    const split = vi.spyOn(String.prototype, 'split');
+    try {
+      expect([parseIPv4(huge), parseIPv6(huge), parseIPv6(`::${huge}`), parseIPv4('1.'.repeat(5e6))]).toEqual([undefined, undefined, undefined, undefined]);
+      expect(split).not.toHaveBeenCalled();
+    } finally {
+      split.mockRestore();
+    }
   });
 
   it('tells loopback addresses apart', () => {

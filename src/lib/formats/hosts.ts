@@ -7,7 +7,7 @@
  * address with no name) are skipped, never fatal, so `ovs` sees exactly what the resolver
  * sees. They are reported in `skipped` so `cluster-check` can warn about them.
  */
-import { isIPv4, isIPv6, isLoopback, parseIPv4, parseIPv6 } from './ip.js';
+import { ADDRESS_MAX_LENGTH, isIPv4, isIPv6, isLoopback, parseIPv4, parseIPv6 } from './ip.js';
 import { shown } from '../errors.js';
 
 export interface HostsEntry {
@@ -52,6 +52,9 @@ export function parseHosts(text: string): HostsFile {
 }
 
 function problemOf(address: string, canonical: string | undefined): string | undefined {
+  if (address.length > ADDRESS_MAX_LENGTH) {
+    return `"${shown(address)}" is not an IPv4 or IPv6 address (${address.length} characters, longer than any address); the resolver ignores this line`;
+  }
   if (!isIPv4(address) && !isIPv6(address)) {
     return `"${shown(address)}" is not an IPv4 or IPv6 address; the resolver ignores this line`;
   }

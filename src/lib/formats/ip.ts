@@ -11,10 +11,20 @@
  *
  * test/integration/ip-literals.test.ts holds the table and checks it against the machine's
  * own inet_pton. Pure: no I/O.
+ *
+ * Both parsers first bound the text's length by the longest address their rules allow, so a
+ * hostile 10 MB token ("1:1:1:…" in /etc/hosts) is refused without being split into millions
+ * of pieces: the work is constant, whatever the input's size.
  */
+
+/** 255.255.255.255: four octets of at most three digits. */
+export const IPV4_MAX_LENGTH = 15;
+/** ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255, INET6_ADDRSTRLEN less its NUL: the longest address text. */
+export const ADDRESS_MAX_LENGTH = 45;
 
 /** The four octets of a dotted-quad IPv4 address (strict: no leading zeros, like inet_pton). */
 export function parseIPv4(s: string): number[] | undefined {
+  if (s.length > IPV4_MAX_LENGTH) return undefined;
   const parts = s.split('.');
   if (parts.length !== 4) return undefined;
   const octets: number[] = [];
@@ -33,6 +43,7 @@ export function isIPv4(s: string): boolean {
 
 /** The eight 16-bit groups of an IPv6 address (`::` and a trailing dotted quad allowed). */
 export function parseIPv6(s: string): number[] | undefined {
+  if (s.length > ADDRESS_MAX_LENGTH) return undefined;
   if (!/^[0-9A-Fa-f:.]+$/.test(s)) return undefined;
   const halves = s.split('::');
   if (halves.length > 2) return undefined;
