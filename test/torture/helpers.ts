@@ -4,7 +4,7 @@
  * runs begun and never ended).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unfinishedRunIds } from '../../src/lib/journal.js';
 
@@ -17,8 +17,15 @@ export interface Exited {
   pid?: number;
 }
 
-/** Start `node bin/ovs ARGS`; `killAfterMs` sends SIGKILL then (if it is still running). */
-export function ovs(args: readonly string[], killAfterMs?: number): Promise<Exited> {
+/**
+ * When to send SIGKILL (if the run is still going): this many ms after the start, or this many
+ * after the run first writes to its journal (watching the journal's directory: a run's changes
+ * start there, at a time no clock can predict on a loaded machine).
+ */
+export type KillAt = number | { journalDir: string; afterMs: number };
+
+/** Start `node bin/ovs ARGS`, killed at `kill`. */
+export function ovs(args: readonly string[], kill?: KillAt): Promise<Exited> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, ['bin/ovs', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -26,10 +33,14 @@ export function ovs(args: readonly string[], killAfterMs?: number): Promise<Exit
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c));
     child.stderr.on('data', (c: Buffer) => (stderr += c));
-    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    let timer: NodeJS.Timeout | undefined;
+    const killIn = (ms: number) => (timer ??= setTimeout(() => child.kill('SIGKILL'), ms));
+    const watcher = typeof kill === 'object' ? watch(kill.journalDir, () => killIn(kill.afterMs)) : undefined;
+    if (typeof kill === 'number') killIn(kill);
     child.on('error', reject);
     child.on('close', (code, signal) => {
-      if (timer) clearTimeout(timer);
+      clearTimeout(timer);
+      watcher?.close();
       resolve({ code, signal, stdout, stderr, ms: performance.now() - started, pid: child.pid });
     });
   });
