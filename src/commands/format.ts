@@ -20,7 +20,7 @@ import { preflightFormat, verifyFormattedDevice } from '../lib/ocfs2/volume.js';
 import { mkfsProgress } from '../lib/ocfs2/progress.js';
 import { defineSshOptions, parsePoolSettings } from '../lib/pool/options.js';
 import type { PoolSettings } from '../lib/pool/propagation.js';
-import { confirmSameDisk, type SameDiskReport } from '../lib/pool/same-disk.js';
+import { confirmSameDisk, sameDiskLine, type SameDiskReport } from '../lib/pool/same-disk.js';
 
 export interface FormatOptions {
   device: string;
@@ -133,7 +133,7 @@ async function format(ctx: Context, o: FormatOptions): Promise<FormatResult> {
 
 function human(r: FormatResult): string[] {
   const lines: string[] = [];
-  if (r.sameDisk) lines.push(`every pool member sees ${r.device} (WWID ${r.sameDisk.wwid}): ${r.sameDisk.members.map((m) => `${m.node} as ${m.device}`).join(', ') || 'no other node'}`);
+  if (r.sameDisk) lines.push(sameDiskLine(r.sameDisk));
   if (r.partitioned) lines.push(`${r.planned ? 'would partition' : 'partitioned'} ${r.device}: one partition, ${r.target}, spanning the disk`);
   const geometry = `${r.slots} node slots, block size ${formatSize(r.blockSize)}, cluster size ${formatSize(r.clusterSize)}, journal ${formatSize(r.journalSize)}`;
   lines.push(`${r.planned ? 'would format' : 'formatted'} ${r.target} with OCFS2: label '${r.label}'${r.uuid ? `, UUID ${r.uuid}` : ''}, ${geometry}`);

@@ -13,13 +13,17 @@ import { formatPortal, parseKeepPattern, selectTargets, type IscsiRecord, type T
 import type { Partition } from '../lib/formats/proc-partitions.js';
 import { iscsiadm, recordKey, shown, type NodeRef } from '../lib/iscsi/adm.js';
 import { chooseTargets } from '../lib/iscsi/choice.js';
-import { readPartitions, waitForDevices, type NewDevice } from '../lib/iscsi/devices.js';
+import { inspectDevice } from '../lib/block/device.js';
+import { disksOfTargets, readPartitions, waitForDevices, type NewDevice } from '../lib/iscsi/devices.js';
 import { discoverTargets, probeTargets } from '../lib/iscsi/discovery.js';
 import { deleteNodeRecord, listNodeRecords, makeAutomatic, recordsOfPortal } from '../lib/iscsi/node-records.js';
 import { parseDiscoveryPortal, type DiscoveryPortal } from '../lib/iscsi/portal.js';
 import { seconds } from '../lib/iscsi/seconds.js';
 import { ensureServiceRunning, findIscsiServices, requireInitiator, type IscsiServices, type ServiceOutcome } from '../lib/iscsi/service.js';
 import { listSessions, login, type LoginOutcome } from '../lib/iscsi/sessions.js';
+import { defineSshOptions, parsePoolSettings } from '../lib/pool/options.js';
+import type { PoolSettings } from '../lib/pool/propagation.js';
+import { confirmSameDisk, sameDiskLine, type SameDiskReport } from '../lib/pool/same-disk.js';
 import { restartService } from '../lib/services/index.js';
 
 export interface PrepOptions {
@@ -30,6 +34,8 @@ export interface PrepOptions {
   rediscover: boolean;
   login: boolean;
   restartService: boolean;
+  /** --all-nodes: at the end, confirm that every pool member sees the kept targets' disks (how to reach them). */
+  allNodes?: PoolSettings;
 }
 
 export interface KeptRecord {
@@ -54,6 +60,8 @@ export interface PrepResult {
   /** The selection was made at the terminal (then the human output says how to repeat it). */
   asked: boolean;
   changed: boolean;
+  /** --all-nodes: each disk of the kept targets, its WWID and each member's device for it. */
+  sameDisk?: SameDiskReport[];
 }
 
 interface Records {
@@ -70,7 +78,9 @@ function parseOptions(flags: Record<string, unknown>): PrepOptions {
   for (const k of keep) parseValue('--keep', 'use an IQN, ADDRESS:PORT,TPGT (e.g. 10.2.0.250:3260,3) or a glob such as iqn.1992-04.com.emc:*', () => parseKeepPattern(k));
   const login = flags.login !== false;
   if (!login && flags.restartService) throw new OvsError(EXIT.USAGE, '--no-login and --restart-service contradict each other', { while: 'reading the options' });
+  if (!login && flags.allNodes) throw new OvsError(EXIT.USAGE, '--no-login and --all-nodes contradict each other: without a login there is no disk to compare', { while: 'reading the options' });
   return {
+    ...(flags.allNodes ? { allNodes: parsePoolSettings(flags) } : {}),
     portal: parseDiscoveryPortal(flags.portal),
     keep,
     waitSeconds: seconds(flags.wait, '--wait', 0),
@@ -173,6 +183,21 @@ async function newDisks(ctx: Context, o: PrepOptions, before: Partition[], logge
   return devices;
 }
 
+const NOT_EVERYWHERE = 'run ovs iscsi-prep (the same --portal and --keep) on the servers named, then this command again; the logins here stay';
+
+/**
+ * --all-nodes, once this server is logged in: every pool member sees each disk of the kept
+ * targets (same WWID and size), else 78 naming them. Run on the last server prepared, it
+ * proves the pool is ready for `ovs format` before anything is formatted.
+ */
+async function confirmPoolSees(ctx: Context, s: PoolSettings, kept: readonly IscsiRecord[]): Promise<SameDiskReport[]> {
+  const disks = await disksOfTargets(ctx, kept.map((r) => r.iqn));
+  if (disks.length === 0) ctx.report.warn('--all-nodes: this server sees no disk of the kept targets yet, so there is nothing to compare');
+  const reports: SameDiskReport[] = [];
+  for (const name of disks) reports.push(await confirmSameDisk(ctx, s, await inspectDevice(ctx, `/dev/${name}`), NOT_EVERYWHERE));
+  return reports;
+}
+
 async function prepare(ctx: Context, o: PrepOptions): Promise<PrepResult> {
   await requireInitiator(ctx); // step 1
   const services = await findIscsiServices(ctx);
@@ -187,6 +212,7 @@ async function prepare(ctx: Context, o: PrepOptions): Promise<PrepResult> {
   const logins = await logIn(ctx, o, services, kept); // step 7
   const loggedIn = kept.filter((r) => logins.get(r) === 'logged in');
   const devices = await newDisks(ctx, o, before, loggedIn); // step 8
+  const sameDisk = o.allNodes ? await confirmPoolSees(ctx, o.allNodes, kept) : undefined;
   return {
     portal: o.portal.text,
     service,
@@ -197,6 +223,7 @@ async function prepare(ctx: Context, o: PrepOptions): Promise<PrepResult> {
     keep: records.keep,
     asked: o.keep.length === 0,
     changed: ctx.changes.applied.some((c) => c.result !== 'failed'),
+    ...(sameDisk ? { sameDisk } : {}),
   };
 }
 
@@ -209,6 +236,7 @@ function human(r: PrepResult): string[] {
   for (const k of r.kept) lines.push(`kept     ${k.record}  node.startup=automatic${k.startupSet ? '' : ' (already)'}, ${k.login}`);
   for (const d of r.deleted) lines.push(`deleted  ${d}`);
   if (r.devices.length > 0) lines.push('new block devices:', ...r.devices.map((d) => `  ${d.name}  ${d.blocks} blocks  ${d.target ?? ''}`.trimEnd()));
+  for (const d of r.sameDisk ?? []) lines.push(sameDiskLine(d));
   if (!r.changed) lines.push('nothing to do');
   if (r.asked) lines.push(`to repeat this choice: ovs iscsi-prep --portal ${r.portal} ${r.keep.map((k) => `--keep '${k}'`).join(' ')}`);
   return lines;
@@ -222,14 +250,15 @@ export default defineCommand<PrepOptions, PrepResult>({
   live: true,
   unplannable: () => 'it must ask the portal which targets it offers and log in to see which disks appear',
   define: (cmd: Command) =>
-    cmd
+    defineSshOptions(cmd)
       .option('--portal <host[:port]>', 'the storage portal for SendTargets discovery (port 3260 by default)')
       .option('--keep <target>', 'a target record to keep: IQN, ADDRESS:PORT,TPGT or a glob on the IQN (repeatable)', collect)
       .option('--wait <seconds>', 'how long to wait for the new block devices after logging in', '30')
       .option('--timeout <seconds>', 'how long discovery may take before the portal counts as unreachable', '60')
       .option('--rediscover', 'run discovery again even when the kept records exist (resets their settings)')
       .option('--no-login', 'prepare the node records only; the iSCSI service logs in at boot')
-      .option('--restart-service', 'log in by restarting the iSCSI service, as the guide does, instead of iscsiadm --login'),
+      .option('--restart-service', 'log in by restarting the iSCSI service, as the guide does, instead of iscsiadm --login')
+      .option('--all-nodes', "at the end, confirm over SSH that every node of cluster.conf sees the kept targets' disks (same WWID and size)"),
   options: (_args, flags) => parseOptions(flags),
   run: prepare,
   human,

@@ -9,6 +9,7 @@ import { isPartitionOf, partitionPath } from '../../src/lib/block/usage.js';
 import { describeSignature, parseBlkidExport } from '../../src/lib/block/signature.js';
 import { foreignImage, ocfs2ToolsDouble, volumeImage } from '../../src/lib/ocfs2/double.js';
 import { DEFAULT_PROGRAMS, memoryHost, type Expectation, type MemoryHost, type MemoryHostOptions } from '../../src/lib/memory-host.js';
+import { diskMember, POOL_CONF } from '../helpers/pool-disk.js';
 import { runOvs } from '../helpers/run.js';
 
 const MiB = 2 ** 20;
@@ -365,27 +366,15 @@ describe('format helpers', () => {
 
 describe('format --all-nodes: every pool member sees the same disk first', () => {
   const WWID_SDB = 'naa.6001405a1b2c3d4e5f60718293a4b5c6';
-  const CONF = ['ovs1.example.com', 'ovs2.example.com', 'ovs3.example.com']
-    .flatMap((n, i) => ['node:', '\tip_port = 7777', `\tip_address = 192.168.1.${11 + i}`, `\tnumber = ${i}`, `\tname = ${n}`, '\tcluster = ocfs2', ''])
-    .concat(['cluster:', '\tnode_count = 3', '\tname = ocfs2', '', ''])
-    .join('\n');
-  /** What a member's `ovs --json pool-identity --disk -` answers: its disk with the WWID read from stdin, or none. */
-  const member = (node: string, disk: { device: string; size: number } | undefined): Expectation => ({
-    argv: ['ssh', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', '-o', 'StrictHostKeyChecking=yes', '--', node, 'ovs', '--json', 'pool-identity', '--disk', '-'],
-    respond: ({ input }) => {
-      const result = { hostname: node, timeouts: {}, disk: { wwid: input.trim(), ...(disk ?? {}) } };
-      return { exitCode: 0, stdout: `${JSON.stringify({ ok: true, command: 'pool-identity', exit: 0, result, changes: [] })}\n` };
-    },
-  });
   const pool = (members: Expectation[]) =>
     setup({
-      files: { '/sys/class/block/sdb/device/wwid': `${WWID_SDB}\n`, '/etc/ocfs2/cluster.conf': CONF, '/etc/sysconfig/o2cb': 'O2CB_ENABLED=true\nO2CB_BOOTCLUSTER=ocfs2\n' },
+      files: { '/sys/class/block/sdb/device/wwid': `${WWID_SDB}\n`, '/etc/ocfs2/cluster.conf': POOL_CONF, '/etc/sysconfig/o2cb': 'O2CB_ENABLED=true\nO2CB_BOOTCLUSTER=ocfs2\n' },
       expect: members,
       host: { hostname: 'ovs1.example.com' },
     });
 
   it('every member has the WWID with the same size: formats, and says where each member sees it', async () => {
-    const host = pool([member('ovs2.example.com', { device: '/dev/sdc', size: 1200 * MiB }), member('ovs3.example.com', { device: '/dev/sdb', size: 1200 * MiB })]);
+    const host = pool([diskMember('ovs2.example.com', { device: '/dev/sdc', size: 1200 * MiB }), diskMember('ovs3.example.com', { device: '/dev/sdb', size: 1200 * MiB })]);
     const r = await runOvs(['--yes', 'format', '--all-nodes', '/dev/sdb'], host);
     expect(r.exit).toBe(0);
     expect(r.stdout).toContain(`every pool member sees /dev/sdb (WWID ${WWID_SDB}): ovs2.example.com as /dev/sdc, ovs3.example.com as /dev/sdb\n`);
@@ -394,7 +383,7 @@ describe('format --all-nodes: every pool member sees the same disk first', () =>
   });
 
   it('a member without the LUN and one seeing another size: exit 78 naming both, nothing formatted', async () => {
-    const host = pool([member('ovs2.example.com', undefined), member('ovs3.example.com', { device: '/dev/sdd', size: 2 * GiB })]);
+    const host = pool([diskMember('ovs2.example.com', undefined), diskMember('ovs3.example.com', { device: '/dev/sdd', size: 2 * GiB })]);
     const r = await runOvs(['--yes', 'format', '--all-nodes', '/dev/sdb'], host);
     expect(r.exit).toBe(78);
     expect(r.stderr).toContain(`ovs: format: not every pool member sees /dev/sdb (WWID ${WWID_SDB}, 1200M): ovs2.example.com sees no disk with this WWID; ovs3.example.com sees it as /dev/sdd of 2G, not 1200M while confirming that every pool member sees the disk\novs: hint: log in to the LUN on every server (ovs iscsi-prep)`);
@@ -402,7 +391,7 @@ describe('format --all-nodes: every pool member sees the same disk first', () =>
   });
 
   it('a disk without a WWID cannot be recognised elsewhere: exit 78 before asking anyone', async () => {
-    const host = setup({ files: { '/etc/ocfs2/cluster.conf': CONF }, host: { hostname: 'ovs1.example.com' } });
+    const host = setup({ files: { '/etc/ocfs2/cluster.conf': POOL_CONF }, host: { hostname: 'ovs1.example.com' } });
     const r = await runOvs(['--yes', 'format', '--all-nodes', '/dev/sdb'], host);
     expect(r.exit).toBe(78);
     expect(r.stderr).toMatch(/^ovs: format: \/dev\/sdb has no WWID \(\/sys\/class\/block\/sdb\/device\/wwid\): the other servers cannot recognise it/);

@@ -10,8 +10,9 @@ import { parseIscsiRecords } from '../../src/lib/formats/iscsiadm.js';
 import { keepValues, parseChoice } from '../../src/lib/iscsi/choice.js';
 import { parseDiscoveryPortal } from '../../src/lib/iscsi/portal.js';
 import { sessionLines } from '../../src/lib/iscsi/sessions.js';
-import { memoryHost, type Expectation, type MemoryHost, type MemoryHostOptions } from '../../src/lib/memory-host.js';
+import { DEFAULT_PROGRAMS, memoryHost, type Expectation, type MemoryHost, type MemoryHostOptions } from '../../src/lib/memory-host.js';
 import { iscsiDouble, line, type FakeRecord, type IscsiDoubleOptions } from '../helpers/iscsi-double.js';
+import { diskMember, POOL_CONF } from '../helpers/pool-disk.js';
 import { runOvs } from '../helpers/run.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/formats/${name}`, import.meta.url), 'utf8');
@@ -533,5 +534,92 @@ describe('iscsi-prep: options, dry run, --root (replayed open-iscsi 2.1.8 output
       },
     });
     expect(r.json.result.discovered).toHaveLength(3);
+  });
+});
+
+describe('iscsi-prep --all-nodes: every pool member sees the kept targets\' disks (replayed open-iscsi 2.1.8 output)', () => {
+  const WWID = 'naa.6001405a1b2c3d4e5f60718293a4b5c6';
+  const SIZE = 1048576 * 1024;
+  /** A pool of three; logging in to target2 brings sdb (session 1), whose LUN has WWID. */
+  const pool = (members: Expectation[], s: Setup = {}) =>
+    setup({
+      login: () => ({ partition: SDB, session: 1 }),
+      ...s,
+      host: {
+        hostname: 'ovs1.example.com',
+        programs: [...DEFAULT_PROGRAMS, 'blockdev'],
+        blockDevices: ['/dev/sdb'],
+        files: {
+          '/etc/ocfs2/cluster.conf': POOL_CONF,
+          '/etc/sysconfig/o2cb': 'O2CB_ENABLED=true\nO2CB_BOOTCLUSTER=ocfs2\n',
+          '/dev/sdb': '',
+          // Where /sys/class/block/sdb leads once the login made it (iscsi-double.ts).
+          '/sys/devices/platform/host3/session1/target3:0:0/3:0:0:0/block/sdb/device/wwid': `${WWID}\n`,
+          ...s.host?.files,
+        },
+        expect: [...members, { argv: ['blockdev', '--getsize64', '/dev/sdb'], times: Infinity, result: { exitCode: 0, stdout: `${SIZE}\n` } }],
+      },
+    });
+  const argv = ['--yes', 'iscsi-prep', '--portal', '127.0.0.1', '--keep', `${TGT}:target2`, '--all-nodes'];
+
+  it('logs in, then asks every member for the WWID and says where each sees the disk', async () => {
+    const { host } = pool([diskMember('ovs2.example.com', { device: '/dev/sdc', size: SIZE }), diskMember('ovs3.example.com', { device: '/dev/sdb', size: SIZE })]);
+    const r = await runOvs(argv, host);
+    expect(r.exit, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`every pool member sees /dev/sdb (WWID ${WWID}): ovs2.example.com as /dev/sdc, ovs3.example.com as /dev/sdb\n`);
+    expect(host.calls.filter((c) => c.argv[0] === 'ssh').map((c) => c.input)).toEqual([`${WWID}\n`, `${WWID}\n`]);
+    // The question comes after the login: the disk only exists here once logged in.
+    expect(host.calls.findIndex((c) => c.argv[0] === 'ssh')).toBeGreaterThan(host.calls.findIndex((c) => c.argv.includes('--login')));
+  });
+
+  it('a member not logged in yet and one seeing another size: exit 78 naming both, the login here stays', async () => {
+    const { host } = pool([diskMember('ovs2.example.com'), diskMember('ovs3.example.com', { device: '/dev/sdd', size: 2 * SIZE })]);
+    const r = await runOvs(argv, host);
+    expect(r.exit).toBe(78);
+    expect(r.stderr).toContain(
+      `ovs: iscsi-prep: not every pool member sees /dev/sdb (WWID ${WWID}, 1G): ovs2.example.com sees no disk with this WWID; ovs3.example.com sees it as /dev/sdd of 2G, not 1G while confirming that every pool member sees the disk\n` +
+        'ovs: hint: run ovs iscsi-prep (the same --portal and --keep) on the servers named, then this command again; the logins here stay',
+    );
+    expect(r.stderr).toContain('ovs: changes applied before the failure:');
+    expect(changesRun(host).at(-1)).toBe(`iscsiadm -m node -T ${TGT}:target2 -p 127.0.0.1:3260,1 --login`);
+  });
+
+  it('run again on a server already logged in: no new disk, the kept target\'s disk is still compared', async () => {
+    const { host } = pool([diskMember('ovs2.example.com', { device: '/dev/sdb', size: SIZE }), diskMember('ovs3.example.com', { device: '/dev/sdb', size: SIZE })], {
+      nodes: [{ ...tgt(2), startup: 'automatic' }],
+      sessions: [line(tgt(2))],
+      host: { files: { '/sys/class/iscsi_session/session1/targetname': `${TGT}:target2\n` } },
+    });
+    host.vol.appendFileSync('/proc/partitions', `${SDB}\n`);
+    host.vol.mkdirSync('/sys/class/block', { recursive: true });
+    host.vol.symlinkSync('../../devices/platform/host3/session1/target3:0:0/3:0:0:0/block/sdb', '/sys/class/block/sdb');
+    const r = await runOvs(argv, host);
+    expect(r.exit, r.stderr).toBe(0);
+    expect(changesRun(host)).toEqual([]);
+    expect(r.stdout).toContain(`every pool member sees /dev/sdb (WWID ${WWID}): ovs2.example.com as /dev/sdb, ovs3.example.com as /dev/sdb\n`);
+  });
+
+  it('a disk without a WWID cannot be recognised elsewhere: exit 78 before asking anyone', async () => {
+    const { host } = pool([]);
+    host.vol.unlinkSync('/sys/devices/platform/host3/session1/target3:0:0/3:0:0:0/block/sdb/device/wwid');
+    const r = await runOvs(argv, host);
+    expect(r.exit).toBe(78);
+    expect(r.stderr).toContain('ovs: iscsi-prep: /dev/sdb has no WWID (/sys/class/block/sdb/device/wwid): the other servers cannot recognise it while confirming that every pool member sees the disk\n');
+    expect(r.stderr).toContain('ovs: hint: check on every server that it sees this LUN (ls -l /dev/disk/by-id), then run the command again without --all-nodes');
+    expect(host.calls.filter((c) => c.argv[0] === 'ssh')).toEqual([]);
+  });
+
+  it('--dry-run plans the login, so no disk is there to compare yet: a warning, nobody asked', async () => {
+    const { host } = pool([]);
+    const r = await runOvs(['--dry-run', ...argv], host);
+    expect(r.exit, r.stderr).toBe(0);
+    expect(r.stderr).toContain('--all-nodes: this server sees no disk of the kept targets yet, so there is nothing to compare');
+    expect(host.calls.filter((c) => c.argv[0] === 'ssh')).toEqual([]);
+  });
+
+  it('--all-nodes with --no-login is 64: there would be no disk to compare', async () => {
+    const r = await runOvs(['iscsi-prep', '--portal', '127.0.0.1', '--keep', `${TGT}:target2`, '--all-nodes', '--no-login'], setup().host);
+    expect(r.exit).toBe(64);
+    expect(r.stderr).toContain('ovs: iscsi-prep: --no-login and --all-nodes contradict each other: without a login there is no disk to compare while reading the options');
   });
 });

@@ -7,7 +7,7 @@
  * number of polls, not by the clock, so it ends on every host.
  */
 import type { Context } from '../command.js';
-import { readOptional } from '../files.js';
+import { exists, readOptional } from '../files.js';
 import { diffPartitions, parseProcPartitions, type Partition } from '../formats/proc-partitions.js';
 import { secondsDetail } from '../progress.js';
 import { PROC_PARTITIONS } from '../system-paths.js';
@@ -39,6 +39,18 @@ export async function targetOfDevice(ctx: Context, name: string): Promise<string
     return iqn?.trim() || undefined;
   }
   return undefined;
+}
+
+/** The whole disks (not partitions) this server sees from these targets, by kernel name. */
+export async function disksOfTargets(ctx: Context, iqns: readonly string[]): Promise<string[]> {
+  const wanted = new Set(iqns.map((i) => i.toLowerCase()));
+  const disks: string[] = [];
+  for (const p of await readPartitions(ctx)) {
+    if (await exists(ctx.fs, `/sys/class/block/${p.name.replace(/\//g, '!')}/partition`)) continue;
+    const target = await targetOfDevice(ctx, p.name);
+    if (target && wanted.has(target.toLowerCase())) disks.push(p.name);
+  }
+  return disks;
 }
 
 async function newDevices(ctx: Context, before: readonly Partition[]): Promise<NewDevice[]> {

@@ -1,6 +1,6 @@
 /**
- * `format --all-nodes`: before a shared disk is formatted, every pool member must see the
- * same LUN. The device name proves nothing (/dev/sdb here can be /dev/sdc there, or another
+ * `format --all-nodes` and `iscsi-prep --all-nodes`: before a shared disk is formatted (and
+ * once the last server has logged in to it), every pool member must see the same LUN. The device name proves nothing (/dev/sdb here can be /dev/sdc there, or another
  * LUN); the WWID the kernel reads from the LUN itself (/sys/class/block/DISK/device/wwid)
  * is the same on every server that sees it. Each member is asked, read-only over ssh
  * (`ovs --json pool-identity --disk -`, the WWID on stdin so no remote shell parses it),
@@ -48,6 +48,8 @@ export async function findDisk(ctx: Context, wwid: string): Promise<DiskView> {
 }
 
 export interface SameDiskReport {
+  /** This server's device for the disk. */
+  device: string;
   wwid: string;
   size: number;
   members: { node: string; device: string }[];
@@ -67,15 +69,22 @@ async function askMember(ctx: Context, s: PoolSettings, m: PoolMember, wwid: str
   return problem ? { node: m.name, problem } : { node: m.name, ...(view.device ? { device: view.device } : {}) };
 }
 
-/** Every member sees the disk of `dev` (its WWID, same size), or OvsError 78 before any change. */
-export async function confirmSameDisk(ctx: Context, s: PoolSettings, dev: BlockDevice): Promise<SameDiskReport> {
+/** The human line for a confirmed disk: where each member sees it. */
+export function sameDiskLine(r: SameDiskReport): string {
+  return `every pool member sees ${r.device} (WWID ${r.wwid}): ${r.members.map((m) => `${m.node} as ${m.device}`).join(', ') || 'no other node'}`;
+}
+
+const FORMAT_HINT = 'log in to the LUN on every server (ovs iscsi-prep) and check it is the same disk there; nothing was formatted';
+
+/** Every member sees the disk of `dev` (its WWID, same size), or OvsError 78 (with `hint`: what to do next). */
+export async function confirmSameDisk(ctx: Context, s: PoolSettings, dev: BlockDevice, hint = FORMAT_HINT): Promise<SameDiskReport> {
   const doing = 'confirming that every pool member sees the disk';
   const disk = await diskOf(ctx, dev.name);
   const wwid = await wwidOf(ctx, disk);
   if (!wwid) {
     throw new OvsError(EXIT.CONFIG, `${dev.path} has no WWID (${sysBlock(disk)}/device/wwid): the other servers cannot recognise it`, {
       while: doing,
-      hint: 'check on every server that it sees this LUN (ls -l /dev/disk/by-id), then format without --all-nodes',
+      hint: 'check on every server that it sees this LUN (ls -l /dev/disk/by-id), then run the command again without --all-nodes',
     });
   }
   const size = disk === dev.name ? dev.size : (await inspectDevice(ctx, `/dev/${disk.replace(/!/g, '/')}`)).size;
@@ -86,10 +95,7 @@ export async function confirmSameDisk(ctx: Context, s: PoolSettings, dev: BlockD
   const answers = await mapLimit(members, s.concurrency, (m) => askMember(ctx, s, m, wwid, size));
   const problems = answers.flatMap((a) => (a.problem ? [a.problem] : []));
   if (problems.length) {
-    throw new OvsError(EXIT.CONFIG, `not every pool member sees ${dev.path} (WWID ${wwid}, ${formatSize(size)}): ${problems.join('; ')}`, {
-      while: doing,
-      hint: 'log in to the LUN on every server (ovs iscsi-prep) and check it is the same disk there; nothing was formatted',
-    });
+    throw new OvsError(EXIT.CONFIG, `not every pool member sees ${dev.path} (WWID ${wwid}, ${formatSize(size)}): ${problems.join('; ')}`, { while: doing, hint });
   }
-  return { wwid, size, members: answers.map((a) => ({ node: a.node, device: a.device as string })) };
+  return { device: dev.path, wwid, size, members: answers.map((a) => ({ node: a.node, device: a.device as string })) };
 }
