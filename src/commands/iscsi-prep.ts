@@ -6,6 +6,7 @@
  * the records with iscsid.conf's defaults (node.startup = manual) — unless --rediscover.
  */
 import type { Command } from 'commander';
+import { inspectDevice } from '../lib/block/device.js';
 import { defineCommand, type Context } from '../lib/command.js';
 import { EXIT, OvsError } from '../lib/errors.js';
 import { parseValue } from '../lib/formats/format-error.js';
@@ -13,7 +14,6 @@ import { formatPortal, parseKeepPattern, selectTargets, type IscsiRecord, type T
 import type { Partition } from '../lib/formats/proc-partitions.js';
 import { iscsiadm, recordKey, shown, type NodeRef } from '../lib/iscsi/adm.js';
 import { chooseTargets } from '../lib/iscsi/choice.js';
-import { inspectDevice } from '../lib/block/device.js';
 import { disksOfTargets, readPartitions, waitForDevices, type NewDevice } from '../lib/iscsi/devices.js';
 import { discoverTargets, probeTargets } from '../lib/iscsi/discovery.js';
 import { deleteNodeRecord, listNodeRecords, makeAutomatic, recordsOfPortal } from '../lib/iscsi/node-records.js';
@@ -183,7 +183,7 @@ async function newDisks(ctx: Context, o: PrepOptions, before: Partition[], logge
   return devices;
 }
 
-const NOT_EVERYWHERE = 'run ovs iscsi-prep (the same --portal and --keep) on the servers named, then this command again; the logins here stay';
+const NOT_EVERYWHERE = 'run ovs iscsi-prep (the same --portal and --keep) on each server named, or make it reachable over SSH, then this command again; the logins here stay';
 
 /**
  * --all-nodes, once this server is logged in: every pool member sees each disk of the kept

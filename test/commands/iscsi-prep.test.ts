@@ -578,7 +578,7 @@ describe('iscsi-prep --all-nodes: every pool member sees the kept targets\' disk
     expect(r.exit).toBe(78);
     expect(r.stderr).toContain(
       `ovs: iscsi-prep: not every pool member sees /dev/sdb (WWID ${WWID}, 1G): ovs2.example.com sees no disk with this WWID; ovs3.example.com sees it as /dev/sdd of 2G, not 1G while confirming that every pool member sees the disk\n` +
-        'ovs: hint: run ovs iscsi-prep (the same --portal and --keep) on the servers named, then this command again; the logins here stay',
+        'ovs: hint: run ovs iscsi-prep (the same --portal and --keep) on each server named, or make it reachable over SSH, then this command again; the logins here stay',
     );
     expect(r.stderr).toContain('ovs: changes applied before the failure:');
     expect(changesRun(host).at(-1)).toBe(`iscsiadm -m node -T ${TGT}:target2 -p 127.0.0.1:3260,1 --login`);

@@ -1,11 +1,13 @@
 /**
  * `format --all-nodes` and `iscsi-prep --all-nodes`: before a shared disk is formatted (and
- * once the last server has logged in to it), every pool member must see the same LUN. The device name proves nothing (/dev/sdb here can be /dev/sdc there, or another
- * LUN); the WWID the kernel reads from the LUN itself (/sys/class/block/DISK/device/wwid)
- * is the same on every server that sees it. Each member is asked, read-only over ssh
- * (`ovs --json pool-identity --disk -`, the WWID on stdin so no remote shell parses it),
- * which of its disks has that WWID and how big it is. A member that does not see it, sees
- * another size, or cannot be asked stops the format before anything is written.
+ * once the last server has logged in to it), every pool member must see the same LUN. The
+ * device name proves nothing (/dev/sdb here can be /dev/sdc there, or another LUN); the
+ * WWID the kernel reads from the LUN itself (/sys/class/block/DISK/device/wwid) is the same
+ * on every server that sees it. Each member is asked, read-only over ssh (`ovs --json
+ * pool-identity --disk -`, the WWID on stdin so no remote shell parses it), which of its
+ * disks has that WWID and how big it is. A member that does not see it, sees another size,
+ * or cannot be asked stops the run: before anything is written for format, after the logins
+ * for iscsi-prep (the hint says what to do next).
  */
 import { inspectDevice, type BlockDevice } from '../block/device.js';
 import type { Context } from '../command.js';
