@@ -39,9 +39,9 @@ export const HELP_CONFIGURATION: HelpConfiguration = {
 /** Two or three typical uses of each command, shown at the end of its help. */
 export const EXAMPLES: Record<string, string[]> = {
   'iscsi-prep': [
-    'ovs iscsi-prep 192.168.1.50                       # discover, choose the targets at the terminal',
-    'ovs --yes iscsi-prep 192.168.1.50 --keep iqn.2008-09.com.example:pool1',
-    'ovs --dry-run iscsi-prep 192.168.1.50 --keep all   # what would be kept, deleted, logged in',
+    'ovs iscsi-prep --portal 192.168.1.50              # discover, choose the targets at the terminal',
+    'ovs --dry-run iscsi-prep --portal 192.168.1.50 --keep iqn.2008-09.com.example:pool1   # what would be kept, deleted, logged in',
+    'ovs --yes iscsi-prep --portal 192.168.1.50 --keep iqn.2008-09.com.example:pool1 --all-nodes   # last server: every member sees the disk',
   ],
   format: [
     'ovs --yes format /dev/sdb --partition             # one partition, then OCFS2 with the guide\'s defaults',

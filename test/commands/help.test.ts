@@ -22,6 +22,19 @@ describe('sub-command help', () => {
     }
   });
 
+  it("every example is accepted by the command's parser (no unknown option, no extra argument)", async () => {
+    const usage = /unknown option|too many arguments|missing required argument|argument missing|unknown command/;
+    for (const [name, examples] of Object.entries(EXAMPLES)) {
+      for (const e of examples) {
+        // The shell's part: a comment, quotes, a redirection.
+        const words = (e.replace(/\s+#.*$/, '').match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map((w) => w.replace(/^(["'])(.*)\1$/, '$2'));
+        const end = words.indexOf('>');
+        const r = await runOvs(words.slice(1, end < 0 ? undefined : end));
+        expect(r.stderr, `${name}: ${e}`).not.toMatch(usage);
+      }
+    }
+  });
+
   it('defaults and choices print without quotes', async () => {
     const r = await runOvs(['help', 'cluster-check']);
     expect(r.stdout).toMatch(/\(default: 30\)/);
