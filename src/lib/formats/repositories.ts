@@ -130,12 +130,17 @@ export function formatEntry(e: RepositoryInput): string {
   return e.description === '' ? head + e.source : `${head}${e.source.padEnd(30)} ${e.description}`;
 }
 
+// One match per line, no field array: 100 000 entries are parsed without splitting each line
+// twice (the allocations, not the matching, dominated a 10 MB file). Two fields or a leading @
+// is the old form.
+const ENTRY_LINE = /^\s*(\S+)\s+(\S+)(?:\s+(\S+)\s+(\S+)(?:[ \t]+(.*?))?)?\s*$/;
+
 function parseEntryLine(text: string, line: number): RepositoryLine {
-  const fields = text.trim().split(/\s+/);
-  const first = fields[0] ?? '';
   return atLine(line, (): RepositoryLine => {
-    if (first.startsWith('@') || fields.length === 2) return legacyLine(fields, line);
-    const m = /^\s*(\S+)\s+(\S+)\s+(\S+)\s+(\S+)(?:[ \t]+(.*?))?\s*$/.exec(text);
+    const m = ENTRY_LINE.exec(text);
+    if (m?.[1]?.startsWith('@') || (m && m[3] === undefined) || (!m && text.trim().startsWith('@'))) {
+      return legacyLine(text.trim().split(/\s+/), line);
+    }
     if (!m) throw new FormatError('expected "uuid type role source description" (or the old "[@]uuid source")');
     const [, uuid = '', type = '', role = '', source = '', description = ''] = m;
     const input = validateEntry({ uuid, type, role, source, description });
