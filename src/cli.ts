@@ -6,9 +6,9 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { posix } from 'node:path';
-import { COMMANDS, type CommandEntry } from './commands/index.js';
+import { COMMANDS } from './commands/index.js';
 import { Changes, type Change, type GeneratedValue } from './lib/changes.js';
-import type { CommandDef, Context, GlobalOptions } from './lib/command.js';
+import type { CommandDef, CommandEntry, Context, GlobalOptions, NestedRun, Program } from './lib/command.js';
 import { examplesText, HELP_CONFIGURATION, plainParserMessage } from './lib/help.js';
 import { failureEnvelope, jsonLine, successEnvelope, type EnvelopeBase } from './lib/envelope.js';
 import { EXIT, OvsError, exitCodeOf, oneLine, readFailure, shown, systemError } from './lib/errors.js';
@@ -36,8 +36,6 @@ export const HELP_WIDTH = 80;
 /** Room for commander's own words around the value it echoes (the value itself is untrusted). */
 const COMMANDER_MESSAGE_LENGTH = 160;
 
-/** Global options that take a value: their value is not the command word. */
-const VALUED_GLOBALS = new Set(['--root', '--lock-timeout', '--save-plan']);
 
 /** The command words of argv (the command, and for `help X` also X), without loading anything. */
 function commandWords(argv: readonly string[]): string[] {
@@ -52,14 +50,14 @@ function commandWords(argv: readonly string[]): string[] {
 }
 
 /** Load the definitions of the commands this argv names; the others stay summaries. */
-async function loadNamed(argv: readonly string[]): Promise<Map<string, CommandDef>> {
+async function loadNamed(commands: readonly CommandEntry[], argv: readonly string[]): Promise<Map<string, CommandDef>> {
   const wanted = commandWords(argv);
-  const entries = COMMANDS.filter((e) => wanted.includes(e.name));
+  const entries = commands.filter((e) => wanted.includes(e.name));
   return new Map(await Promise.all(entries.map(async (e): Promise<[string, CommandDef]> => [e.name, await e.load()])));
 }
 
 /** The global options (ovs(8)), on the program, and on a bare command for the completion scripts. */
-export function withGlobalOptions(cmd: Command): Command {
+function withGlobalOptions(cmd: Command): Command {
   return cmd
     .version(VERSION, '-V, --version', 'print the version (with -v or --json: also Node\'s and the tools\')')
     .helpOption('-h, --help', 'show help')
@@ -74,7 +72,15 @@ export function withGlobalOptions(cmd: Command): Command {
     .option('--save-plan <file>', 'with --dry-run: save the plan to FILE for `ovs apply FILE`');
 }
 
-function buildProgram(host: Host, sink: { errors: string[]; json: boolean }, defs: Map<string, CommandDef>, onSelect: (s: Selected) => void): Command {
+/** The global options, read from their one declaration above (argv scanning, completion). */
+const GLOBAL_OPTIONS: readonly Option[] = withGlobalOptions(new Command('ovs')).options;
+const flagsOf = (o: Option) => [o.short, o.long].filter((f): f is string => Boolean(f));
+/** Global options that take a value: their value is not the command word. */
+const VALUED_GLOBALS = new Set(GLOBAL_OPTIONS.filter((o) => o.required || o.optional).flatMap(flagsOf));
+/** Global options without a value (-V and -h end the run before any command is read). */
+const GLOBAL_FLAGS = new Set(GLOBAL_OPTIONS.filter((o) => !o.required && !o.optional).flatMap(flagsOf));
+
+function buildProgram(commands: readonly CommandEntry[], host: Host, sink: { errors: string[]; json: boolean }, defs: Map<string, CommandDef>, onSelect: (s: Selected) => void): Command {
   const program = withGlobalOptions(new Command('ovs'))
     .description('Oracle VM Server 2.x server-pool high availability: storage, heartbeat, O2CB cluster, repositories, checks, services')
     .showSuggestionAfterError(true)
@@ -96,7 +102,7 @@ function buildProgram(host: Host, sink: { errors: string[]; json: boolean }, def
     },
   });
   program.configureOutput(output(''));
-  for (const entry of COMMANDS) {
+  for (const entry of commands) {
     const cmd = program.command(entry.name).description(entry.summary).addHelpText('after', examplesText(entry.name));
     cmd.configureOutput(output(entry.name));
     const def = defs.get(entry.name);
@@ -141,7 +147,7 @@ function runId(host: Host): string {
   return `${host.now().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${host.pid}`;
 }
 
-function makeContext(host: Host, g: GlobalOptions, def: CommandDef, report: Reporter, argv: readonly string[], boot: string | undefined, replay?: readonly GeneratedValue[]): Context {
+function makeContext(program: Program, host: Host, g: GlobalOptions, def: CommandDef, report: Reporter, argv: readonly string[], boot: string | undefined, replay?: readonly GeneratedValue[]): Context {
   const rooted = g.root === '/' ? undefined : new RootedFs(host.fs, g.root);
   const system = rooted ?? host.fs;
   const fs = g.dryRun ? new OverlayFs(system) : system;
@@ -157,6 +163,7 @@ function makeContext(host: Host, g: GlobalOptions, def: CommandDef, report: Repo
     offline,
     report,
     command: def.name,
+    program,
     hostPath,
     hostDir: async (p) => (await rooted?.pinDir(p)) ?? { path: await hostPath(p), release: async () => {} },
     probe(a, opts) {
@@ -174,7 +181,7 @@ function makeContext(host: Host, g: GlobalOptions, def: CommandDef, report: Repo
   };
 }
 
-async function execute(sel: Selected, g: GlobalOptions, host: Host, argv: readonly string[]): Promise<number> {
+async function execute(program: Program, sel: Selected, g: GlobalOptions, host: Host, argv: readonly string[]): Promise<number> {
   const { def } = sel;
   const report = await createReporter(host, { verbosity: g.verbosity, json: g.json, color: g.color });
   let ctx: Context | undefined;
@@ -197,7 +204,7 @@ async function execute(sel: Selected, g: GlobalOptions, host: Host, argv: readon
     const unplannable = g.savePlan ? def.unplannable?.(options, g) : undefined;
     if (unplannable) throw new OvsError(EXIT.USAGE, `this plan cannot be saved: ${unplannable}`, { while: `planning ${def.name} for --save-plan`, hint: `run it with --dry-run to review it, then run it for real` });
     const boot = await bootId(host);
-    ctx = makeContext(host, g, def, report, argv, boot);
+    ctx = makeContext(program, host, g, def, report, argv, boot);
     // Interrupted runs: the run holding the lock takes them back before it changes anything;
     // a read-only command or a dry run only says so.
     const wantsLock = typeof def.lock === 'function' ? def.lock(options) : def.lock !== false;
@@ -243,15 +250,13 @@ export function commandArgv(argv: readonly string[], command: string): string[] 
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (VALUED_GLOBALS.has(a)) i++;
-    else if (seen ? !GLOBAL_FLAGS.has(a) && !/^--(root|lock-timeout|save-plan)=/.test(a) : a === command) {
+    else if (seen ? !GLOBAL_FLAGS.has(a) && !VALUED_GLOBALS.has(a.split('=')[0] as string) : a === command) {
       seen = true;
       out.push(a);
     }
   }
   return out;
 }
-
-const GLOBAL_FLAGS = new Set(['-n', '--dry-run', '--json', '-y', '--yes', '-q', '--quiet', '-v', '--verbose', '--no-color']);
 
 /** --save-plan: the plan file, written by the operator's hand as it were (not a system change). */
 async function savePlan(host: Host, g: GlobalOptions, file: string, argv: string[], changes: Changes): Promise<void> {
@@ -263,33 +268,20 @@ async function savePlan(host: Host, g: GlobalOptions, file: string, argv: string
   }
 }
 
-/** What a command run inside another (`ovs apply`) did. */
-export interface NestedRun {
-  result: unknown;
-  exit: number;
-  changes: Change[];
-  generated: GeneratedValue[];
-}
-
-/**
- * Run a command inside the current one (`ovs apply` re-running a saved plan's command):
- * same host, the caller's global options (dry run or not), the saved generated values
- * replayed, no lock of its own (the caller holds it) and nothing printed. On failure the
- * changes it applied are handed to `applied` before the error goes on.
- */
-export async function runNested(host: Host, argv: readonly string[], g: GlobalOptions, report: Reporter, replay: readonly GeneratedValue[], applied: Change[]): Promise<NestedRun> {
+/** A command run inside the current one (`ovs apply` re-running a saved plan's command): Program.nested. */
+async function runNested(program: Program, host: Host, argv: readonly string[], g: GlobalOptions, report: Reporter, replay: readonly GeneratedValue[], applied: Change[]): Promise<NestedRun> {
   let selected: Selected | undefined;
   const sink = { errors: [] as string[], json: true };
-  const program = buildProgram(host, sink, await loadNamed(argv), (s) => (selected = s));
+  const parser = buildProgram(program.commands, host, sink, await loadNamed(program.commands, argv), (s) => (selected = s));
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await parser.parseAsync([...argv], { from: 'user' });
   } catch {
     throw new OvsError(EXIT.DATAERR, `the saved command is not valid: ${sink.errors.join('; ') || argv.join(' ')}`, { while: 'reading the plan' });
   }
   const sel = selected as Selected | undefined;
   if (!sel) throw new OvsError(EXIT.DATAERR, `the saved command names no command: ${argv.join(' ')}`, { while: 'reading the plan' });
   const options = await sel.def.options(sel.args, sel.flags, g);
-  const ctx = makeContext(host, g, sel.def, report, argv, await bootId(host), replay);
+  const ctx = makeContext(program, host, g, sel.def, report, argv, await bootId(host), replay);
   try {
     const result = await sel.def.run(ctx, options);
     const exit = sel.def.exitCode?.(result) ?? EXIT.OK;
@@ -335,12 +327,12 @@ function reportFailure(err: unknown, command: string, g: GlobalOptions, host: Ho
 }
 
 /** What a command line that did not parse still tells: the command named, --root, --dry-run. */
-function usageBase(argv: readonly string[], host: Host): EnvelopeBase {
+function usageBase(argv: readonly string[], host: Host, commands: readonly CommandEntry[] = COMMANDS): EnvelopeBase {
   const word = commandWords(argv)[0];
   const at = argv.indexOf('--root');
   const root = (at >= 0 ? argv[at + 1] : undefined) ?? host.env.OVS_ROOT ?? '/';
   return {
-    command: word && COMMANDS.some((e) => e.name === word) ? word : 'usage',
+    command: word && commands.some((e) => e.name === word) ? word : 'usage',
     dryRun: argv.includes('--dry-run') || argv.includes('-n'),
     root: posix.resolve(host.cwd(), root || '/'),
   };
@@ -359,19 +351,33 @@ async function printVersion(argv: readonly string[], host: Host): Promise<number
 
 const wantsVersion = (argv: readonly string[]) => commandWords(argv).length === 0 && (argv.includes('--version') || argv.includes('-V'));
 
-/** Run `ovs` with these arguments (without the program name) on this host; returns the exit status. */
-export async function main(argv: readonly string[], host: Host): Promise<number> {
+/** The program over a registry: what ctx.program gives a command. */
+export function programOf(commands: readonly CommandEntry[]): Program {
+  const program: Program = {
+    commands,
+    globalOptions: GLOBAL_OPTIONS,
+    main: (argv, host) => main(argv, host, commands),
+    nested: (...a) => runNested(program, ...a),
+  };
+  return program;
+}
+
+/**
+ * Run `ovs` with these arguments (without the program name) on this host; returns the exit
+ * status. `commands` is the registry (a test may run one with a command of its own).
+ */
+export async function main(argv: readonly string[], host: Host, commands: readonly CommandEntry[] = COMMANDS): Promise<number> {
   if (wantsVersion(argv)) return printVersion(argv, host);
   const [first, second] = commandWords(argv);
-  if (first === 'help' && second !== undefined && !COMMANDS.some((e) => e.name === second)) {
-    const base = usageBase(argv, host);
+  if (first === 'help' && second !== undefined && !commands.some((e) => e.name === second)) {
+    const base = usageBase(argv, host, commands);
     const g: GlobalOptions = { root: base.root, dryRun: base.dryRun, json: argv.includes('--json'), yes: false, verbosity: 'normal', color: false, lockTimeout: 30 };
-    const near = didYouMean(second, COMMANDS.map((e) => e.name));
+    const near = didYouMean(second, commands.map((e) => e.name));
     return reportFailure(new OvsError(EXIT.USAGE, `unknown command '${second}'${near}`, { hint: 'ovs --help lists the commands' }), 'help', g, host);
   }
   const sink = { errors: [] as string[], json: argv.includes('--json') };
   let selected: Selected | undefined;
-  const program = buildProgram(host, sink, await loadNamed(argv), (s) => (selected = s));
+  const program = buildProgram(commands, host, sink, await loadNamed(commands, argv), (s) => (selected = s));
   let g: GlobalOptions;
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -379,17 +385,17 @@ export async function main(argv: readonly string[], host: Host): Promise<number>
   } catch (err) {
     if (err instanceof CommanderError) {
       if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code) && err.exitCode === 0) return EXIT.OK;
-      if (sink.json) host.stdout.write(jsonLine(failureEnvelope(usageBase(argv, host), { exit: EXIT.USAGE, message: sink.errors.join('; ') || (err.code === 'commander.help' ? 'no command given' : err.message), hint: 'ovs --help' })));
+      if (sink.json) host.stdout.write(jsonLine(failureEnvelope(usageBase(argv, host, commands), { exit: EXIT.USAGE, message: sink.errors.join('; ') || (err.code === 'commander.help' ? 'no command given' : err.message), hint: 'ovs --help' })));
       return EXIT.USAGE;
     }
-    const base = usageBase(argv, host);
+    const base = usageBase(argv, host, commands);
     const fake: GlobalOptions = { root: base.root, dryRun: base.dryRun, json: sink.json, yes: false, verbosity: 'normal', color: false, lockTimeout: 30 };
     return reportFailure(err, base.command, fake, host);
   }
   if (!selected) {
-    if (sink.json) host.stdout.write(jsonLine(failureEnvelope(usageBase(argv, host), { exit: EXIT.USAGE, message: 'no command given', hint: 'ovs --help lists the commands' })));
+    if (sink.json) host.stdout.write(jsonLine(failureEnvelope(usageBase(argv, host, commands), { exit: EXIT.USAGE, message: 'no command given', hint: 'ovs --help lists the commands' })));
     else host.stderr.write(program.helpInformation());
     return EXIT.USAGE;
   }
-  return execute(selected, g, host, argv);
+  return execute(programOf(commands), selected, g, host, argv);
 }

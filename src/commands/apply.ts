@@ -8,7 +8,6 @@
  * than replay the saved changes one by one: see ovs-apply(8).
  */
 import { posix } from 'node:path';
-import { runNested } from '../cli.js';
 import { defineCommand, type Context } from '../lib/command.js';
 import { EXIT, OvsError, errnoOf } from '../lib/errors.js';
 import { sha256Hex } from '../lib/formats/bundle.js';
@@ -85,12 +84,12 @@ export default defineCommand<Options, ApplyResult>({
     const checked = await checkUnchanged(ctx, plan, file);
     // Planned again first: a command that would now do anything else is refused untouched.
     const silent = await createReporter(ctx.host, { verbosity: 'quiet', json: true, color: false });
-    const again = await runNested(ctx.host, plan.argv, { ...ctx.global, dryRun: true, savePlan: undefined }, silent, plan.generated, []);
+    const again = await ctx.program.nested(ctx.host, plan.argv, { ...ctx.global, dryRun: true, savePlan: undefined }, silent, plan.generated, []);
     const differs = firstDifference(plan.changes, again.changes);
     if (differs) {
       throw new OvsError(EXIT.DATAERR, `${plan.argv[0]} no longer plans what ${file} saved: ${differs}`, { while: `checking ${file} before applying it`, hint: 'nothing was changed: make a new plan and review it' });
     }
-    const done = ctx.global.dryRun ? again : await runNested(ctx.host, plan.argv, ctx.global, ctx.report, plan.generated, ctx.changes.applied);
+    const done = ctx.global.dryRun ? again : await ctx.program.nested(ctx.host, plan.argv, ctx.global, ctx.report, plan.generated, ctx.changes.applied);
     ctx.changes.applied.push(...done.changes);
     ctx.changes.generated.push(...done.generated);
     const after = firstDifference(plan.changes, done.changes);

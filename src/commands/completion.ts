@@ -5,7 +5,7 @@
  * kind: directories for --root, files for --ssh-identity, the nodes of cluster.conf (under
  * --root or OVS_ROOT when given) for --remove-node, the choices of an option that has them.
  */
-import { Argument, Command } from 'commander';
+import { Argument, Command, type Option } from 'commander';
 import { defineCommand, type CommandDef } from '../lib/command.js';
 import { bashScript, fishScript, zshScript } from '../lib/completion/scripts.js';
 import type { CommandShape, OptionShape, ProgramShape, ValueKind } from '../lib/completion/shape.js';
@@ -23,8 +23,8 @@ function valueKind(flags: string, choices: readonly string[] | undefined, long: 
   return 'word';
 }
 
-function optionShapes(cmd: Command): OptionShape[] {
-  return cmd.options.map((o) => ({
+function optionShapes(options: readonly Option[]): OptionShape[] {
+  return options.map((o) => ({
     long: o.long,
     short: o.short,
     description: o.description,
@@ -36,13 +36,12 @@ function shapeOf(def: CommandDef): CommandShape {
   const cmd = new Command(def.name);
   def.define(cmd);
   const verbs = cmd.registeredArguments.flatMap((a) => a.argChoices ?? []);
-  return { name: def.name, summary: def.summary, options: optionShapes(cmd), verbs };
+  return { name: def.name, summary: def.summary, options: optionShapes(cmd.options), verbs };
 }
 
-export async function programShape(defs: readonly CommandDef[]): Promise<ProgramShape> {
-  // The global options exactly as cli.ts declares them on the program.
-  const { withGlobalOptions } = await import('../cli.js');
-  return { globals: optionShapes(withGlobalOptions(new Command('ovs'))), commands: defs.map(shapeOf) };
+/** The global options as the program declares them (ctx.program), and every command's own. */
+export function programShape(globals: readonly Option[], defs: readonly CommandDef[]): ProgramShape {
+  return { globals: optionShapes(globals), commands: defs.map(shapeOf) };
 }
 
 export function completionScript(shell: Shell, shape: ProgramShape): string {
@@ -62,11 +61,9 @@ export default defineCommand({
   options(args) {
     return { shell: args[0] as Shell };
   },
-  async run(_ctx, o) {
-    // Imported here, not at the top: the registry imports this module.
-    const { COMMANDS } = await import('./index.js');
-    const defs = await Promise.all(COMMANDS.map((e) => e.load()));
-    return { shell: o.shell, script: completionScript(o.shell, await programShape(defs)) };
+  async run(ctx, o) {
+    const defs = await Promise.all(ctx.program.commands.map((e) => e.load()));
+    return { shell: o.shell, script: completionScript(o.shell, programShape(ctx.program.globalOptions, defs)) };
   },
   human: (r) => [r.script.trimEnd()],
 });

@@ -28,18 +28,17 @@ export default defineCommand({
   lock: false,
   define: (cmd) => cmd.addHelpText('after', '\nThe sample server lives in memory: nothing on this machine is read or changed.'),
   options: () => ({}),
-  async run(): Promise<DemoResult> {
+  async run(ctx): Promise<DemoResult> {
     // Loaded only here: memfs and the simulated tools are not on any other path.
     const { demoServer, DEMO_STEPS, DEMO_HOSTNAME } = await import('../lib/demo/sample-server.js');
-    const { main } = await import('../cli.js');
     const host = demoServer();
     const steps: StepReport[] = [];
     for (const step of DEMO_STEPS) {
       const out = host.out.length;
-      await main(['--dry-run', '--quiet', ...step.argv], host);
+      await ctx.program.main(['--dry-run', '--quiet', ...step.argv], host);
       const plan = host.out.slice(out);
       const err = host.err.length;
-      const exit = await main(['--quiet', '--yes', ...step.argv], host);
+      const exit = await ctx.program.main(['--quiet', '--yes', ...step.argv], host);
       const report: StepReport = { title: step.title, command: `ovs ${step.argv.map((a) => (a.includes(' ') ? `"${a}"` : a)).join(' ')}`, plan, exit };
       const ok = exit === 0 || (exit === 1 && step.findingsExpected);
       if (!ok) report.error = host.err.slice(err).trim();

@@ -5,16 +5,11 @@
  * and `ovs --version` start fast however many commands there are. The name and summary
  * here must equal the command's own (a unit test checks).
  */
-import type { CommandDef } from '../lib/command.js';
+import type { CommandEntry } from '../lib/command.js';
 
-export interface CommandEntry {
-  name: string;
-  summary: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  load(): Promise<CommandDef<any, any>>;
-}
+export type { CommandEntry };
 
-export const COMMANDS: CommandEntry[] = [
+export const COMMANDS: readonly CommandEntry[] = [
   { name: 'iscsi-prep', summary: "Discover iSCSI targets, keep the pool's, set them to log in at boot, log in and report the new disks", load: async () => (await import('./iscsi-prep.js')).default },
   { name: 'format', summary: "Format a shared disk with OCFS2 using the guide's defaults (optionally one partition first)", load: async () => (await import('./format.js')).default },
   { name: 'hb-create', summary: 'Create the O2CB heartbeat file of an NFS cluster root (zero-filled, formatted, verified)', load: async () => (await import('./hb-create.js')).default },

@@ -3,8 +3,8 @@
  * anything runs, `run()` returning data, `human()` rendering it. cli.ts does the rest —
  * global options, the context, the lock, rendering as text or --json, errors to exit codes.
  */
-import type { Command as Commander } from 'commander';
-import type { Changes } from './changes.js';
+import type { Command as Commander, Option } from 'commander';
+import type { Change, Changes, GeneratedValue } from './changes.js';
 import type { Host, HostFs, RunOptions, RunResult } from './host.js';
 import type { Reporter, Verbosity } from './output.js';
 
@@ -48,6 +48,43 @@ export interface Context {
   confirm(question: string): Promise<void>;
   /** This command's name, for messages. */
   command: string;
+  /** The program this command runs in: its registry, its global options, running a command. */
+  program: Program;
+}
+
+/** One command of the registry (src/commands/index.ts): loaded only when it is run or asked about. */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  load(): Promise<CommandDef<any, any>>;
+}
+
+/** What a command run inside another (`ovs apply`) did. */
+export interface NestedRun {
+  result: unknown;
+  exit: number;
+  changes: Change[];
+  generated: GeneratedValue[];
+}
+
+/**
+ * The program as a command sees it (cli.ts makes it): `demo` runs commands on its sample
+ * server, `apply` re-runs a saved command, `completion` reads every definition — none of
+ * them imports cli.ts, and a test runs a registry of its own without changing the shipped one.
+ */
+export interface Program {
+  readonly commands: readonly CommandEntry[];
+  /** The global options as the program declares them (help, completion, argv scanning). */
+  readonly globalOptions: readonly Option[];
+  /** `ovs ARGV` on a host, exactly as the executable runs it: the exit status. */
+  main(argv: readonly string[], host: Host): Promise<number>;
+  /**
+   * A command run inside the current one: the caller's host and global options, the saved
+   * generated values replayed, no lock of its own, nothing printed. On failure the changes
+   * it applied are handed to `applied` before the error goes on.
+   */
+  nested(host: Host, argv: readonly string[], g: GlobalOptions, report: Reporter, replay: readonly GeneratedValue[], applied: Change[]): Promise<NestedRun>;
 }
 
 export interface CommandDef<O = unknown, R = unknown> {

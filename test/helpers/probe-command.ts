@@ -5,6 +5,8 @@
  * without depending on any real command.
  */
 import { COMMANDS } from '../../src/commands/index.js';
+import type { MemoryHost, MemoryHostOptions } from '../../src/lib/memory-host.js';
+import { runOvs, type Outcome } from './run.js';
 import { defineCommand } from '../../src/lib/command.js';
 import { EXIT, OvsError } from '../../src/lib/errors.js';
 
@@ -28,8 +30,8 @@ export const probeCommand = defineCommand({
   human: (r) => [r.wrote ? 'probe: written' : 'probe: unchanged'],
 });
 
-export function registerProbe(): void {
-  if (!COMMANDS.some((e) => e.name === probeCommand.name)) {
-    COMMANDS.push({ name: probeCommand.name, summary: probeCommand.summary, load: async () => probeCommand });
-  }
-}
+/** The shipped registry and the probe: the shipped one is never changed (tests share it). */
+export const WITH_PROBE = [...COMMANDS, { name: probeCommand.name, summary: probeCommand.summary, load: async () => probeCommand }];
+
+/** runOvs with the probe command known. */
+export const runProbe = (argv: string[], hostOrOptions: MemoryHost | MemoryHostOptions = {}): Promise<Outcome> => runOvs(argv, hostOrOptions, WITH_PROBE);

@@ -3,6 +3,8 @@
  * exit status, stdout, stderr, and (with --json) the parsed document.
  */
 import { main } from '../../src/cli.js';
+import { COMMANDS } from '../../src/commands/index.js';
+import type { CommandEntry } from '../../src/lib/command.js';
 import { memoryHost, type MemoryHost, type MemoryHostOptions } from '../../src/lib/memory-host.js';
 import { envelopeErrors } from './json-schema.js';
 
@@ -15,11 +17,12 @@ export interface Outcome {
   json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-export async function runOvs(argv: string[], hostOrOptions: MemoryHost | MemoryHostOptions = {}): Promise<Outcome> {
+/** `commands`: the registry (default the shipped one; probe-command.ts adds a test command). */
+export async function runOvs(argv: string[], hostOrOptions: MemoryHost | MemoryHostOptions = {}, commands: readonly CommandEntry[] = COMMANDS): Promise<Outcome> {
   const host = 'vol' in hostOrOptions ? (hostOrOptions as MemoryHost) : memoryHost(hostOrOptions as MemoryHostOptions);
   const outBefore = host.out.length;
   const errBefore = host.err.length;
-  const exit = await main(argv, host);
+  const exit = await main(argv, host, commands);
   const stdout = host.out.slice(outBefore);
   let json: unknown;
   if (argv.includes('--json')) {

@@ -7,11 +7,9 @@ import type { Host } from '../../src/lib/host.js';
 import { realHost } from '../../src/lib/real-host.js';
 import { LOCK_PATH } from '../../src/lib/lock.js';
 import { BOOT_ID_PATH } from '../../src/lib/system-paths.js';
-import { registerProbe } from '../helpers/probe-command.js';
-import { runOvs } from '../helpers/run.js';
+import { runProbe, WITH_PROBE } from '../helpers/probe-command.js';
 import { scratchDir } from '../helpers/sandbox.js';
 
-registerProbe();
 
 const holder = (pid: number) => JSON.stringify({ pid, command: 'ovs makerepo fs:/OVS C root', started: '2026-11-25T11:59:00.000Z' });
 const files = (lock: string) => ({ '/etc/probe/probe.conf': 'old\n', [LOCK_PATH]: lock });
@@ -19,7 +17,7 @@ const probeExpect = [{ argv: ['probe-tool', '--apply', 'new'] }];
 
 describe('the run lock (memory host)', () => {
   it('waits for a live holder, then gives up with exit 75 naming it, changing nothing', async () => {
-    const r = await runOvs(['--lock-timeout', '1', 'probe-changes', 'new'], { files: files(holder(999)), alivePids: [999] });
+    const r = await runProbe(['--lock-timeout', '1', 'probe-changes', 'new'], { files: files(holder(999)), alivePids: [999] });
     expect(r.exit).toBe(75);
     expect(r.stderr).toContain('ovs: waiting for /run/lock/ovs.lock, held by pid 999 (ovs makerepo fs:/OVS C root), started 2026-11-25T11:59:00.000Z');
     expect(r.stderr).toContain('ovs: probe-changes: another ovs run holds /run/lock/ovs.lock: pid 999 (ovs makerepo fs:/OVS C root), started 2026-11-25T11:59:00.000Z while waiting for the lock');
@@ -29,14 +27,14 @@ describe('the run lock (memory host)', () => {
   });
 
   it('takes over a lock whose holder is dead, with a warning, and releases it at the end', async () => {
-    const r = await runOvs(['probe-changes', 'new'], { files: files(holder(777)), expect: probeExpect, services: { probe: {} } });
+    const r = await runProbe(['probe-changes', 'new'], { files: files(holder(777)), expect: probeExpect, services: { probe: {} } });
     expect(r.exit).toBe(0);
     expect(r.stderr).toContain('ovs: warning: taking over a stale lock /run/lock/ovs.lock held by pid 777 (ovs makerepo fs:/OVS C root), started 2026-11-25T11:59:00.000Z, which is no longer running');
     expect(r.host.exists(LOCK_PATH)).toBe(false);
   });
 
   it('never takes over a lock whose content cannot be read (a holder still writing it): waits, then 75', async () => {
-    const r = await runOvs(['--lock-timeout', '1', 'probe-changes', 'new'], { files: files('') });
+    const r = await runProbe(['--lock-timeout', '1', 'probe-changes', 'new'], { files: files('') });
     expect(r.exit).toBe(75);
     expect(r.stderr).toContain('ovs: probe-changes: another ovs run holds /run/lock/ovs.lock: a run whose lock cannot be read yet while waiting for the lock\n');
     expect(r.stderr).toContain('ovs: hint: if no ovs run is going on, remove /run/lock/ovs.lock and run the command again\n');
@@ -46,21 +44,21 @@ describe('the run lock (memory host)', () => {
   });
 
   it('is released after a failed run too', async () => {
-    const r = await runOvs(['probe-changes', '--fail-after-write', 'new'], { files: { '/etc/probe/probe.conf': 'old\n' } });
+    const r = await runProbe(['probe-changes', '--fail-after-write', 'new'], { files: { '/etc/probe/probe.conf': 'old\n' } });
     expect(r.exit).toBe(69);
     expect(r.host.exists(LOCK_PATH)).toBe(false);
   });
 
   it('a holder alive now but from another boot is gone: taken over', async () => {
     const old = JSON.stringify({ pid: 999, command: 'ovs x', started: 'then', boot: 'boot-1' });
-    const r = await runOvs(['probe-changes', 'new'], { files: { ...files(old), [BOOT_ID_PATH]: 'boot-2\n' }, alivePids: [999], expect: probeExpect, services: { probe: {} } });
+    const r = await runProbe(['probe-changes', 'new'], { files: { ...files(old), [BOOT_ID_PATH]: 'boot-2\n' }, alivePids: [999], expect: probeExpect, services: { probe: {} } });
     expect(r.exit).toBe(0);
     expect(r.stderr).toContain('ovs: warning: taking over a stale lock /run/lock/ovs.lock held by pid 999 (ovs x), started then, which was taken before the last boot\n');
   });
 
   it('is a symbolic link naming the holder (pid, command, boot, run id) while the run holds it', async () => {
     let seen: unknown;
-    const r = await runOvs(['probe-changes', 'new'], {
+    const r = await runProbe(['probe-changes', 'new'], {
       files: { '/etc/probe/probe.conf': 'old\n', [BOOT_ID_PATH]: 'boot-2\n' },
       services: { probe: {} },
       expect: [{ argv: ['probe-tool', '--apply', 'new'], respond: (_c, h) => ((seen = JSON.parse(String(h.vol.readlinkSync(LOCK_PATH)))), {}) }],
@@ -71,7 +69,7 @@ describe('the run lock (memory host)', () => {
   });
 
   it('a lock path that is a directory is exit 73 with a hint, nothing changed', async () => {
-    const r = await runOvs(['probe-changes', 'new'], { files: { '/etc/probe/probe.conf': 'old\n', [LOCK_PATH]: null } });
+    const r = await runProbe(['probe-changes', 'new'], { files: { '/etc/probe/probe.conf': 'old\n', [LOCK_PATH]: null } });
     expect(r.exit).toBe(73);
     expect(r.stderr).toContain('ovs: probe-changes: /run/lock/ovs.lock is a directory, not a lock while taking the lock\novs: hint: remove /run/lock/ovs.lock (ovs creates it itself) and run the command again\n');
     expect(r.host.readText('/etc/probe/probe.conf')).toBe('old\n');
@@ -82,7 +80,7 @@ describe('the run lock (memory host)', () => {
     const host = (await import('../../src/lib/memory-host.js')).memoryHost({ files: img });
     host.vol.symlinkSync('/var/probe/dir', '/img/PROBE');
     const before = JSON.stringify(host.vol.toJSON());
-    const r = await runOvs(['--root', '/img', 'probe-changes', 'same'], host);
+    const r = await runProbe(['--root', '/img', 'probe-changes', 'same'], host);
     expect(r.exit).toBe(0);
     expect(r.stdout).toBe('probe: unchanged\n');
     expect(JSON.stringify(r.host.vol.toJSON())).toBe(before);
@@ -90,7 +88,7 @@ describe('the run lock (memory host)', () => {
   });
 
   it('is not taken by a dry run', async () => {
-    const r = await runOvs(['--dry-run', 'probe-changes', 'new'], { files: files(holder(999)), alivePids: [999] });
+    const r = await runProbe(['--dry-run', 'probe-changes', 'new'], { files: files(holder(999)), alivePids: [999] });
     expect(r.exit).toBe(0);
   });
 });
@@ -118,7 +116,7 @@ describe('the run lock between two real processes', () => {
     writeFileSync(lockFile, holder(sleeper.pid as number));
     const { host, err } = capturing();
     setTimeout(() => unlinkSync(lockFile), 700); // the holder finishes
-    const exit = await main(['--root', root, '--lock-timeout', '10', 'probe-changes', 'new'], host);
+    const exit = await main(['--root', root, '--lock-timeout', '10', 'probe-changes', 'new'], host, WITH_PROBE);
     expect(err()).toContain(`waiting for /run/lock/ovs.lock, held by pid ${sleeper.pid} (ovs makerepo fs:/OVS C root)`);
     expect(exit).toBe(0);
     expect(readFileSync(join(root, 'etc/probe/probe.conf'), 'utf8')).toBe('new\n');
@@ -133,7 +131,7 @@ describe('a refused run leaves no trace', () => {
       files: { '/img/etc/ocfs2/cluster.conf': conf, '/img/etc/hostname': 'ovs1\n', '/img/etc/init.d/o2cb': '#!/bin/sh\n' },
     });
     const before = JSON.stringify(host.vol.toJSON());
-    const r = await runOvs(['--root', '/img', 'cluster-configure', '--add-node', 'ovs2=10.0.0.1'], host);
+    const r = await runProbe(['--root', '/img', 'cluster-configure', '--add-node', 'ovs2=10.0.0.1'], host);
     expect(r.exit, r.stderr).not.toBe(0);
     expect(r.stderr).toContain('10.0.0.1');
     expect(r.stderr).toContain('ovs: nothing was changed\n');

@@ -8,10 +8,8 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { JOURNAL, journalLine, type JournalRecord } from '../../src/lib/journal.js';
 import { BOOT_ID_PATH } from '../../src/lib/system-paths.js';
-import { registerProbe } from '../helpers/probe-command.js';
-import { runOvs } from '../helpers/run.js';
+import { runProbe } from '../helpers/probe-command.js';
 
-registerProbe();
 
 const T = '2026-11-25T11:00:00.000Z';
 const R1 = '20261125T110000Z-999';
@@ -52,7 +50,7 @@ const records = (text: string) => text.trim().split('\n').map((l) => JSON.parse(
 
 describe('recovery of an interrupted run', () => {
   it('the next locked run takes every file change back, removes its temporary file, closes it, and says so in one line', async () => {
-    const r = await runOvs(['probe-changes', 'new'], { ...probe, files: files(interrupted()) });
+    const r = await runProbe(['probe-changes', 'new'], { ...probe, files: files(interrupted()) });
     expect(r.exit).toBe(0);
     expect(r.host.readText(CONF)).toBe(OLD_CONF);
     expect(r.host.exists(O2CB)).toBe(false);
@@ -68,23 +66,23 @@ describe('recovery of an interrupted run', () => {
     ]);
     expect(mine.at(-1)).toMatchObject({ status: 'interrupted', recovery: 'rolled back', recovered_by: expect.stringMatching(/-4242$/) });
     // Recovered once: the run after it has nothing to say.
-    const again = await runOvs(['probe-changes', 'new'], r.host);
+    const again = await runProbe(['probe-changes', 'new'], r.host);
     expect(again.stderr).not.toContain('interrupted');
   });
 
   it('a dry run and a read-only command only warn and change nothing', async () => {
     const opts = { files: files(interrupted()) };
-    const dry = await runOvs(['--dry-run', 'probe-changes', 'new'], opts);
+    const dry = await runProbe(['--dry-run', 'probe-changes', 'new'], opts);
     expect(dry.exit).toBe(0);
     expect(dry.stderr).toContain(`ovs: warning: run ${R1} (ovs cluster-configure --add-node ovs2=10.0.0.2) was interrupted; the next ovs run that changes something rolls it back first\n`);
     const before = JSON.stringify(dry.host.vol.toJSON());
-    const again = await runOvs(['--dry-run', 'probe-changes', 'new'], dry.host);
+    const again = await runProbe(['--dry-run', 'probe-changes', 'new'], dry.host);
     expect(JSON.stringify(again.host.vol.toJSON())).toBe(before);
     expect(dry.host.readText(CONF)).toBe(NEW_CONF);
   });
 
   it('leaves a run whose process is alive alone', async () => {
-    const r = await runOvs(['probe-changes', 'new'], { ...probe, files: files(interrupted()), alivePids: [999] });
+    const r = await runProbe(['probe-changes', 'new'], { ...probe, files: files(interrupted()), alivePids: [999] });
     expect(r.exit).toBe(0);
     expect(r.stderr).not.toContain('interrupted');
     expect(r.host.readText(CONF)).toBe(NEW_CONF);
@@ -92,13 +90,13 @@ describe('recovery of an interrupted run', () => {
   });
 
   it('a pid alive now but from another boot is gone: recovered', async () => {
-    const r = await runOvs(['probe-changes', 'new'], { ...probe, files: { ...files(interrupted({ boot: 'boot-1' } as Partial<JournalRecord>)), [BOOT_ID_PATH]: 'boot-2\n' }, alivePids: [999] });
+    const r = await runProbe(['probe-changes', 'new'], { ...probe, files: { ...files(interrupted({ boot: 'boot-1' } as Partial<JournalRecord>)), [BOOT_ID_PATH]: 'boot-2\n' }, alivePids: [999] });
     expect(r.stderr).toContain(`run ${R1} (ovs cluster-configure --add-node ovs2=10.0.0.2) was interrupted; rolled back 4 of 4 file changes`);
     expect(r.host.readText(CONF)).toBe(OLD_CONF);
   });
 
   it('a file changed since by something else is left as is and named; the rest goes back', async () => {
-    const r = await runOvs(['probe-changes', 'new'], { ...probe, files: files(interrupted(), 'cluster: edited by hand\n') });
+    const r = await runProbe(['probe-changes', 'new'], { ...probe, files: files(interrupted(), 'cluster: edited by hand\n') });
     expect(r.exit).toBe(0);
     expect(r.host.readText(CONF)).toBe('cluster: edited by hand\n');
     expect(r.host.exists(O2CB)).toBe(false);
@@ -109,7 +107,7 @@ describe('recovery of an interrupted run', () => {
   it('a journal cut short in the middle of a line still reads, and the recovery starts on a line of its own', async () => {
     const f = files(interrupted());
     f[JOURNAL] = `${f[JOURNAL]}{"type":"intent","time":"${T}","run":"${R1}","se`;
-    const r = await runOvs(['probe-changes', 'new'], { ...probe, files: f });
+    const r = await runProbe(['probe-changes', 'new'], { ...probe, files: f });
     expect(r.exit).toBe(0);
     const lines = r.host.readText(JOURNAL).split('\n');
     expect(lines.filter((l) => l.startsWith('{"type":"end"')).map((l) => JSON.parse(l).run)).toEqual([R1, expect.stringMatching(/-4242$/)]);
@@ -120,7 +118,7 @@ describe('recovery of an interrupted run', () => {
       { type: 'begin', time: T, run: R1, command: 'ovs services start', user: 'root', pid: 999 },
       { type: 'intent', time: T, run: R1, seq: 1, kind: 'service', argv: ['service', 'o2cb', 'start'], service: { name: 'o2cb', action: 'start' } },
     ];
-    const r = await runOvs(['probe-changes', 'new'], { ...probe, files: { '/etc/probe/probe.conf': 'old\n', [JOURNAL]: recs.map(journalLine).join('') } });
+    const r = await runProbe(['probe-changes', 'new'], { ...probe, files: { '/etc/probe/probe.conf': 'old\n', [JOURNAL]: recs.map(journalLine).join('') } });
     expect(r.stderr).toContain(`run ${R1} (ovs services start) was interrupted; it changed no file; 1 program or service action it started cannot be taken back`);
     expect(records(r.host.readText(JOURNAL)).find((x) => x.type === 'end' && x.run === R1)).toMatchObject({ status: 'interrupted', recovery: 'nothing to roll back' });
   });
