@@ -9,6 +9,11 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/formats/**/*.test.ts', 'test/lib/**/*.test.ts', 'test/commands/**/*.test.ts'],
+          // Nothing a unit test touches is shared state (the registry is never changed; each
+          // test makes its own memory host), so files share workers and their loaded modules:
+          // threads without per-file isolation (docs/testing.md has the measurement).
+          pool: 'threads',
+          isolate: false,
         },
       },
       {

@@ -18,12 +18,12 @@ export function poolMember(): MemoryHost {
   return liveHost(s);
 }
 
-let minute = 0;
-
-/** Run ovs with the host's clock one minute later than the previous run (a new run id). */
+/**
+ * Run ovs with the host's clock one minute later than the previous run (a new run id). The
+ * clock is the host's own: test files share this module (the unit project is not isolated).
+ */
 export function runLater(argv: string[], h: MemoryHost): Promise<Outcome> {
-  minute++;
-  const t = new Date(Date.UTC(2026, 10, 25, 12, minute));
+  const t = new Date(h.now().getTime() + 60_000);
   (h as { now: () => Date }).now = () => new Date(t);
   return runOvs(argv, h);
 }
