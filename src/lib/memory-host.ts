@@ -44,7 +44,13 @@ export interface MemoryHostOptions {
   dns?: Record<string, string[]>;
   /** Programs `which()` finds (base names). Default: DEFAULT_PROGRAMS. */
   programs?: readonly string[];
+  /** Commands this run must make (a test fails when one is left unmatched: unusedExpectations). */
   expect?: readonly Expectation[];
+  /**
+   * Simulated tools (src/lib/doubles/): each answers any number of matching calls, after the
+   * expectations and before `fallback`, and is never required (`times` is ignored).
+   */
+  tools?: readonly Expectation[];
   /**
    * Answers commands no expectation matched (a simulated tool set); returning undefined
    * still refuses the command. Service actions go to the fake services first.
@@ -78,8 +84,8 @@ export const DEFAULT_PROGRAMS = [
 ];
 
 export class UnexpectedCommandError extends Error {
-  constructor(readonly argv: readonly string[]) {
-    super(`memory host: no expectation for the command: ${argv.join(' ')}`);
+  constructor(readonly argv: readonly string[], why = 'no expectation for the command') {
+    super(`memory host: ${why}: ${argv.join(' ')}`);
     this.name = 'UnexpectedCommandError';
   }
 }
@@ -95,6 +101,9 @@ export interface MemoryHost extends Host {
   readonly serviceLog: string[];
   readonly services: Record<string, FakeService>;
   expect(e: Expectation): void;
+  /** Add a simulated tool (MemoryHostOptions.tools). */
+  simulate(tool: Expectation): void;
+  /** Expectations left unmatched (an unlimited one that never matched included): a strict test fails on them. */
   unusedExpectations(): Expectation[];
   readText(path: string): string;
   exists(path: string): boolean;
@@ -255,7 +264,8 @@ export function memoryHost(opts: MemoryHostOptions = {}): MemoryHost {
 
   const fixed = opts.now === undefined ? new Date('2026-11-25T12:00:00Z') : new Date(opts.now);
   const programs = new Set(opts.programs ?? DEFAULT_PROGRAMS);
-  const pending: { e: Expectation; left: number }[] = [];
+  const pending: { e: Expectation; left: number; used: number }[] = [];
+  const tools: Expectation[] = [];
   const answers = [...(opts.answers ?? [])];
   const alive = new Set([opts.pid ?? 4242, ...(opts.alivePids ?? [])]);
   const interruptHandlers = new Set<(signal: string) => void>();
@@ -274,18 +284,24 @@ export function memoryHost(opts: MemoryHostOptions = {}): MemoryHost {
       const call = { argv: [...argv], input: o.input === undefined ? '' : Buffer.from(o.input).toString('utf8') };
       host.calls.push(call);
       const slot = pending.find((p) => p.left > 0 && matches(p.e, argv));
+      const tool = slot ? undefined : tools.find((t) => matches(t, argv));
       let answer: Partial<RunResult> | undefined;
       if (slot) {
         slot.left -= 1;
+        slot.used += 1;
         answer = slot.e.respond ? await slot.e.respond(call, host) : (slot.e.result ?? {});
+      } else if (tool) {
+        answer = tool.respond ? await tool.respond(call, host) : (tool.result ?? {});
       } else {
         const svc = serviceCall(argv);
-        if (svc) {
+        // A service the test did not declare is refused like an unknown program: the test
+        // says whether it is installed, running, or absent ({ installed: false }).
+        if (svc && services[svc.name]) {
           host.serviceLog.push(`${svc.verb} ${svc.name}`);
           answer = answerService(host, services[svc.name], svc.name, svc.verb);
         } else {
           answer = await opts.fallback?.(call, host);
-          if (!answer) throw new UnexpectedCommandError(argv);
+          if (!answer) throw new UnexpectedCommandError(argv, svc ? `service ${svc.name} was not declared (services: { ${svc.name}: {...} })` : undefined);
         }
       }
       return streamed({ exitCode: 0, stdout: '', stderr: '', ...answer }, o);
@@ -333,12 +349,17 @@ export function memoryHost(opts: MemoryHostOptions = {}): MemoryHost {
       },
     },
     expect(e) {
-      pending.push({ e, left: e.times ?? 1 });
+      pending.push({ e, left: e.times ?? 1, used: 0 });
     },
-    unusedExpectations: () => pending.filter((p) => p.left > 0 && p.left !== Infinity && p.left === (p.e.times ?? 1)).map((p) => p.e),
+    simulate(tool) {
+      tools.push(tool);
+    },
+    // A counted expectation not matched as many times as it says, an unlimited one never matched.
+    unusedExpectations: () => pending.filter((p) => (p.left === Infinity ? p.used === 0 : p.left > 0)).map((p) => p.e),
     readText: (path) => String(vol.readFileSync(path, 'utf8')),
     exists: (path) => vol.existsSync(path),
   };
   for (const e of opts.expect ?? []) host.expect(e);
+  for (const t of opts.tools ?? []) host.simulate(t);
   return host;
 }

@@ -136,14 +136,14 @@ describe('cluster-check --alter-fstab: corpora', () => {
     const r = await runOvs(['cluster-check', '--alter-fstab'], {
       ...server(corpus('ovm21-local-ocfs2.fstab'), { '/dev/sda3': volumeImage({ label: 'OVS', uuid: 'EDD4846F5C214A6E984EEFA24BE1D0BC', slots: 4 }) }),
       programs: DEFAULT_PROGRAMS,
-      expect: ocfs2ToolsDouble(),
+      tools: ocfs2ToolsDouble(),
     });
     expect(repositoriesLines(r.host.readText('/etc/ovs/repositories'))[0]).toMatch(/^EDD4846F5C214A6E984EEFA24BE1D0BC  ocfs2  C /);
     expect(r.host.calls.map((c) => c.argv[0])).toEqual(['tunefs.ocfs2', 'debugfs.ocfs2']);
   });
 
   it('falls back to a new uuid when the device cannot be read (replayed ocfs2-tools 1.8.7 output)', async () => {
-    const r = await runOvs(['cluster-check', '--alter-fstab'], { ...server(corpus('ovm21-local-ocfs2.fstab')), programs: DEFAULT_PROGRAMS, expect: ocfs2ToolsDouble() });
+    const r = await runOvs(['cluster-check', '--alter-fstab'], { ...server(corpus('ovm21-local-ocfs2.fstab')), programs: DEFAULT_PROGRAMS, tools: ocfs2ToolsDouble() });
     expect(repositoriesLines(r.host.readText('/etc/ovs/repositories'))[0]).toMatch(new RegExp(`^${NEW[0]}  ocfs2  C     /dev/sda3 `));
   });
 

@@ -13,7 +13,7 @@ import { runOvs } from '../helpers/run.js';
 /** The healthy server with ioping answering otherwise. */
 function withIoping(answer: ReturnType<typeof iopingDouble>): ServerFixture {
   const s = healthyServer();
-  s.live.expect = [...s.live.expect.filter((e) => e.argv[0] !== 'ioping'), answer];
+  s.live.tools = [answer, ...s.live.tools.filter((e) => e.argv[0] !== 'ioping')];
   return s;
 }
 

@@ -22,7 +22,8 @@ function pool(extra: MemoryHostOptions & { before?: Expectation[]; uuids?: strin
     ...rest,
     // /OVS is the mounted NFS cluster root (a heartbeat file is made only on mounted storage).
     files: { '/OVS': null, '/proc/mounts': 'fileserver:/OVS /OVS nfs rw,vers=3 0 0\n', ...rest.files },
-    expect: [...before, ...ocfs2ToolsDouble({ uuids: uuids ?? ['AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB'] })],
+    expect: before,
+    tools: ocfs2ToolsDouble({ uuids: uuids ?? ['AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB'] }),
   };
 }
 

@@ -5,7 +5,7 @@
  * The real ioping on throttled storage is test/integration/hb-latency.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import type { MemoryHostOptions } from '../../src/lib/memory-host.js';
+import type { Expectation, MemoryHostOptions } from '../../src/lib/memory-host.js';
 import { DEFAULT_PROGRAMS } from '../../src/lib/memory-host.js';
 import { MOUNT_POINT, healthyServer, liveHost } from '../fixtures/servers/servers.js';
 import { IOPING_RAW, iopingDouble } from '../helpers/ioping-double.js';
@@ -13,8 +13,9 @@ import { runOvs } from '../helpers/run.js';
 
 const SCRATCH = /^\/srv\/hb\/\.ovs-hb-latency\.[0-9a-f]{8}$/;
 
-function host(ioping = iopingDouble(IOPING_RAW.fast), extra: Partial<MemoryHostOptions> = {}): MemoryHostOptions {
-  return { files: { '/srv/hb': null, '/srv/file': 'data\n', '/dev/sdb': '' }, blockDevices: ['/dev/sdb'], programs: [...DEFAULT_PROGRAMS, 'ioping'], expect: [ioping], ...extra };
+/** ioping null: a run refused before it measures (ioping is not scripted, so running it would fail the run). */
+function host(ioping: Expectation | null = iopingDouble(IOPING_RAW.fast), extra: Partial<MemoryHostOptions> = {}): MemoryHostOptions {
+  return { files: { '/srv/hb': null, '/srv/file': 'data\n', '/dev/sdb': '' }, blockDevices: ['/dev/sdb'], programs: [...DEFAULT_PROGRAMS, 'ioping'], expect: ioping ? [ioping] : [], ...extra };
 }
 
 describe('hb-latency (replayed ioping 1.3 raw output)', () => {
@@ -100,7 +101,7 @@ describe('hb-latency: the default target is the cluster root', () => {
   });
 
   it('no cluster root registered: exit 78 with the way out', async () => {
-    const r = await runOvs(['hb-latency'], host());
+    const r = await runOvs(['hb-latency'], host(null));
     expect(r.exit).toBe(78);
     expect(r.stderr).toContain('ovs: hb-latency: no cluster root in /etc/ovs/repositories while choosing the storage to measure\novs: hint: give the PATH to measure');
   });
@@ -116,7 +117,7 @@ describe('hb-latency: bad input and failures, each with its exit code and nothin
   ];
   for (const [name, args, exit, message] of cases) {
     it(`${name}: exit ${exit}`, async () => {
-      const r = await runOvs(['hb-latency', ...args], host());
+      const r = await runOvs(['hb-latency', ...args], host(null));
       expect(r.exit).toBe(exit);
       expect(r.stderr).toMatch(message);
       expect(r.stderr).toMatch(/^ovs: hint: /m);
@@ -125,7 +126,7 @@ describe('hb-latency: bad input and failures, each with its exit code and nothin
   }
 
   it('under --root: refused, exit 64 (the storage of an image means nothing)', async () => {
-    const r = await runOvs(['--root', '/img', 'hb-latency', '/srv/hb'], host(undefined, { files: { '/img': null, '/srv/hb': null } }));
+    const r = await runOvs(['--root', '/img', 'hb-latency', '/srv/hb'], host(null, { files: { '/img': null, '/srv/hb': null } }));
     expect(r.exit).toBe(64);
     expect(r.stderr).toMatch(/^ovs: hb-latency: hb-latency needs the live machine and cannot run under --root \/img/);
   });

@@ -21,8 +21,8 @@ function signalDuringMkfs(signal: 'SIGINT' | 'SIGTERM', code: number): MemoryHos
           return { exitCode: code, stdout: '', stderr: '' };
         },
       },
-      ...ocfs2ToolsDouble(),
     ],
+    tools: ocfs2ToolsDouble(),
   };
 }
 

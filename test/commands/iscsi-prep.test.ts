@@ -34,7 +34,8 @@ function setup(s: Setup = {}): { host: MemoryHost; double: ReturnType<typeof isc
     services: { iscsid: { running: true }, 'open-iscsi': {} },
     ...s.host,
     files: { '/proc/partitions': fixture('partitions-before.txt'), '/etc/debian_version': '12.11\n', ...s.host?.files },
-    expect: [...(s.before ?? []), ...double.expectations, ...(s.host?.expect ?? [])],
+    expect: [...(s.before ?? []), ...(s.host?.expect ?? [])],
+    tools: double.tools,
   });
   return { host, double };
 }

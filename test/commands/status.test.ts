@@ -91,7 +91,7 @@ describe('ovs status: each failure the guide describes', () => {
   it('the O2CB cluster not online: exit 3, OFFLINE, and the fix', async () => {
     const s = healthyServer();
     for (const p of Object.keys(s.live.files)) if (p.startsWith('/sys/kernel/config/')) delete s.live.files[p];
-    s.live.services = { o2cb: {} };
+    s.live.services = { ...s.live.services, o2cb: {} };
     const r = await runOvs(['status'], liveHost(s));
     expect(r.exit).toBe(3);
     expect(r.stdout).toContain('\nO2CB: OFFLINE; driver enabled (/etc/sysconfig/o2cb); o2cb does NOT start at boot\n');

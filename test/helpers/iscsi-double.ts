@@ -45,7 +45,7 @@ export interface IscsiDoubleOptions {
 type StoredRecord = FakeRecord & { startup: string; discovery?: string };
 
 export interface IscsiDouble {
-  expectations: Expectation[];
+  tools: Expectation[];
   nodes: Map<string, StoredRecord>;
   sessions: Set<string>;
 }
@@ -96,7 +96,7 @@ export function iscsiDouble(opts: IscsiDoubleOptions): IscsiDouble {
   const defaultStartup = opts.defaultStartup ?? 'manual';
   const nodes = new Map((opts.nodes ?? []).map((n) => [key(n), { ...n, startup: n.startup ?? defaultStartup }]));
   const sessions = new Set((opts.sessions ?? []).map((s) => s.toLowerCase()));
-  const state: IscsiDouble = { expectations: [], nodes, sessions };
+  const state: IscsiDouble = { tools: [], nodes, sessions };
 
   const discovery = (p: string, persistent: boolean): Partial<RunResult> => {
     const behaviour = opts.portals[p];
@@ -166,7 +166,7 @@ export function iscsiDouble(opts: IscsiDoubleOptions): IscsiDouble {
   };
 
   for (let n = 2; n <= 16; n++) {
-    state.expectations.push({ argv: ['iscsiadm', ...Array<RegExp>(n - 1).fill(/^/)], respond, times: Infinity });
+    state.tools.push({ argv: ['iscsiadm', ...Array<RegExp>(n - 1).fill(/^/)], respond });
   }
   return state;
 }

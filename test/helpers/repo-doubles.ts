@@ -118,9 +118,9 @@ export function repoHost(o: RepoHostOptions = {}): MemoryHost {
   const files: Record<string, string | Uint8Array | null> = { ...(o.files ?? {}) };
   seedStorage(files, o);
   const host = memoryHost({ ...o, files, blockDevices: [...(o.blockDevices ?? []), ...Object.keys(o.devices ?? {})] });
-  host.expect({ argv: ['mount', '-t', /./, '-o', /./, '--', /./, /./], times: Infinity, respond: (c) => mountDouble(host, o, c.argv) });
-  host.expect({ argv: ['umount', '--', /./], times: Infinity, respond: (c) => umountDouble(host, o, c.argv) });
-  for (const e of ocfs2ToolsDouble(o.uuids ? { uuids: o.uuids } : {})) host.expect(e);
+  host.simulate({ argv: ['mount', '-t', /./, '-o', /./, '--', /./, /./], respond: (c) => mountDouble(host, o, c.argv) });
+  host.simulate({ argv: ['umount', '--', /./], respond: (c) => umountDouble(host, o, c.argv) });
+  for (const t of ocfs2ToolsDouble(o.uuids ? { uuids: o.uuids } : {})) host.simulate(t);
   return host;
 }
 

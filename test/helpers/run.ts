@@ -6,7 +6,35 @@ import { main } from '../../src/cli.js';
 import { COMMANDS } from '../../src/commands/index.js';
 import type { CommandEntry } from '../../src/lib/command.js';
 import { memoryHost, type MemoryHost, type MemoryHostOptions } from '../../src/lib/memory-host.js';
+import { onTestFinished } from 'vitest';
 import { envelopeErrors } from './json-schema.js';
+
+const checked = new WeakSet<MemoryHost>();
+const lenient = new WeakSet<MemoryHost>();
+
+/**
+ * This test leaves some of the host's expectations unmatched on purpose (a run that fails
+ * before the scripted program, a scenario shared by several tests): no strict check for it.
+ */
+export function allowUnmatched(host: MemoryHost): MemoryHost {
+  lenient.add(host);
+  return host;
+}
+
+/**
+ * Strict by default: when the test ends, every expectation it scripted on a host it ran must
+ * have been matched (an unlimited one at least once). A program the test did not script
+ * already fails the run itself (the memory host refuses it).
+ */
+function checkWhenFinished(host: MemoryHost): void {
+  if (checked.has(host)) return;
+  checked.add(host);
+  onTestFinished(() => {
+    if (lenient.has(host)) return;
+    const left = host.unusedExpectations();
+    if (left.length) throw new Error(`expectations left unmatched (allowUnmatched(host) if that is the point):\n${left.map((e) => `  ${e.argv.map(String).join(' ')}`).join('\n')}`);
+  });
+}
 
 export interface Outcome {
   exit: number;
@@ -20,6 +48,7 @@ export interface Outcome {
 /** `commands`: the registry (default the shipped one; probe-command.ts adds a test command). */
 export async function runOvs(argv: string[], hostOrOptions: MemoryHost | MemoryHostOptions = {}, commands: readonly CommandEntry[] = COMMANDS): Promise<Outcome> {
   const host = 'vol' in hostOrOptions ? (hostOrOptions as MemoryHost) : memoryHost(hostOrOptions as MemoryHostOptions);
+  checkWhenFinished(host);
   const outBefore = host.out.length;
   const errBefore = host.err.length;
   const exit = await main(argv, host, commands);

@@ -16,7 +16,7 @@ const MiB = 1024 * 1024;
 function context(content: string | Uint8Array | null | undefined): Context {
   const files: Record<string, string | Uint8Array | null> = { '/OVS': null };
   if (content !== undefined) files[HB] = content;
-  const host = memoryHost({ files, expect: ocfs2ToolsDouble() });
+  const host = memoryHost({ files, tools: ocfs2ToolsDouble() });
   return { host, fs: host.fs, probe: (argv: readonly string[], o?: object) => host.run(argv, o), hostPath: async (p: string) => p } as unknown as Context;
 }
 

@@ -19,7 +19,7 @@ function host(files: Record<string, string | null>, extra: MemoryHostOptions = {
     pid: 4242,
     // /OVS is the mounted NFS cluster root (a heartbeat file is made only on mounted storage).
     files: { '/proc/sys/kernel/random/boot_id': `${BOOT}\n`, '/etc/machine-id': `${MACHINE}\n`, '/OVS': null, '/proc/mounts': 'fileserver:/OVS /OVS nfs rw,vers=3 0 0\n', ...files },
-    expect: ocfs2ToolsDouble({ uuids: ['AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'] }),
+    tools: ocfs2ToolsDouble({ uuids: ['AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'] }),
     ...extra,
   };
 }
@@ -62,7 +62,7 @@ describe('hb-create: temporary files of dead runs (replayed ocfs2-tools 1.8.7 ou
     const dead = tmp(999);
     const first = await runOvs(['hb-create'], host({}));
     const image = first.host.readText('/OVS/.server_pool_hb');
-    const again = { ...host({ '/OVS/.server_pool_hb': image, [`/OVS/${dead}`]: 'x' }), expect: ocfs2ToolsDouble({ uuids: [] }) };
+    const again = { ...host({ '/OVS/.server_pool_hb': image, [`/OVS/${dead}`]: 'x' }), tools: ocfs2ToolsDouble({ uuids: [] }) };
     const dry = await runOvs(['--dry-run', 'hb-create'], again);
     expect(dry.exit, dry.stderr).toBe(0);
     expect(ovsDir(dry)).toContain(dead);

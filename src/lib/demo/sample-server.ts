@@ -42,7 +42,7 @@ export function demoServerOptions(): MemoryHostOptions {
       'ovs-agent': {},
     },
     programs: ['mkfs.ocfs2', 'tunefs.ocfs2', 'debugfs.ocfs2', 'mounted.ocfs2', 'o2cb', 'ocfs2_hb_ctl', 'modprobe', 'mount', 'umount', 'blkid', 'cmp', 'fallocate', 'dd', 'ssh', 'service', 'chkconfig'],
-    expect: ocfs2ToolsDouble(),
+    tools: ocfs2ToolsDouble(),
     fallback: simulatedTool,
     // The other pool servers' o2net, listening on the interconnect (the o2net check).
     network: { '192.168.1.12:7777': 'open', '192.168.1.13:7777': 'open' },

@@ -133,7 +133,7 @@ export interface Ocfs2DoubleOptions {
   uuids?: string[];
 }
 
-/** Expectations for memoryHost({ expect }) answering as the real tools would. */
+/** Simulated tools for memoryHost({ tools }), answering as the real tools would. */
 export function ocfs2ToolsDouble(opts: Ocfs2DoubleOptions = {}): Expectation[] {
   const uuids = [...(opts.uuids ?? [])];
   let made = 0;
@@ -142,7 +142,6 @@ export function ocfs2ToolsDouble(opts: Ocfs2DoubleOptions = {}): Expectation[] {
   return [
     {
       argv: ['fallocate', '-l', /^\d+$/, '--', any],
-      times: Infinity,
       respond: ({ argv }, host) => {
         host.vol.writeFileSync(argv[4] as string, Buffer.alloc(STAND_IN));
         return { exitCode: 0 };
@@ -150,7 +149,6 @@ export function ocfs2ToolsDouble(opts: Ocfs2DoubleOptions = {}): Expectation[] {
     },
     {
       argv: ['dd', 'if=/dev/zero', /^of=/, 'bs=1M', /^count=\d+$/, 'iflag=count_bytes', /^conv=(excl,fsync|notrunc)$/, 'status=progress'],
-      times: Infinity,
       respond: ({ argv }, host) => {
         const path = (argv[2] as string).slice(3);
         // conv=excl refuses an existing file; conv=notrunc writes into it, or creates it.
@@ -161,7 +159,6 @@ export function ocfs2ToolsDouble(opts: Ocfs2DoubleOptions = {}): Expectation[] {
     },
     {
       argv: ['mkfs.ocfs2', '-L', any, '-N', /^\d+$/, '-b', any, '-C', any, '--force', '-x', '--nodiscard', '--', any],
-      times: Infinity,
       respond: ({ argv }, host) => {
         const path = argv[argv.length - 1] as string;
         if (!host.exists(path)) return { exitCode: 1, stderr: `mkfs.ocfs2 1.8.7\nmkfs.ocfs2: Could not open device ${path}: No such file or directory\n` };
@@ -173,7 +170,6 @@ export function ocfs2ToolsDouble(opts: Ocfs2DoubleOptions = {}): Expectation[] {
     },
     {
       argv: [...tunefsQueryArgv('').slice(0, -1), any],
-      times: Infinity,
       respond: ({ argv }, host) => {
         const v = probeVolume(host, argv[argv.length - 1] as string);
         return 'uuid' in v ? { exitCode: 0, stdout: `${v.uuid}\n${v.slots}\n${v.clusterSize}\n${v.label}` } : v.tunefs;
@@ -181,7 +177,6 @@ export function ocfs2ToolsDouble(opts: Ocfs2DoubleOptions = {}): Expectation[] {
     },
     {
       argv: [...debugfsStatsArgv('').slice(0, -1), any],
-      times: Infinity,
       respond: ({ argv }, host) => {
         const v = probeVolume(host, argv[argv.length - 1] as string);
         return 'uuid' in v ? { exitCode: 0, stdout: debugfsStatsText(v) } : v.debugfs;
@@ -189,7 +184,6 @@ export function ocfs2ToolsDouble(opts: Ocfs2DoubleOptions = {}): Expectation[] {
     },
     {
       argv: ['blkid', '-p', '-o', 'export', '--', any],
-      times: Infinity,
       respond: ({ argv }, host) => {
         const path = argv[5] as string;
         const img = readImage(host, path);
@@ -200,7 +194,6 @@ export function ocfs2ToolsDouble(opts: Ocfs2DoubleOptions = {}): Expectation[] {
     },
     {
       argv: ['cmp', '-s', '-n', /^\d+$/, '--', any, '/dev/zero'],
-      times: Infinity,
       respond: ({ argv }, host) => {
         const n = Number(argv[3]);
         const bytes = readImage(host, argv[5] as string).bytes;
