@@ -7,7 +7,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { posix } from 'node:path';
 import { COMMANDS } from './commands/index.js';
-import { Changes, type Change, type GeneratedValue } from './lib/changes.js';
+import type { Change, Changes, GeneratedValue } from './lib/changes.js';
+import { makeContext } from './lib/context.js';
 import type { CommandDef, CommandEntry, Context, GlobalOptions, NestedRun, Program } from './lib/command.js';
 import { examplesText, HELP_CONFIGURATION, plainParserMessage } from './lib/help.js';
 import { failureEnvelope, jsonLine, successEnvelope, type EnvelopeBase } from './lib/envelope.js';
@@ -18,11 +19,10 @@ import type { Host } from './lib/host.js';
 import { acquireLock } from './lib/lock.js';
 import { bootId } from './lib/run-owner.js';
 import { colorWanted, createReporter, type Reporter } from './lib/output.js';
-import { OverlayFs } from './lib/overlay-fs.js';
 import { RootedFs } from './lib/paths.js';
 import { noticeInterrupted, recoverInterrupted } from './lib/recovery.js';
 import { serializePlan } from './lib/plan-file.js';
-import { quoteArg, renderApplied, renderPlan } from './lib/render.js';
+import { renderApplied, renderPlan } from './lib/render.js';
 import { VERSION } from './version.js';
 
 interface Selected {
@@ -143,44 +143,6 @@ function globalOptions(flags: Record<string, unknown>, host: Host): GlobalOption
   };
 }
 
-function runId(host: Host): string {
-  return `${host.now().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${host.pid}`;
-}
-
-function makeContext(program: Program, host: Host, g: GlobalOptions, def: CommandDef, report: Reporter, argv: readonly string[], boot: string | undefined, replay?: readonly GeneratedValue[]): Context {
-  const rooted = g.root === '/' ? undefined : new RootedFs(host.fs, g.root);
-  const system = rooted ?? host.fs;
-  const fs = g.dryRun ? new OverlayFs(system) : system;
-  const offline = g.root !== '/';
-  const user = host.env.SUDO_USER ?? host.env.USER ?? host.env.LOGNAME;
-  const changes = new Changes({ host, fs, dryRun: g.dryRun, offline, runId: runId(host), commandLine: ['ovs', ...argv].map(quoteArg).join(' '), report, boot, user, ...(replay ? { replay } : {}) });
-  const hostPath = async (p: string) => (rooted ? rooted.resolve(p) : posix.normalize(p));
-  return {
-    host,
-    fs,
-    changes,
-    global: g,
-    offline,
-    report,
-    command: def.name,
-    program,
-    hostPath,
-    hostDir: async (p) => (await rooted?.pinDir(p)) ?? { path: await hostPath(p), release: async () => {} },
-    probe(a, opts) {
-      report.debug(`probe: ${a.map(quoteArg).join(' ')}`);
-      return host.run(a, opts);
-    },
-    async confirm(question) {
-      if (g.dryRun || g.yes) return;
-      if (!host.stdin.isTTY || g.json) {
-        throw new OvsError(EXIT.USAGE, `confirmation needed: ${question}`, { hint: 'no terminal to ask on: add --yes to confirm' });
-      }
-      const answer = await host.stdin.prompt(`${question} [y/N] `);
-      if (!/^y(es)?$/i.test(answer.trim())) throw new OvsError(EXIT.USAGE, 'not confirmed: nothing was changed', { hint: 'answer y, or add --yes' });
-    },
-  };
-}
-
 async function execute(program: Program, sel: Selected, g: GlobalOptions, host: Host, argv: readonly string[]): Promise<number> {
   const { def } = sel;
   const report = await createReporter(host, { verbosity: g.verbosity, json: g.json, color: g.color });
@@ -204,7 +166,7 @@ async function execute(program: Program, sel: Selected, g: GlobalOptions, host: 
     const unplannable = g.savePlan ? def.unplannable?.(options, g) : undefined;
     if (unplannable) throw new OvsError(EXIT.USAGE, `this plan cannot be saved: ${unplannable}`, { while: `planning ${def.name} for --save-plan`, hint: `run it with --dry-run to review it, then run it for real` });
     const boot = await bootId(host);
-    ctx = makeContext(program, host, g, def, report, argv, boot);
+    ctx = makeContext({ program, host, global: g, command: def.name, report, argv, boot });
     // Interrupted runs: the run holding the lock takes them back before it changes anything;
     // a read-only command or a dry run only says so.
     const wantsLock = typeof def.lock === 'function' ? def.lock(options) : def.lock !== false;
@@ -281,7 +243,7 @@ async function runNested(program: Program, host: Host, argv: readonly string[], 
   const sel = selected as Selected | undefined;
   if (!sel) throw new OvsError(EXIT.DATAERR, `the saved command names no command: ${argv.join(' ')}`, { while: 'reading the plan' });
   const options = await sel.def.options(sel.args, sel.flags, g);
-  const ctx = makeContext(program, host, g, sel.def, report, argv, await bootId(host), replay);
+  const ctx = makeContext({ program, host, global: g, command: sel.def.name, report, argv, boot: await bootId(host), replay });
   try {
     const result = await sel.def.run(ctx, options);
     const exit = sel.def.exitCode?.(result) ?? EXIT.OK;

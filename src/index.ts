@@ -10,8 +10,19 @@
 export { main } from './cli.js';
 export { realHost } from './lib/real-host.js';
 export type { Host, HostFs, FileStat, RunOptions, RunResult, Writer, Stdin } from './lib/host.js';
-export { memoryHost, DEFAULT_PROGRAMS, UnexpectedCommandError } from './lib/memory-host.js';
-export type { MemoryHost, MemoryHostOptions, Expectation, FakeService, ProgramCall } from './lib/memory-host.js';
+export { memoryHost, DEFAULT_PROGRAMS, UnexpectedCommandError } from './lib/doubles/memory-host.js';
+export type { MemoryHost, MemoryHostOptions, Expectation, FakeService, ProgramCall } from './lib/doubles/memory-host.js';
+export type { Context, GlobalOptions, Program } from './lib/command.js';
+
+// The simulations (src/lib/doubles/), for a CI pipeline's own checks on a memory host:
+//   memoryHost({ files, tools: [...doubles.ocfs2Tools(), ...doubles.mountTools()] })
+// and testContext(host) for calling a library function the way a command does.
+import { testContext } from './lib/doubles/test-context.js';
+import { foreignImage, ocfs2ToolsDouble, volumeImage } from './lib/doubles/ocfs2-tools.js';
+import { mountTools, storageDir } from './lib/doubles/mounts.js';
+import { demoServer } from './lib/demo/sample-server.js';
+export { testContext };
+export const doubles = { ocfs2Tools: ocfs2ToolsDouble, volumeImage, foreignImage, mountTools, storageDir, demoServer, testContext };
 export { EXIT, EXIT_MEANINGS, OvsError } from './lib/errors.js';
 export type { Change } from './lib/changes.js';
 export { VERSION } from './version.js';

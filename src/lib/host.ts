@@ -1,7 +1,7 @@
 /**
  * The Host seam: everything `ovs` needs from the machine — files, programs, clock,
  * terminal, environment, names. realHost() (real-host.ts) is the ONLY code that touches
- * node:fs, child processes, process, Date and the terminal; memory-host.ts is its twin for
+ * node:fs, child processes, process, Date and the terminal; doubles/memory-host.ts is its twin for
  * tests and CI pipelines. Paths given to a Host are machine paths (no --root applied: that is
  * paths.ts), and programs always run from an argument vector, never through a shell.
  */

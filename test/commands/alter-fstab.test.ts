@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OVS_FSTAB_MARKER } from '../../src/lib/formats/fstab.js';
-import { DEFAULT_PROGRAMS, memoryHost, type MemoryHostOptions } from '../../src/lib/memory-host.js';
-import { ocfs2ToolsDouble, volumeImage } from '../../src/lib/ocfs2/double.js';
+import { DEFAULT_PROGRAMS, memoryHost, type MemoryHostOptions } from '../../src/lib/doubles/memory-host.js';
+import { ocfs2ToolsDouble, volumeImage } from '../../src/lib/doubles/ocfs2-tools.js';
 import { runOvs } from '../helpers/run.js';
 
 const corpus = (name: string): string => readFileSync(new URL(`../fixtures/servers/fstab/${name}`, import.meta.url), 'utf8');

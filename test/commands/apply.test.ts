@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { demoServerOptions } from '../../src/lib/demo/sample-server.js';
-import { memoryHost, type MemoryHost } from '../../src/lib/memory-host.js';
+import { memoryHost, type MemoryHost } from '../../src/lib/doubles/memory-host.js';
 import { runOvs } from '../helpers/run.js';
 
 const PLAN = '/root/plan.json';

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PROGRAMS, type MemoryHost, type MemoryHostOptions } from '../../src/lib/memory-host.js';
+import { DEFAULT_PROGRAMS, type MemoryHost, type MemoryHostOptions } from '../../src/lib/doubles/memory-host.js';
 import { runOvs } from '../helpers/run.js';
 
 const latin1 = (s: string) => Buffer.from(s, 'latin1');

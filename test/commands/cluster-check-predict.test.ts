@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/lib/checks/check.js';
-import { DEFAULT_PROGRAMS } from '../../src/lib/memory-host.js';
+import { DEFAULT_PROGRAMS } from '../../src/lib/doubles/memory-host.js';
 import { MOUNT_POINT, healthyServer, liveHost, type ServerFixture } from '../fixtures/servers/servers.js';
 import { IOPING_RAW, iopingDouble } from '../helpers/ioping-double.js';
 import { runOvs } from '../helpers/run.js';

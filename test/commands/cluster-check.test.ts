@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/lib/checks/check.js';
 import { FAILURES } from '../fixtures/servers/failures.js';
-import { memoryHost } from '../../src/lib/memory-host.js';
-import { foreignImage } from '../../src/lib/ocfs2/double.js';
+import { memoryHost } from '../../src/lib/doubles/memory-host.js';
+import { foreignImage } from '../../src/lib/doubles/ocfs2-tools.js';
 import { HEARTBEAT, MOUNT_POINT, ROOT_UUID, healthyServer, liveHost, type ServerFixture } from '../fixtures/servers/servers.js';
 import { runOvs } from '../helpers/run.js';
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import { serializeBundle } from '../../src/lib/formats/bundle.js';
 import { parseClusterConf } from '../../src/lib/formats/cluster-conf.js';
-import { DEFAULT_PROGRAMS, type MemoryHost, type MemoryHostOptions } from '../../src/lib/memory-host.js';
+import { DEFAULT_PROGRAMS, type MemoryHost, type MemoryHostOptions } from '../../src/lib/doubles/memory-host.js';
 import { runOvs } from '../helpers/run.js';
 
 const fixture = (p: string) => readFileSync(new URL(`../fixtures/${p}`, import.meta.url), 'utf8');

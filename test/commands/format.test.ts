@@ -1,14 +1,14 @@
 /**
  * `ovs format` on the memory host. tunefs.ocfs2, debugfs.ocfs2 and blkid are the shared
- * ocfs2-tools double (src/lib/ocfs2/double.ts, real 1.8.7 texts); mkfs.ocfs2 answers here
+ * ocfs2-tools double (src/lib/doubles/ocfs2-tools.ts, real 1.8.7 texts); mkfs.ocfs2 answers here
  * with the output the real mkfs.ocfs2 1.8.7 printed for the guide's command on a 1200 MiB
  * loop device, and writes the double's volume image so the read-back sees the new volume.
  */
 import { describe, expect, it } from 'vitest';
 import { isPartitionOf, partitionPath } from '../../src/lib/block/usage.js';
 import { describeSignature, parseBlkidExport } from '../../src/lib/block/signature.js';
-import { foreignImage, ocfs2ToolsDouble, volumeImage } from '../../src/lib/ocfs2/double.js';
-import { DEFAULT_PROGRAMS, memoryHost, type Expectation, type MemoryHost, type MemoryHostOptions } from '../../src/lib/memory-host.js';
+import { foreignImage, ocfs2ToolsDouble, volumeImage } from '../../src/lib/doubles/ocfs2-tools.js';
+import { DEFAULT_PROGRAMS, memoryHost, type Expectation, type MemoryHost, type MemoryHostOptions } from '../../src/lib/doubles/memory-host.js';
 import { diskMember, POOL_CONF } from '../helpers/pool-disk.js';
 import { runOvs } from '../helpers/run.js';
 

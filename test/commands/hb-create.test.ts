@@ -1,12 +1,12 @@
 /**
  * `ovs hb-create` on the memory host. The ocfs2-tools are the double of
- * src/lib/ocfs2/double.ts, which answers with ocfs2-tools 1.8.7's own text (docs/tools.md,
+ * src/lib/doubles/ocfs2-tools.ts, which answers with ocfs2-tools 1.8.7's own text (docs/tools.md,
  * mkfs.ocfs2 and the heartbeat file, and lines recorded from the real tools): test names say "replayed".
  */
 import { describe, expect, it } from 'vitest';
 
-import { DEFAULT_PROGRAMS, type Expectation, type MemoryHostOptions } from '../../src/lib/memory-host.js';
-import { foreignImage, ocfs2ToolsDouble, volumeImage } from '../../src/lib/ocfs2/double.js';
+import { DEFAULT_PROGRAMS, type Expectation, type MemoryHostOptions } from '../../src/lib/doubles/memory-host.js';
+import { foreignImage, ocfs2ToolsDouble, volumeImage } from '../../src/lib/doubles/ocfs2-tools.js';
 import { runOvs } from '../helpers/run.js';
 
 const HB = '/OVS/.server_pool_hb';
@@ -112,7 +112,7 @@ describe('hb-create: never fills an empty mount point', () => {
 
   it('under --root on the image\'s NFS cluster root (/OVS -> its mount point): 64, nothing written or run', async () => {
     const h = pool({ files: image });
-    const { memoryHost } = await import('../../src/lib/memory-host.js');
+    const { memoryHost } = await import('../../src/lib/doubles/memory-host.js');
     const host = memoryHost(h);
     host.vol.symlinkSync(`/var/ovs/mount/${U}`, '/img/OVS');
     const r = await runOvs(['--root', '/img', 'hb-create'], host);

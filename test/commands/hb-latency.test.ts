@@ -5,8 +5,8 @@
  * The real ioping on throttled storage is test/integration/hb-latency.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import type { Expectation, MemoryHostOptions } from '../../src/lib/memory-host.js';
-import { DEFAULT_PROGRAMS } from '../../src/lib/memory-host.js';
+import type { Expectation, MemoryHostOptions } from '../../src/lib/doubles/memory-host.js';
+import { DEFAULT_PROGRAMS } from '../../src/lib/doubles/memory-host.js';
 import { MOUNT_POINT, healthyServer, liveHost } from '../fixtures/servers/servers.js';
 import { IOPING_RAW, iopingDouble } from '../helpers/ioping-double.js';
 import { runOvs } from '../helpers/run.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { journalLine } from '../../src/lib/journal.js';
-import { memoryHost } from '../../src/lib/memory-host.js';
+import { memoryHost } from '../../src/lib/doubles/memory-host.js';
 import { CONF, JOURNAL_LOG, O2CB, poolMember, runIds, runLater } from '../helpers/history.js';
 import { runOvs } from '../helpers/run.js';
 

@@ -4,8 +4,8 @@
  * delivered from inside the scripted mkfs.ocfs2 (which then dies of it: exit 130).
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PROGRAMS, type MemoryHostOptions } from '../../src/lib/memory-host.js';
-import { ocfs2ToolsDouble } from '../../src/lib/ocfs2/double.js';
+import { DEFAULT_PROGRAMS, type MemoryHostOptions } from '../../src/lib/doubles/memory-host.js';
+import { ocfs2ToolsDouble } from '../../src/lib/doubles/ocfs2-tools.js';
 import { runOvs } from '../helpers/run.js';
 
 /** A server whose mkfs.ocfs2 receives SIGNAL while it runs, and dies of it (exit CODE). */
@@ -46,7 +46,7 @@ describe('an interrupted run', () => {
   });
 
   it('a signal during a step that then completes still ends with 130: the caller asked to stop', async () => {
-    const host = (await import('../../src/lib/memory-host.js')).memoryHost({ files: { '/etc/hosts': '' } });
+    const host = (await import('../../src/lib/doubles/memory-host.js')).memoryHost({ files: { '/etc/hosts': '' } });
     const read = host.fs.readFile.bind(host.fs);
     let sent = false;
     host.fs.readFile = async (p) => {
@@ -64,7 +64,7 @@ describe('an interrupted run', () => {
 
   it('an interruption while waiting for the lock stops the wait: 143, nothing changed', async () => {
     const lock = JSON.stringify({ pid: 999, command: 'ovs makerepo x C y', started: 'now' });
-    const host = (await import('../../src/lib/memory-host.js')).memoryHost({ files: { '/run/lock/ovs.lock': lock, '/etc/hosts': '' }, alivePids: [999] });
+    const host = (await import('../../src/lib/doubles/memory-host.js')).memoryHost({ files: { '/run/lock/ovs.lock': lock, '/etc/hosts': '' }, alivePids: [999] });
     // The memory host's sleep is instant: deliver the signal on the first wait.
     const sleep = host.sleep;
     host.sleep = async (ms) => {

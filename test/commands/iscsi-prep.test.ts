@@ -10,7 +10,7 @@ import { parseIscsiRecords } from '../../src/lib/formats/iscsiadm.js';
 import { keepValues, parseChoice } from '../../src/lib/iscsi/choice.js';
 import { parseDiscoveryPortal } from '../../src/lib/iscsi/portal.js';
 import { sessionLines } from '../../src/lib/iscsi/sessions.js';
-import { DEFAULT_PROGRAMS, memoryHost, type Expectation, type MemoryHost, type MemoryHostOptions } from '../../src/lib/memory-host.js';
+import { DEFAULT_PROGRAMS, memoryHost, type Expectation, type MemoryHost, type MemoryHostOptions } from '../../src/lib/doubles/memory-host.js';
 import { iscsiDouble, line, type FakeRecord, type IscsiDoubleOptions } from '../helpers/iscsi-double.js';
 import { diskMember, POOL_CONF } from '../helpers/pool-disk.js';
 import { runOvs } from '../helpers/run.js';

@@ -6,9 +6,9 @@
  * --root / --dry-run. Storage and tools are doubles (test/helpers/repo-doubles.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { volumeImage } from '../../src/lib/ocfs2/double.js';
+import { volumeImage } from '../../src/lib/doubles/ocfs2-tools.js';
 import { repoHost, storageDir, storageFiles, type RepoHostOptions } from '../helpers/repo-doubles.js';
-import { memoryHost } from '../../src/lib/memory-host.js';
+import { memoryHost } from '../../src/lib/doubles/memory-host.js';
 import { runOvs } from '../helpers/run.js';
 
 const VOL = '60D0985974CA425AAF5D01A1F161CC8B';

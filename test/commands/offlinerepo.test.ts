@@ -5,9 +5,9 @@
  * running `ovs makerepo` on it first, as an operator would.
  */
 import { describe, expect, it } from 'vitest';
-import { volumeImage } from '../../src/lib/ocfs2/double.js';
+import { volumeImage } from '../../src/lib/doubles/ocfs2-tools.js';
 import { repoHost, storageFiles, type RepoHostOptions } from '../helpers/repo-doubles.js';
-import { memoryHost } from '../../src/lib/memory-host.js';
+import { memoryHost } from '../../src/lib/doubles/memory-host.js';
 import { runOvs } from '../helpers/run.js';
 
 const POOL = 'F4135C096045458195057412169071E5';

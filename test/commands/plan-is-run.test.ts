@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/commands/index.js';
 import { demoServerOptions } from '../../src/lib/demo/sample-server.js';
-import { memoryHost, type MemoryHost, type MemoryHostOptions } from '../../src/lib/memory-host.js';
+import { memoryHost, type MemoryHost, type MemoryHostOptions } from '../../src/lib/doubles/memory-host.js';
 import { runOvs } from '../helpers/run.js';
 
 type Argv = string[] | ((h: MemoryHost) => string[]);

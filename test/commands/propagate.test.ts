@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseBundle, sha256Hex } from '../../src/lib/formats/bundle.js';
 import type { RunResult } from '../../src/lib/host.js';
-import type { MemoryHostOptions, ProgramCall } from '../../src/lib/memory-host.js';
+import type { MemoryHostOptions, ProgramCall } from '../../src/lib/doubles/memory-host.js';
 import { mapLimit } from '../../src/lib/pool/concurrency.js';
 import { renderPropagation } from '../../src/lib/pool/report.js';
 import { sshFailure } from '../../src/lib/pool/ssh-failure.js';

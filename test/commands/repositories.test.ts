@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { volumeImage } from '../../src/lib/ocfs2/double.js';
+import { volumeImage } from '../../src/lib/doubles/ocfs2-tools.js';
 import { repoHost, storageDir, type RepoHostOptions } from '../helpers/repo-doubles.js';
 import { runOvs } from '../helpers/run.js';
 import { scratchDir } from '../helpers/sandbox.js';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PROGRAMS, memoryHost, type MemoryHostOptions } from '../../src/lib/memory-host.js';
+import { DEFAULT_PROGRAMS, memoryHost, type MemoryHostOptions } from '../../src/lib/doubles/memory-host.js';
 import { runOvs } from '../helpers/run.js';
 
 const CONTRIB = fileURLToPath(new URL('../../contrib/', import.meta.url));

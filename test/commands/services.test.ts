@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { DEFAULT_PROGRAMS, type FakeService, type MemoryHostOptions } from '../../src/lib/memory-host.js';
+import { DEFAULT_PROGRAMS, type FakeService, type MemoryHostOptions } from '../../src/lib/doubles/memory-host.js';
 import { runOvs } from '../helpers/run.js';
 
 const ALL = ['o2cb', 'ocfs2', 'ovsrepositories', 'ovs-agent'];

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { journalLine, type JournalRecord } from '../../src/lib/journal.js';
-import { memoryHost, type MemoryHost } from '../../src/lib/memory-host.js';
+import { memoryHost, type MemoryHost } from '../../src/lib/doubles/memory-host.js';
 import { CONF, JOURNAL_LOG, O2CB, poolMember, runIds, runLater } from '../helpers/history.js';
 import { runOvs } from '../helpers/run.js';
 

@@ -3,7 +3,7 @@
  * say the driver is off (so an --add-node run turns it on , and a clock that moves on between runs (each run gets its own id).
  */
 import { healthyServer, liveHost } from '../fixtures/servers/servers.js';
-import type { MemoryHost } from '../../src/lib/memory-host.js';
+import type { MemoryHost } from '../../src/lib/doubles/memory-host.js';
 import { runOvs, type Outcome } from './run.js';
 
 export const CONF = '/etc/ocfs2/cluster.conf';

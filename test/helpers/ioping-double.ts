@@ -3,7 +3,7 @@
  * request, replayed from real runs on this project's test machine (an ext4 loop device, and
  * the same device throttled to 512 bytes/s by a blkio cgroup).
  */
-import type { Expectation } from '../../src/lib/memory-host.js';
+import type { Expectation } from '../../src/lib/doubles/memory-host.js';
 
 /** Real lines: count, run time, iops, bytes/s, min, avg, max, mdev (ns), requests, total time. */
 export const IOPING_RAW = {

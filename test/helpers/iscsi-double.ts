@@ -10,7 +10,7 @@
  * `tcp: [N] PORTAL,TPGT IQN (non-flash)` session line (usr/iscsiadm.c, print_sessions).
  */
 import { readFileSync } from 'node:fs';
-import type { Expectation, MemoryHost, ProgramCall } from '../../src/lib/memory-host.js';
+import type { Expectation, MemoryHost, ProgramCall } from '../../src/lib/doubles/memory-host.js';
 import type { RunResult } from '../../src/lib/host.js';
 
 export interface FakeRecord {

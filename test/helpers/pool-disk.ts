@@ -3,7 +3,7 @@
  * (this server is ovs1.example.com) and each member's answer to
  * `ovs --json pool-identity --disk -` over ssh, as the real command prints it.
  */
-import type { Expectation } from '../../src/lib/memory-host.js';
+import type { Expectation } from '../../src/lib/doubles/memory-host.js';
 
 export const POOL_CONF = ['ovs1.example.com', 'ovs2.example.com', 'ovs3.example.com']
   .flatMap((n, i) => ['node:', '\tip_port = 7777', `\tip_address = 192.168.1.${11 + i}`, `\tnumber = ${i}`, `\tname = ${n}`, '\tcluster = ocfs2', ''])

@@ -5,7 +5,7 @@
  * without depending on any real command.
  */
 import { COMMANDS } from '../../src/commands/index.js';
-import type { MemoryHost, MemoryHostOptions } from '../../src/lib/memory-host.js';
+import type { MemoryHost, MemoryHostOptions } from '../../src/lib/doubles/memory-host.js';
 import { runOvs, type Outcome } from './run.js';
 import { defineCommand } from '../../src/lib/command.js';
 import { EXIT, OvsError } from '../../src/lib/errors.js';

@@ -1,19 +1,16 @@
 /**
- * A memory host with storage behind it, for the repository commands' tests: `mount` and
- * `umount` doubles that move a storage's files onto and off the mount point (so what a
- * command writes "on the storage" is still there after it is unmounted, and what another
- * server wrote is seen when this one mounts) and keep /proc/mounts as the kernel would.
+ * A memory host with storage behind it, for the repository commands' tests: the shipped
+ * `mount` and `umount` doubles (src/lib/doubles/mounts.ts) over seeded storages and devices.
  * Block devices are memory files that stat() reports as block devices; what is on them is
- * answered by the shipped ocfs2-tools double (src/lib/ocfs2/double.ts: blkid, tunefs.ocfs2,
+ * answered by the shipped ocfs2-tools double (src/lib/doubles/ocfs2-tools.ts: blkid, tunefs.ocfs2,
  * debugfs.ocfs2 replaying the real tools' text, and mkfs.ocfs2/dd for the heartbeat file).
  */
 import { posix } from 'node:path';
-import type { RunResult } from '../../src/lib/host.js';
-import { memoryHost, type MemoryHost, type MemoryHostOptions } from '../../src/lib/memory-host.js';
-import { foreignImage, ocfs2ToolsDouble, volumeImage } from '../../src/lib/ocfs2/double.js';
+import { memoryHost, type MemoryHost, type MemoryHostOptions } from '../../src/lib/doubles/memory-host.js';
+import { foreignImage, ocfs2ToolsDouble, volumeImage } from '../../src/lib/doubles/ocfs2-tools.js';
+import { mountTools, procMountsLine, ROOT_MOUNT, storageDir, type MountedDouble, type MountToolsOptions } from '../../src/lib/doubles/mounts.js';
 
-export const STORAGE = '/.storage';
-export const storageDir = (source: string) => posix.join(STORAGE, encodeURIComponent(source));
+export { procMountsLine, STORAGE, storageDir, type MountedDouble } from '../../src/lib/doubles/mounts.js';
 
 export interface DeviceDouble {
   /** blkid's TYPE; undefined: no file system (blkid exit 2). */
@@ -29,67 +26,17 @@ function deviceImage(d: DeviceDouble): string {
   return d.type ? foreignImage(d.type) : '';
 }
 
-export interface MountedDouble {
-  source: string;
-  target: string;
-  fstype: string;
-}
-
-export interface RepoHostOptions extends MemoryHostOptions {
+export interface RepoHostOptions extends MemoryHostOptions, MountToolsOptions {
   /** What each storage holds, by source: path relative to its root -> content (null: a directory). */
   storage?: Record<string, Record<string, string | Uint8Array | null>>;
   /** Block devices: created as files stat() reports as block devices. */
   devices?: Record<string, DeviceDouble>;
-  /** mount answers this instead for a source (e.g. the real mount.ocfs2 failure). */
-  mountFails?: Record<string, Partial<RunResult>>;
-  /** Mount points umount refuses as busy. */
-  busy?: string[];
   /** Mounted before the run (besides /). */
   mounted?: MountedDouble[];
   /** Register this O2CB cluster in configfs with this host as its local node. */
   o2cbOnline?: string;
   /** UUIDs the mkfs.ocfs2 double gives the heartbeat files it formats. */
   uuids?: string[];
-}
-
-const ROOT_MOUNT = '/dev/vda1 / ext4 rw,relatime 0 0';
-
-export function procMountsLine(m: MountedDouble): string {
-  return `${m.source} ${m.target} ${m.fstype} rw,relatime 0 0`;
-}
-
-function readMounts(host: MemoryHost): string[] {
-  return host.readText('/proc/mounts').split('\n').filter(Boolean);
-}
-
-function writeMounts(host: MemoryHost, lines: string[]): void {
-  host.vol.writeFileSync('/proc/mounts', lines.map((l) => `${l}\n`).join(''));
-}
-
-function mountDouble(host: MemoryHost, o: RepoHostOptions, argv: string[]): Partial<RunResult> {
-  const [, , type = '', , , , source = '', target = ''] = argv;
-  const failure = o.mountFails?.[source];
-  if (failure) return { exitCode: 32, ...failure };
-  const dir = storageDir(source);
-  if (!host.exists(dir)) return { exitCode: 32, stderr: `mount: ${target}: special device ${source} does not exist.\n` };
-  if (readMounts(host).some((l) => l.split(' ')[0] === source)) return { exitCode: 32, stderr: `mount: ${target}: ${source} already mounted or mount point busy.\n` };
-  host.vol.rmdirSync(target); // a mount point must exist (the command made it) and be empty here
-  host.vol.renameSync(dir, target);
-  writeMounts(host, [...readMounts(host), procMountsLine({ source, target, fstype: type })]);
-  return { exitCode: 0 };
-}
-
-function umountDouble(host: MemoryHost, o: RepoHostOptions, argv: string[]): Partial<RunResult> {
-  const target = argv[2] ?? '';
-  if (o.busy?.includes(target)) return { exitCode: 32, stderr: `umount: ${target}: target is busy.\n` };
-  const lines = readMounts(host);
-  const at = lines.findLastIndex((l) => l.split(' ')[1] === target);
-  if (at < 0) return { exitCode: 32, stderr: `umount: ${target}: not mounted.\n` };
-  const source = (lines[at] ?? '').split(' ')[0] ?? '';
-  host.vol.renameSync(target, storageDir(source));
-  host.vol.mkdirSync(target);
-  writeMounts(host, lines.filter((_l, i) => i !== at));
-  return { exitCode: 0 };
 }
 
 function seedStorage(files: Record<string, string | Uint8Array | null>, o: RepoHostOptions): void {
@@ -118,8 +65,7 @@ export function repoHost(o: RepoHostOptions = {}): MemoryHost {
   const files: Record<string, string | Uint8Array | null> = { ...(o.files ?? {}) };
   seedStorage(files, o);
   const host = memoryHost({ ...o, files, blockDevices: [...(o.blockDevices ?? []), ...Object.keys(o.devices ?? {})] });
-  host.simulate({ argv: ['mount', '-t', /./, '-o', /./, '--', /./, /./], respond: (c) => mountDouble(host, o, c.argv) });
-  host.simulate({ argv: ['umount', '--', /./], respond: (c) => umountDouble(host, o, c.argv) });
+  for (const t of mountTools(o)) host.simulate(t);
   for (const t of ocfs2ToolsDouble(o.uuids ? { uuids: o.uuids } : {})) host.simulate(t);
   return host;
 }

@@ -5,7 +5,7 @@
 import { main } from '../../src/cli.js';
 import { COMMANDS } from '../../src/commands/index.js';
 import type { CommandEntry } from '../../src/lib/command.js';
-import { memoryHost, type MemoryHost, type MemoryHostOptions } from '../../src/lib/memory-host.js';
+import { memoryHost, type MemoryHost, type MemoryHostOptions } from '../../src/lib/doubles/memory-host.js';
 import { onTestFinished } from 'vitest';
 import { envelopeErrors } from './json-schema.js';
 

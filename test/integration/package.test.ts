@@ -57,7 +57,7 @@ describeWithTools(['npm', 'man', 'groff'], 'packaging and man pages', () => {
 
   it("the build's copy of the top-level help (bin.js's fast path) is exactly what the parser prints", async () => {
     const { main } = await import('../../src/cli.js');
-    const { memoryHost } = await import('../../src/lib/memory-host.js');
+    const { memoryHost } = await import('../../src/lib/doubles/memory-host.js');
     const host = memoryHost();
     expect(await main(['--help'], host)).toBe(0);
     const built = readFileSync('dist/help.txt', 'utf8');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MemoryHost } from '../../src/lib/memory-host.js';
+import type { MemoryHost } from '../../src/lib/doubles/memory-host.js';
 import { poolMember, runIds, runLater } from '../helpers/history.js';
 import { runOvs } from '../helpers/run.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Changes, JOURNAL } from '../../src/lib/changes.js';
 import { EXIT } from '../../src/lib/errors.js';
 import type { HostFs } from '../../src/lib/host.js';
-import { memoryHost, type MemoryHost } from '../../src/lib/memory-host.js';
+import { memoryHost, type MemoryHost } from '../../src/lib/doubles/memory-host.js';
 import { silentReporter } from '../../src/lib/output.js';
 import { OverlayFs } from '../../src/lib/overlay-fs.js';
 

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { OvsError } from '../../src/lib/errors.js';
 import { MAX_CONFIG_BYTES, MAX_TABLE_BYTES, limitOf, readNamed, readOptional, readRequired } from '../../src/lib/files.js';
-import { memoryHost } from '../../src/lib/memory-host.js';
+import { memoryHost } from '../../src/lib/doubles/memory-host.js';
 import { OverlayFs } from '../../src/lib/overlay-fs.js';
 
 const big = (n: number) => Buffer.alloc(n, 0x61);

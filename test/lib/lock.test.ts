@@ -77,7 +77,7 @@ describe('the run lock (memory host)', () => {
 
   it('under --root a run that changes nothing leaves the image as it was: no /run/lock made, no journal, no backup', async () => {
     const img = { '/img/etc/probe/probe.conf': 'same\n', '/img/var/probe/dir': null };
-    const host = (await import('../../src/lib/memory-host.js')).memoryHost({ files: img });
+    const host = (await import('../../src/lib/doubles/memory-host.js')).memoryHost({ files: img });
     host.vol.symlinkSync('/var/probe/dir', '/img/PROBE');
     const before = JSON.stringify(host.vol.toJSON());
     const r = await runProbe(['--root', '/img', 'probe-changes', 'same'], host);
@@ -127,7 +127,7 @@ describe('the run lock between two real processes', () => {
 describe('a refused run leaves no trace', () => {
   it('under --root, a run refused after taking the lock leaves the image byte-identical (no lock directory, no journal, no backup directory)', async () => {
     const conf = 'cluster:\n\tnode_count = 1\n\tname = ocfs2\n\nnode:\n\tip_port = 7777\n\tip_address = 10.0.0.1\n\tnumber = 0\n\tname = ovs1\n\tcluster = ocfs2\n\n';
-    const host = (await import('../../src/lib/memory-host.js')).memoryHost({
+    const host = (await import('../../src/lib/doubles/memory-host.js')).memoryHost({
       files: { '/img/etc/ocfs2/cluster.conf': conf, '/img/etc/hostname': 'ovs1\n', '/img/etc/init.d/o2cb': '#!/bin/sh\n' },
     });
     const before = JSON.stringify(host.vol.toJSON());

@@ -5,8 +5,8 @@
  * ocfs2-tools 1.8.7 output for the hb-create itself.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PROGRAMS, type MemoryHostOptions } from '../../src/lib/memory-host.js';
-import { ocfs2ToolsDouble } from '../../src/lib/ocfs2/double.js';
+import { DEFAULT_PROGRAMS, type MemoryHostOptions } from '../../src/lib/doubles/memory-host.js';
+import { ocfs2ToolsDouble } from '../../src/lib/doubles/ocfs2-tools.js';
 import { runOvs } from '../helpers/run.js';
 
 const BOOT = 'd63036c4-d4ab-4b02-9f60-f2c624529e21';

@@ -1,13 +1,14 @@
 /**
  * readVolume and its parsers. The debugfs statistics below are docs/tools.md verbatim;
- * the error lines were recorded from ocfs2-tools 1.8.7 (see src/lib/ocfs2/double.ts).
+ * the error lines were recorded from ocfs2-tools 1.8.7 (see src/lib/doubles/ocfs2-tools.ts).
  */
 import { describe, expect, it } from 'vitest';
+import { testContext } from '../../src/lib/doubles/test-context.js';
 
 import type { Context } from '../../src/lib/command.js';
 import { EXIT } from '../../src/lib/errors.js';
-import { memoryHost, type Expectation } from '../../src/lib/memory-host.js';
-import { ocfs2ToolsDouble, volumeImage } from '../../src/lib/ocfs2/double.js';
+import { memoryHost, type Expectation } from '../../src/lib/doubles/memory-host.js';
+import { ocfs2ToolsDouble, volumeImage } from '../../src/lib/doubles/ocfs2-tools.js';
 import { parseDebugfsStats, parseTunefsQuery, readVolume } from '../../src/lib/ocfs2/volume.js';
 
 const REAL_STATS = `\tRevision: 0.90
@@ -39,9 +40,9 @@ const REAL_STATS = `\tRevision: 0.90
 \tLinks: 0   Clusters: 76800
 `;
 
-function context(expect: Expectation[], programs?: string[]): Context {
+function context(expect: Expectation[], programs?: string[]): Promise<Context> {
   const host = memoryHost({ expect, ...(programs ? { programs } : {}), files: { '/OVS/hb': volumeImage({ label: 'lbl with space' }) } });
-  return { host, fs: host.fs, probe: (argv: readonly string[], o?: object) => host.run(argv, o), hostPath: async (p: string) => p } as unknown as Context;
+  return testContext(host);
 }
 
 const TUNEFS = ['tunefs.ocfs2', '-Q', '%U\\n%N\\n%T\\n%V', '--', '/dev/sdb1'];
@@ -62,12 +63,12 @@ describe('parsers (docs/tools.md text)', () => {
 
 describe('readVolume', () => {
   it('reads a volume through both tools (replayed ocfs2-tools 1.8.7 output)', async () => {
-    const ctx = context(ocfs2ToolsDouble());
+    const ctx = await context(ocfs2ToolsDouble());
     expect(await readVolume(ctx, '/OVS/hb')).toEqual({ label: 'lbl with space', uuid: 'EDD4846F5C214A6E984EEFA24BE1D0BC', slots: 16, blockSize: 2048, clusterSize: 4096, clusters: 0 });
   });
 
   it('a real volume (replayed docs/tools.md stats)', async () => {
-    const ctx = context([
+    const ctx = await context([
       { argv: TUNEFS, result: { stdout: 'EDD4846F5C214A6E984EEFA24BE1D0BC\n16\n4096\nserver_pool_hb' } },
       { argv: DEBUGFS, result: { stdout: REAL_STATS } },
     ]);
@@ -76,7 +77,7 @@ describe('readVolume', () => {
 
   it('undefined for zeros, another file system, or a file too short (replayed 1.8.7 messages)', async () => {
     for (const [exitCode, words] of [[8, 'Bad magic number in superblock'], [2, 'I/O error on channel']] as const) {
-      const ctx = context([
+      const ctx = await context([
         { argv: TUNEFS, result: { exitCode, stderr: `tunefs.ocfs2: ${words} while opening device "/dev/sdb1"\n` } },
         { argv: DEBUGFS, result: { stderr: `open: ${words} while opening context for device /dev/sdb1\nNo device open\n` } },
       ]);
@@ -85,17 +86,17 @@ describe('readVolume', () => {
   });
 
   it('a missing target: 66, although tunefs.ocfs2 exits 0 (replayed)', async () => {
-    const ctx = context(ocfs2ToolsDouble());
+    const ctx = await context(ocfs2ToolsDouble());
     await expect(readVolume(ctx, '/dev/nope')).rejects.toMatchObject({ exit: EXIT.NOINPUT, message: '/dev/nope does not exist' });
   });
 
   it('tools missing: 69 naming ocfs2-tools', async () => {
-    const ctx = context([
+    const ctx = await context([
       { argv: TUNEFS, result: { exitCode: 127, notFound: true } },
       { argv: DEBUGFS, result: { exitCode: 127, notFound: true } },
     ]);
     await expect(readVolume(ctx, '/dev/sdb1')).rejects.toMatchObject({ exit: EXIT.UNAVAILABLE, message: 'tunefs.ocfs2 is not installed', hint: expect.stringContaining('ocfs2-tools') });
-    const ctx2 = context([
+    const ctx2 = await context([
       { argv: TUNEFS, result: { stdout: 'EDD4846F5C214A6E984EEFA24BE1D0BC\n16\n4096\nx' } },
       { argv: DEBUGFS, result: { exitCode: 127, notFound: true } },
     ]);
@@ -103,7 +104,7 @@ describe('readVolume', () => {
   });
 
   it('other failures are 69 with the first line that says something', async () => {
-    const ctx = context([
+    const ctx = await context([
       { argv: TUNEFS, result: { exitCode: 1, stderr: 'tunefs.ocfs2 1.8.7\ntunefs.ocfs2: Permission denied while opening device "/dev/sdb1"\n' } },
       { argv: DEBUGFS, result: {} },
     ]);
@@ -111,11 +112,11 @@ describe('readVolume', () => {
   });
 
   it('answers it cannot understand, and tools that disagree, are 69', async () => {
-    const odd = context([{ argv: TUNEFS, result: { stdout: 'what?' } }, { argv: DEBUGFS, result: { stdout: REAL_STATS } }]);
+    const odd = await context([{ argv: TUNEFS, result: { stdout: 'what?' } }, { argv: DEBUGFS, result: { stdout: REAL_STATS } }]);
     await expect(readVolume(odd, '/dev/sdb1')).rejects.toMatchObject({ message: 'cannot understand tunefs.ocfs2\'s answer: "what?"' });
-    const silent = context([{ argv: TUNEFS, result: { stdout: 'EDD4846F5C214A6E984EEFA24BE1D0BC\n16\n4096\nx' } }, { argv: DEBUGFS, result: { stderr: 'No device open\n' } }]);
+    const silent = await context([{ argv: TUNEFS, result: { stdout: 'EDD4846F5C214A6E984EEFA24BE1D0BC\n16\n4096\nx' } }, { argv: DEBUGFS, result: { stderr: 'No device open\n' } }]);
     await expect(readVolume(silent, '/dev/sdb1')).rejects.toMatchObject({ message: 'debugfs.ocfs2 could not read the superblock: No device open' });
-    const disagree = context([{ argv: TUNEFS, result: { stdout: 'EDD4846F5C214A6E984EEFA24BE1D0BC\n8\n4096\nx' } }, { argv: DEBUGFS, result: { stdout: REAL_STATS } }]);
+    const disagree = await context([{ argv: TUNEFS, result: { stdout: 'EDD4846F5C214A6E984EEFA24BE1D0BC\n8\n4096\nx' } }, { argv: DEBUGFS, result: { stdout: REAL_STATS } }]);
     await expect(readVolume(disagree, '/dev/sdb1')).rejects.toMatchObject({ exit: EXIT.UNAVAILABLE, message: expect.stringContaining('disagree') });
   });
 });

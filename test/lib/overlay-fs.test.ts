@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryHost } from '../../src/lib/memory-host.js';
+import { memoryHost } from '../../src/lib/doubles/memory-host.js';
 import { OverlayFs } from '../../src/lib/overlay-fs.js';
 
 function setup() {

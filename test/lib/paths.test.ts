@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync, existsSync } from 
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { realHost } from '../../src/lib/real-host.js';
-import { memoryHost } from '../../src/lib/memory-host.js';
+import { memoryHost } from '../../src/lib/doubles/memory-host.js';
 import { RootedFs, resolveInRoot } from '../../src/lib/paths.js';
 import { scratchDir } from '../helpers/sandbox.js';
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { Context } from '../../src/lib/command.js';
-import { memoryHost, type MemoryHostOptions } from '../../src/lib/memory-host.js';
+import { memoryHost, type MemoryHostOptions } from '../../src/lib/doubles/memory-host.js';
 import { failureOf, firstMeaningfulLine, lastLine, saidBy } from '../../src/lib/program-output.js';
 import { PACKAGES, distributionFamily, installCommand, installHint, requirePrograms } from '../../src/lib/programs.js';
 

@@ -9,7 +9,7 @@ import type { Context } from '../../src/lib/command.js';
 import { OvsError } from '../../src/lib/errors.js';
 import { FormatError, atLine, parseValue, tryFormat } from '../../src/lib/formats/format-error.js';
 import { parseProcMounts } from '../../src/lib/formats/proc-mounts.js';
-import { memoryHost, type MemoryHostOptions } from '../../src/lib/memory-host.js';
+import { memoryHost, type MemoryHostOptions } from '../../src/lib/doubles/memory-host.js';
 import { parseSystemText, readSystemFile } from '../../src/lib/system-file.js';
 
 function context(opts: MemoryHostOptions): Context {

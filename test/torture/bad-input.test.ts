@@ -18,7 +18,7 @@ import { main } from '../../src/cli.js';
 import { serializeBundle } from '../../src/lib/formats/bundle.js';
 import type { Host } from '../../src/lib/host.js';
 import { realHost } from '../../src/lib/real-host.js';
-import { memoryHost } from '../../src/lib/memory-host.js';
+import { memoryHost } from '../../src/lib/doubles/memory-host.js';
 import { scratchDir } from '../helpers/sandbox.js';
 import { describeWithTools } from '../helpers/tools.js';
 import { CONTENT_CASES, MANAGED, SHAPES, SHAPE_WORDS, argumentCases, bundleCases, type Shape } from './bad-input-cases.js';

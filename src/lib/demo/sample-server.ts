@@ -3,9 +3,9 @@
  * master held in memory (RHEL layout, ocfs2-tools installed, the 2.1-era NFS /OVS line
  * still in /etc/fstab), and the guide's NFS pool set-up as a list of ovs commands.
  */
-import { memoryHost, type MemoryHost, type MemoryHostOptions } from '../memory-host.js';
-import { ocfs2ToolsDouble } from '../ocfs2/double.js';
-import { o2cbOffline, o2cbOnline, simulatedTool } from './simulated-tools.js';
+import { memoryHost, type MemoryHost, type MemoryHostOptions } from '../doubles/memory-host.js';
+import { ocfs2ToolsDouble } from '../doubles/ocfs2-tools.js';
+import { o2cbOffline, o2cbOnline, simulatedTool } from '../doubles/demo-tools.js';
 
 export const DEMO_HOSTNAME = 'ovs1.example.com';
 

@@ -7,8 +7,12 @@
 import { createHash } from 'node:crypto';
 import { Volume } from 'memfs';
 import { posix } from 'node:path';
-import { errnoError } from './errors.js';
-import type { ConnectOutcome, FileKind, FileStat, Host, HostFs, RunOptions, RunResult, WriteOptions } from './host.js';
+import { errnoError } from '../errors.js';
+import type { ConnectOutcome, Host, RunOptions, RunResult } from '../host.js';
+import { memFs } from './memory-fs.js';
+import { answerService, serviceCall, type FakeService } from './services.js';
+
+export type { FakeService };
 
 export interface ProgramCall {
   argv: string[];
@@ -26,15 +30,6 @@ export interface Expectation {
   times?: number;
 }
 
-export interface FakeService {
-  installed?: boolean; // default true
-  running?: boolean; // default false
-  /** `start` fails with this answer (the service stays stopped). */
-  failStart?: Partial<RunResult>;
-  /** What a successful start / stop does to the machine (e.g. o2cb bringing its cluster online). */
-  onStart?: (host: MemoryHost) => void;
-  onStop?: (host: MemoryHost) => void;
-}
 
 export interface MemoryHostOptions {
   /** Files by path; a value of null makes a directory. */
@@ -111,119 +106,8 @@ export interface MemoryHost extends Host {
   interrupt(signal?: string): void;
 }
 
-function kindOf(s: { isSymbolicLink(): boolean; isFile(): boolean; isDirectory(): boolean }): FileKind {
-  if (s.isSymbolicLink()) return 'symlink';
-  if (s.isFile()) return 'file';
-  if (s.isDirectory()) return 'dir';
-  return 'other';
-}
-
-function memFs(vol: InstanceType<typeof Volume>, blockDevices: Set<string>, free: number): HostFs {
-  const p = vol.promises;
-  // memfs follows symbolic links only in the last component of some calls; the kernel
-  // follows them in every directory component. Resolving the parent here makes the double
-  // behave like the real thing (writes under a /OVS link land in the repository).
-  const real = (path: string): string => {
-    const dir = posix.dirname(path);
-    return dir === '/' || dir === '.' ? path : posix.join(String(vol.realpathSync(dir)), posix.basename(path));
-  };
-  const toStat = (path: string, s: Awaited<ReturnType<typeof p.lstat>>): FileStat => ({
-    kind: blockDevices.has(path) && s.isFile() ? 'block' : kindOf(s),
-    size: Number(s.size),
-    mode: Number(s.mode) & 0o7777,
-    uid: Number(s.uid),
-    gid: Number(s.gid),
-    mtimeMs: Number(s.mtimeMs),
-    blocks: Math.ceil(Number(s.size) / 512),
-  });
-  const isLink = (path: string) => {
-    try {
-      return vol.lstatSync(path).isSymbolicLink();
-    } catch {
-      return false;
-    }
-  };
-  return {
-    async readFile(path, opts = {}) {
-      // As the real host: a device is refused, and so is more than maxBytes.
-      const target = String(await p.realpath(path));
-      if (blockDevices.has(target)) throw errnoError('EFTYPE', path);
-      const data = Buffer.from((await p.readFile(path)) as Uint8Array);
-      if (data.length > (opts.maxBytes ?? Infinity)) throw errnoError('EFBIG', path);
-      return data;
-    },
-    async writeFile(path, data, opts: WriteOptions = {}) {
-      const fh = await p.open(real(path), opts.exclusive ? 'wx' : 'w', opts.mode ?? 0o644);
-      try {
-        await fh.writeFile(data);
-        if (opts.mode !== undefined) await fh.chmod(opts.mode);
-      } finally {
-        await fh.close();
-      }
-    },
-    appendFile: async (path, data, mode) => p.appendFile(real(path), data, { mode: mode ?? 0o600 }),
-    lstat: async (path) => toStat(path, await p.lstat(real(path))),
-    stat: async (path) => {
-      const target = String(await p.realpath(path));
-      return toStat(target, await p.stat(target));
-    },
-    readdir: async (path) => ((await p.readdir(path)) as string[]).map(String).sort(),
-    readlink: async (path) => String(await p.readlink(real(path))),
-    mkdir: async (path, mode) => void (await p.mkdir(real(path), { mode: mode ?? 0o755 })),
-    async rename(a, b) {
-      const [from, to] = [real(a), real(b)];
-      // rename(2) replaces a link at the destination, and moves a link itself; memfs would
-      // move into, or move, the link's target instead.
-      if (isLink(to)) vol.unlinkSync(to);
-      if (isLink(from)) {
-        vol.symlinkSync(String(vol.readlinkSync(from)), to);
-        vol.unlinkSync(from);
-        return;
-      }
-      await p.rename(from, to);
-    },
-    unlink: async (path) => p.unlink(real(path)),
-    rmdir: async (path) => p.rmdir(real(path)),
-    symlink: async (t, path) => p.symlink(t, real(path)),
-    chmod: (path, m) => p.chmod(path, m),
-    chown: (path, u, g) => p.chown(path, u, g),
-    syncDir: async () => {},
-    freeBytes: async () => free,
-  };
-}
-
 function matches(e: Expectation, argv: readonly string[]): boolean {
   return e.argv.length === argv.length && e.argv.every((a, i) => (typeof a === 'string' ? a === argv[i] : a.test(argv[i] ?? '')));
-}
-
-/** `service X verb`, `systemctl verb X`, `/etc/init.d/X verb`: the fake service manager. */
-function serviceCall(argv: readonly string[]): { name: string; verb: string } | undefined {
-  const [a, b, c] = argv;
-  if ((a === 'service' || a === '/usr/sbin/service') && b && c) return { name: b, verb: c };
-  if ((a === 'systemctl' || a === '/usr/bin/systemctl') && b && c) return { name: c.replace(/\.service$/, ''), verb: b };
-  if (a?.startsWith('/etc/init.d/') && b) return { name: a.slice('/etc/init.d/'.length), verb: b };
-  return undefined;
-}
-
-function answerService(host: MemoryHost, svc: FakeService | undefined, name: string, verb: string): Partial<RunResult> {
-  if (!svc || svc.installed === false) return { exitCode: 1, stderr: `${name}: unrecognized service\n` };
-  switch (verb) {
-    case 'start':
-    case 'restart':
-      if (svc.failStart) return { exitCode: 1, ...svc.failStart };
-      svc.running = true;
-      svc.onStart?.(host);
-      return { exitCode: 0 };
-    case 'stop':
-      svc.running = false;
-      svc.onStop?.(host);
-      return { exitCode: 0 };
-    case 'status':
-    case 'is-active':
-      return svc.running ? { exitCode: 0, stdout: `${name} is running\n` } : { exitCode: 3, stdout: `${name} is stopped\n` };
-    default: // enable, disable, reload ...
-      return { exitCode: 0 };
-  }
 }
 
 /**

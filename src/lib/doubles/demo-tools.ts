@@ -1,13 +1,13 @@
 /**
  * The programs of the demo's in-memory server that the ocfs2-tools double
- * (src/lib/ocfs2/double.ts) does not cover, simulated just far enough for the guide's NFS
+ * (src/lib/doubles/ocfs2-tools.ts) does not cover, simulated just far enough for the guide's NFS
  * pool set-up to run end to end in memory: mount/umount keep /proc/mounts; the boot-time
  * enabling tools and o2cb succeed; `service o2cb start` brings the cluster online in
  * configfs. Nothing here is used against a real machine.
  */
 import { posix } from 'node:path';
 import type { RunResult } from '../host.js';
-import type { MemoryHost, ProgramCall } from '../memory-host.js';
+import type { MemoryHost, ProgramCall } from './memory-host.js';
 import { parseClusterConf } from '../formats/cluster-conf.js';
 import { parseO2cbSettings } from '../formats/o2cb-settings.js';
 

@@ -9,8 +9,8 @@
  * for the requested size.
  */
 import type { RunResult } from '../host.js';
-import type { Expectation, MemoryHost } from '../memory-host.js';
-import { debugfsStatsArgv, tunefsQueryArgv, type VolumeInfo } from './volume.js';
+import type { Expectation, MemoryHost } from './memory-host.js';
+import { debugfsStatsArgv, tunefsQueryArgv, type VolumeInfo } from '../ocfs2/volume.js';
 
 const MAGIC = 'OCFS2 VOLUME (ovs memory-host double)\n';
 const FOREIGN = 'FOREIGN FILE SYSTEM (ovs memory-host double): ';
