@@ -74,11 +74,15 @@ export interface RemoveOptions {
   backup?: boolean;
 }
 
+/** Why a change was planned and not made: a dry run, or a live action under --root. */
+export type PlannedBecause = 'dry-run' | 'offline';
+
 export interface PlannedResult extends RunResult {
-  /** Not run: dry run, or offline under --root. */
-  planned?: boolean;
-  /** Not run because it needs the live machine (--root): `skipped (offline)` in plan and run alike. */
-  offline?: boolean;
+  /**
+   * Not run, and why: 'dry-run', or 'offline' — it needs the live machine (--root) and is
+   * `skipped (offline)` in plan and run alike. The caller skips verifying its effects.
+   */
+  planned?: PlannedBecause;
 }
 
 const PLANNED: Record<string, string> = { wrote: 'write', created: 'create', linked: 'link', removed: 'remove', renamed: 'rename', ran: 'run' };
@@ -260,12 +264,12 @@ export class Changes {
     if (this.o.offline && live) {
       Object.assign(change, { result: 'skipped (offline)', reason: offlineReason });
       await this.record(change, `skipped (offline): ${label} (${offlineReason})`);
-      return { exitCode: 0, stdout: '', stderr: '', planned: true, offline: true };
+      return { exitCode: 0, stdout: '', stderr: '', planned: 'offline' };
     }
     if (this.o.dryRun) {
       if (creates) await this.guard(`planning ${creates}`, creates, () => this.o.fs.writeFile(creates, ''));
       await this.record(change, `ran ${label}`);
-      return { exitCode: 0, stdout: '', stderr: '', planned: true };
+      return { exitCode: 0, stdout: '', stderr: '', planned: 'dry-run' };
     }
     // A file the program creates is named in the intent: recovery may remove it as this run's.
     const made = creates && !(await statOrUndefined(this.o.fs, creates, false)) ? { path: creates, sha256_before: null } : {};
@@ -310,6 +314,15 @@ export class Changes {
 
   private result(): ChangeResult {
     return this.o.dryRun ? 'planned' : 'applied';
+  }
+
+  /**
+   * Whether the changes made now are only planned ('dry-run'), for a step whose own result
+   * cannot say it (links made through the overlay). A live action under --root says
+   * 'offline' in its own result (run()).
+   */
+  get planning(): 'dry-run' | undefined {
+    return this.o.dryRun ? 'dry-run' : undefined;
   }
 
   /**

@@ -50,7 +50,8 @@ export function makeContext({ program, host, global: g, command, report, argv, b
     command,
     program,
     hostPath,
-    hostDir: async (p) => (await rooted?.pinDir(p)) ?? { path: await hostPath(p), release: async () => {} },
+    // A dry run plans the directory in the overlay, where there is nothing to hold.
+    hostDir: async (p) => (g.dryRun ? undefined : await rooted?.pinDir(p)) ?? { path: await hostPath(p), release: async () => {} },
     probe(a, opts) {
       report.debug(`probe: ${a.map(quoteArg).join(' ')}`);
       return host.run(a, opts);

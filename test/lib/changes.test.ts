@@ -142,7 +142,7 @@ describe('dry run and offline', () => {
     await c.writeFile('/etc/fstab', 'a\nc\n');
     const r = await c.run(['mkfs.ocfs2', '/dev/sdb1']);
     await c.run(['service', 'o2cb', 'start'], { service: { name: 'o2cb', action: 'start' } });
-    expect(r.planned).toBe(true);
+    expect(r.planned).toBe('dry-run');
     expect(host.readText('/etc/fstab')).toBe('a\nb\n');
     expect(host.calls).toEqual([]);
     expect(host.exists(JOURNAL)).toBe(false);
@@ -153,7 +153,7 @@ describe('dry run and offline', () => {
   it('under --root, live actions are skipped (offline) and the rest runs', async () => {
     const host = memoryHost({ expect: [{ argv: ['mkfs.ocfs2', 'img'] }] });
     const c = changes(host, { offline: true });
-    expect((await c.run(['mount', '/OVS'])).planned).toBe(true);
+    expect((await c.run(['mount', '/OVS'])).planned).toBe('offline');
     expect((await c.run(['mkfs.ocfs2', 'img'], { live: false })).planned).toBeUndefined();
     expect(c.applied.map((x) => x.result)).toEqual(['skipped (offline)', 'applied']);
     expect(host.calls.map((x) => x.argv[0])).toEqual(['mkfs.ocfs2']);

@@ -17,6 +17,10 @@ describe('layers', () => {
     expect(files.filter((f) => /from '(\.\.\/)+cli\.js'|import\('(\.\.\/)+cli\.js'\)/.test(readFileSync(f, 'utf8')))).toEqual([]);
   });
 
+  it('no lib module reads the dry-run flag: results say why they were planned (dry-run | offline)', () => {
+    expect(sources('src/lib').filter((f) => /global\.dryRun/.test(readFileSync(f, 'utf8')))).toEqual([]);
+  });
+
   it('nothing changes the shipped registry (tests run their own through main(argv, host, commands))', () => {
     const files = [...sources('src'), ...sources('test')];
     expect(files.filter((f) => /COMMANDS\.(push|splice|unshift|pop|length\s*=)/.test(readFileSync(f, 'utf8')))).toEqual([]);

@@ -73,7 +73,7 @@ async function enableAtBoot(ctx: Context, init: InitSystem): Promise<ApplyResult
     return 'skipped';
   }
   if (!en.changed) return 'already';
-  if (ctx.global.dryRun) return 'planned';
+  if (en.planned) return 'planned';
   if (en.result && en.result.exitCode !== 0) {
     const said = saidBy(en.result);
     ctx.report.warn(`${(en.argv ?? []).join(' ')} exited ${en.result.exitCode}${said ? `: ${said}` : ''}; o2cb may not start at boot`);

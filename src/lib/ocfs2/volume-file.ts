@@ -111,7 +111,7 @@ export async function createVolumeFile(ctx: Context, systemPath: string, size: n
   if (await statOrUndefined(ctx.fs, tmp, false)) throw new OvsError(EXIT.CANTCREAT, `${tmp} already exists`, { while: `creating ${systemPath}`, hint: 'remove the stale temporary file' });
   // Under --root the programs get the directory through a held handle (/proc/PID/fd/N), so
   // a directory of the image swapped for a link while they run cannot send them outside.
-  const dir = ctx.hostDir && !ctx.global.dryRun ? await ctx.hostDir(posix.dirname(systemPath)).catch((e: unknown) => {
+  const dir = ctx.hostDir ? await ctx.hostDir(posix.dirname(systemPath)).catch((e: unknown) => {
     throw systemError(e, `creating ${systemPath}`, posix.dirname(systemPath));
   }) : undefined;
   const machineTmp = posix.join(dir?.path ?? posix.dirname(await ctx.hostPath(systemPath)), posix.basename(tmp));

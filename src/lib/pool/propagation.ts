@@ -13,7 +13,6 @@ import { mapLimit } from './concurrency.js';
 import { readMasterConfig, type MasterConfig } from './master-config.js';
 import { poolMembers, type PoolMember } from './member.js';
 import { callMember, type MemberOutcome, type RemoteSettings } from './remote.js';
-import { importCommand, sshArgv } from './ssh.js';
 import { requirePrograms } from '../programs.js';
 
 export interface PoolSettings extends RemoteSettings {
@@ -84,13 +83,6 @@ export async function eachMember(
   });
 }
 
-async function sendTo(ctx: Context, s: PoolSettings, master: MasterConfig, member: PoolMember): Promise<MemberOutcome> {
-  if (!ctx.global.dryRun) return callMember(ctx, s, member, master.bundle, master.clusterConfSha256, 'import');
-  const outcome = await callMember(ctx, s, member, master.bundle, master.clusterConfSha256, 'plan');
-  // The plan lists the exact command a real run would run for this member.
-  await ctx.changes.run(sshArgv(s.ssh, member.name, importCommand(s.remoteOvs)), { input: master.bundle, live: true });
-  return outcome;
-}
 
 export async function propagate(ctx: Context, s: PoolSettings): Promise<PropagationReport> {
   if (ctx.offline) throw new OvsError(EXIT.USAGE, '--propagate needs the live machine and cannot run under --root', { hint: 'run it on the pool master itself' });
@@ -104,8 +96,9 @@ export async function propagate(ctx: Context, s: PoolSettings): Promise<Propagat
   await preflight(ctx, s);
   const started = ctx.host.now().getTime();
   const members = poolMembers(master.cluster, master.hostname);
-  const dry = ctx.global.dryRun;
+  // A dry run's import is only planned: callMember then asks the member what it would change.
+  const dry = ctx.changes.planning === 'dry-run';
   const label = (o: MemberOutcome) => (dry && o.result === 'updated' ? 'would update' : o.result);
-  const outcomes = await eachMember(ctx, s, members, dry ? 'planning for' : 'propagating to', (m) => sendTo(ctx, s, master, m), label);
-  return { ...poolReport(master, s, outcomes, ctx.host.now().getTime() - started), dryRun: ctx.global.dryRun };
+  const outcomes = await eachMember(ctx, s, members, dry ? 'planning for' : 'propagating to', (m) => callMember(ctx, s, m, master.bundle, master.clusterConfSha256, 'import'), label);
+  return { ...poolReport(master, s, outcomes, ctx.host.now().getTime() - started), dryRun: dry };
 }

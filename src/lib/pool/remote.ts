@@ -15,6 +15,7 @@
  * The member's ovs refuses a bundle that does not name it, so a wrong machine is never
  * configured; the host-name comparison here is what turns that into a clear reason.
  */
+import type { PlannedResult } from '../changes.js';
 import type { Context } from '../command.js';
 import type { RunOptions, RunResult } from '../host.js';
 import { isThisHost } from '../resolve.js';
@@ -164,10 +165,16 @@ function judge(member: PoolMember, doc: Extract<Document, { ok: true }>, mode: '
  * or the network does: one dead member must not stop the others.
  */
 export async function callMember(ctx: Context, s: RemoteSettings, member: PoolMember, bundle: string, expectSha: string, mode: 'import' | 'plan'): Promise<MemberOutcome> {
-  const argv = sshArgv(s.ssh, member.name, importCommand(s.remoteOvs, mode === 'plan'));
   const opts: RunOptions = { input: bundle, timeoutMs: s.nodeTimeoutSeconds * 1000 };
   const started = ctx.host.now().getTime();
-  const r = mode === 'plan' ? await ctx.probe(argv, opts) : await ctx.changes.run(argv, { ...opts, live: true });
+  let argv = sshArgv(s.ssh, member.name, importCommand(s.remoteOvs, mode === 'plan'));
+  let r: PlannedResult = mode === 'plan' ? await ctx.probe(argv, opts) : await ctx.changes.run(argv, { ...opts, live: true });
+  if (r.planned === 'dry-run') {
+    // The plan lists the exact import a real run would run; the member is asked what it would change.
+    mode = 'plan';
+    argv = sshArgv(s.ssh, member.name, importCommand(s.remoteOvs, true));
+    r = await ctx.probe(argv, opts);
+  }
   const base = { node: member.name, address: member.address, ssh: argv, command: commandLine(argv), exitCode: r.exitCode };
   const sshFailed = sshFailure(r, s.nodeTimeoutSeconds);
   const doc = sshFailed ? undefined : parseDocument(r.stdout);

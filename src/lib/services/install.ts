@@ -37,10 +37,10 @@ async function usesSystemd(ctx: Context): Promise<boolean> {
   return ctx.offline ? exists(ctx.fs, '/etc/systemd/system') : (await initSystem(ctx)) === 'systemd';
 }
 
-function enabledState(ctx: Context, en: EnableResult): Pick<InstallResult, 'enabled' | 'note'> {
+function enabledState(en: EnableResult): Pick<InstallResult, 'enabled' | 'note'> {
   if (en.skipped) return { enabled: 'skipped', note: en.skipped };
   if (!en.changed) return { enabled: 'already' };
-  if (ctx.global.dryRun) return { enabled: 'planned' };
+  if (en.planned) return { enabled: 'planned' };
   if (en.result && !en.result.planned && en.result.exitCode !== 0) return { enabled: 'failed', note: `${(en.argv ?? []).join(' ')} exited ${en.result.exitCode}` };
   return { enabled: 'enabled' };
 }
@@ -55,5 +55,5 @@ export async function installRepositoriesService(ctx: Context): Promise<InstallR
     await ctx.changes.mkdir(posix.dirname(path));
     installed.push({ path, changed: await ctx.changes.writeFile(path, content, { mode }) });
   }
-  return { installed, ...enabledState(ctx, await enableService(ctx, SERVICE_NAME)) };
+  return { installed, ...enabledState(await enableService(ctx, SERVICE_NAME)) };
 }

@@ -7,7 +7,7 @@
  */
 import type { Context } from '../command.js';
 import { exists } from '../files.js';
-import type { PlannedResult } from '../changes.js';
+import type { PlannedBecause, PlannedResult } from '../changes.js';
 import { imageUnit, imageUnitEnabled, linkAtBoot } from './boot-links.js';
 import { o2cbState } from './o2cb-state.js';
 
@@ -112,6 +112,8 @@ export interface EnableResult {
   result?: PlannedResult;
   /** Why nothing could be run (no tool to enable SysV services with). */
   skipped?: string;
+  /** Enabled in the plan only, and why (the program's result, or links made in a dry run). */
+  planned?: PlannedBecause;
 }
 
 /** The tool that links a SysV script into the boot runlevels on this system. */
@@ -130,10 +132,11 @@ async function enableInImage(ctx: Context, name: string): Promise<EnableResult> 
   if (await imageUnit(ctx, name)) {
     if (!(await ctx.host.which('systemctl'))) return { changed: false, skipped: 'systemctl is not installed on this machine (it enables units in an image with --root)' };
     const argv = ['systemctl', `--root=${await ctx.hostPath('/')}`, 'enable', name];
-    return { changed: true, argv, result: await ctx.changes.run(argv, { live: false, service: { name, action: 'enable' } }) };
+    return ranToEnable(argv, await ctx.changes.run(argv, { live: false, service: { name, action: 'enable' } }));
   }
   const linked = await linkAtBoot(ctx, name);
-  return { changed: linked.changed, ...(linked.skipped ? { skipped: linked.skipped } : {}) };
+  const planned = linked.changed ? ctx.changes.planning : undefined;
+  return { changed: linked.changed, ...(linked.skipped ? { skipped: linked.skipped } : {}), ...(planned ? { planned } : {}) };
 }
 
 /** Start the service at boot (idempotent: nothing is run when it already is). */
@@ -143,6 +146,7 @@ export async function enableService(ctx: Context, name: string, init?: InitSyste
   if (ctx.offline) return enableInImage(ctx, name);
   const argv = system === 'systemd' ? ['systemctl', 'enable', name] : await sysvEnableArgv(ctx, name);
   if (!argv) return { changed: false, skipped: 'neither update-rc.d nor chkconfig is installed' };
-  const result = await ctx.changes.run(argv, { service: { name, action: 'enable' } });
-  return { changed: true, argv, result };
+  return ranToEnable(argv, await ctx.changes.run(argv, { service: { name, action: 'enable' } }));
 }
+
+const ranToEnable = (argv: string[], result: PlannedResult): EnableResult => ({ changed: true, argv, result, ...(result.planned ? { planned: result.planned } : {}) });

@@ -4,6 +4,7 @@
  * the opposite". Each start is checked through the service's LSB status before the next
  * one; the first failure stops the sequence and the error says what is up and what is not.
  */
+import type { PlannedBecause } from '../changes.js';
 import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
 import { lastLine, saidBy } from '../program-output.js';
@@ -70,7 +71,7 @@ function failure(name: string, what: string, done: ServiceStep[], pending: strin
   return new OvsError(EXIT.UNAVAILABLE, `${name} ${what} (${summary})`, { while: `${action === 'start' ? 'starting' : 'stopping'} the cluster services in order`, hint });
 }
 
-const outcomeOfPlanned = (r: { offline?: boolean }): StepOutcome => (r.offline ? 'skipped (offline)' : 'planned');
+const outcomeOfPlanned = (r: { planned?: PlannedBecause }): StepOutcome => (r.planned === 'offline' ? 'skipped (offline)' : 'planned');
 
 /** Checks a started service through its LSB status; returns a note, or throws on "stopped". */
 async function checkStarted(ctx: Context, name: string, init: InitSystem, step: ServiceStep, done: ServiceStep[], pending: string[]): Promise<void> {
