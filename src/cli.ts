@@ -159,10 +159,9 @@ async function execute(program: Program, sel: Selected, g: GlobalOptions, host: 
   try {
     const rootSt = await statOrUndefined(host.fs, g.root).catch((e) => Promise.reject(readFailure(e, g.root, 'named', 'opening --root')));
     if (rootSt?.kind !== 'dir') throw new OvsError(EXIT.NOINPUT, `--root ${shown(g.root)}: no such directory`);
-    if (def.live && g.root !== '/') {
-      throw new OvsError(EXIT.USAGE, `${def.name} needs the live machine and cannot run under --root ${g.root}`, { hint: `run it on the server itself after it boots` });
-    }
+    if (def.live === true) refuseOffline(def.name, g);
     const options = await def.options(sel.args, sel.flags, g);
+    if (typeof def.live === 'function') refuseOffline(def.live(options), g);
     const unplannable = g.savePlan ? def.unplannable?.(options, g) : undefined;
     if (unplannable) throw new OvsError(EXIT.USAGE, `this plan cannot be saved: ${unplannable}`, { while: `planning ${def.name} for --save-plan`, hint: `run it with --dry-run to review it, then run it for real` });
     const boot = await bootId(host);
@@ -205,6 +204,11 @@ async function execute(program: Program, sel: Selected, g: GlobalOptions, host: 
   }
 }
 
+/** What needs the live machine (a command, `--propagate`) is refused under --root: 64, nothing read. */
+function refuseOffline(what: string | undefined, g: GlobalOptions): void {
+  if (what && g.root !== '/') throw new OvsError(EXIT.USAGE, `${what} needs the live machine and cannot run under --root ${g.root}`, { hint: 'run it on the server itself after it boots' });
+}
+
 /** The command and its own arguments: argv without the global options. */
 export function commandArgv(argv: readonly string[], command: string): string[] {
   const out: string[] = [];
@@ -243,6 +247,7 @@ async function runNested(program: Program, host: Host, argv: readonly string[], 
   const sel = selected as Selected | undefined;
   if (!sel) throw new OvsError(EXIT.DATAERR, `the saved command names no command: ${argv.join(' ')}`, { while: 'reading the plan' });
   const options = await sel.def.options(sel.args, sel.flags, g);
+  refuseOffline(typeof sel.def.live === 'function' ? sel.def.live(options) : sel.def.live ? sel.def.name : undefined, g);
   const ctx = makeContext({ program, host, global: g, command: sel.def.name, report, argv, boot: await bootId(host), replay });
   try {
     const result = await sel.def.run(ctx, options);

@@ -70,6 +70,7 @@ export default defineCommand<ClusterCheckOptions, ClusterCheckResult>({
   summary: 'Check every HA prerequisite of the pool (--alter-fstab moves /OVS out of fstab)',
   // A plain check reads only: it runs beside another ovs run instead of waiting for its lock.
   lock: (o) => o.master || o.alterFstab || o.pool.propagate,
+  live: (o) => (o.pool.propagate ? '--propagate' : o.pool.allNodes ? '--all-nodes' : undefined),
   define: (cmd) =>
     definePoolOptions(
       cmd
@@ -77,10 +78,10 @@ export default defineCommand<ClusterCheckOptions, ClusterCheckResult>({
         .option('--alter-fstab', 'move every /OVS line of /etc/fstab into /etc/ovs/repositories (backed up, commented out)')
         .addOption(new Option('--fail-on <level>', 'which findings exit 1: fail, also warn, or never (scripts that run the actions)').choices(FAIL_ON).default('fail')),
     ),
-  options: (_args, flags, global) => ({
+  options: (_args, flags) => ({
     master: Boolean(flags.master),
     alterFstab: Boolean(flags.alterFstab),
-    pool: parsePoolOptions(flags, global, Boolean(flags.master)),
+    pool: parsePoolOptions(flags, Boolean(flags.master)),
     failOn: flags.failOn as FailOn,
   }),
   async run(ctx, o) {

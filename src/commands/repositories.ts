@@ -9,7 +9,7 @@
  */
 import { Argument, type Command } from 'commander';
 import { defineCommand, type Context } from '../lib/command.js';
-import { EXIT, OvsError, shown } from '../lib/errors.js';
+import { EXIT } from '../lib/errors.js';
 import {
   reloadRepositories,
   repositoriesStatus,
@@ -37,15 +37,9 @@ export interface RepositoriesResult {
   offline: boolean;
 }
 
-function options(args: string[], _flags: Record<string, unknown>, global: { root: string }): Options {
-  const action = args[0] as Action;
-  if (!ACTIONS.includes(action)) {
-    throw new OvsError(EXIT.USAGE, `unknown action '${shown(args[0] ?? '')}'`, { while: 'reading the arguments', hint: `use one of: ${ACTIONS.join(', ')}` });
-  }
-  if (action !== 'status' && global.root !== '/') {
-    throw new OvsError(EXIT.USAGE, `repositories ${action} needs the live machine and cannot run under --root ${global.root}`, { hint: 'the ovsrepositories service mounts the repositories when the installed system boots' });
-  }
-  return { action };
+/** The action is one of ACTIONS: commander refuses any other word (help and completion list the same). */
+function options(args: string[]): Options {
+  return { action: args[0] as Action };
 }
 
 async function run(ctx: Context, o: Options): Promise<RepositoriesResult> {
@@ -89,6 +83,8 @@ export default defineCommand<Options, RepositoriesResult>({
   summary: 'The ovsrepositories service: start|stop|status|reload every repository of /etc/ovs/repositories',
   // status only reads: it answers while another run holds the lock (a boot in progress).
   lock: (o) => o.action !== 'status',
+  // Only status reads an image; the others act on the running system's mounts.
+  live: (o) => (o.action === 'status' ? undefined : `repositories ${o.action}`),
   unplannable: (o) => (o.action === 'start' || o.action === 'reload' ? 'the storage must first be mounted: the .ovsrepo on it decides the uuid and whether one is written' : undefined),
   // Choices: help, validation and completion read the one list.
   define: (cmd: Command) => cmd.addArgument(new Argument('<action>', 'what to do with the repositories').choices(ACTIONS)),

@@ -90,8 +90,12 @@ export interface Program {
 export interface CommandDef<O = unknown, R = unknown> {
   name: string;
   summary: string;
-  /** Needs the live machine: refused under --root with exit 64. */
-  live?: boolean;
+  /**
+   * Needs the live machine: refused under --root with exit 64, by cli.ts alone. A command
+   * that needs it only with some options names from its parsed options what needs it
+   * (`--propagate`, `repositories start`), or undefined.
+   */
+  live?: boolean | ((options: O) => string | undefined);
   /**
    * Takes the run lock (default true). Read-only commands say false; a command that only
    * changes things with some options decides from its parsed options.

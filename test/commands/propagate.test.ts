@@ -114,7 +114,11 @@ describe('the ssh argument vector', () => {
   it('--propagate needs --master, and the live machine', async () => {
     expect((await runOvs(['cluster-check', '--propagate'], pool())).exit).toBe(64);
     const offline = await runOvs(['--root', '/img', '--json', 'cluster-check', '--all-nodes'], pool({ files: { '/img/etc/hostname': 'x\n' } }));
-    expect([offline.exit, offline.json.error.message]).toEqual([64, expect.stringMatching(/needs the live machine/)]);
+    expect([offline.exit, offline.json.error.message]).toEqual([64, '--all-nodes needs the live machine and cannot run under --root /img']);
+    // Declared once (cluster-check's live), refused by the CLI before anything is read or run.
+    const propagating = await runOvs(['--root', '/img', 'cluster-check', '--master', '--propagate'], pool({ files: { '/img/etc/hostname': 'x\n' } }));
+    expect([propagating.exit, propagating.stderr.split('\n')[0]]).toEqual([64, 'ovs: cluster-check: --propagate needs the live machine and cannot run under --root /img']);
+    expect(propagating.host.calls).toEqual([]);
   });
 });
 

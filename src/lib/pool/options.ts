@@ -3,7 +3,6 @@
  * reach the members, declared and validated here so the command adds them with two calls.
  */
 import type { Command as Commander } from 'commander';
-import type { GlobalOptions } from '../command.js';
 import { EXIT, OvsError, shown } from '../errors.js';
 import type { PoolSettings } from './propagation.js';
 import { DEFAULT_REMOTE_OVS, validateIdentityPath, validateRemoteOvs, validateSshOption, validateSshUser } from './ssh.js';
@@ -47,13 +46,11 @@ function integer(flag: string, value: unknown, min: number, max: number): number
   return Number(text);
 }
 
-export function parsePoolOptions(flags: Record<string, unknown>, global: GlobalOptions, master: boolean): PoolOptions {
+/** --propagate and --all-nodes need the live machine: cluster-check's `live` says so, cli.ts refuses. */
+export function parsePoolOptions(flags: Record<string, unknown>, master: boolean): PoolOptions {
   const propagate = Boolean(flags.propagate);
   const allNodes = Boolean(flags.allNodes);
   if (propagate && !master) throw new OvsError(EXIT.USAGE, '--propagate needs --master', { hint: 'run it on the pool master: ovs cluster-check --master --propagate' });
-  if ((propagate || allNodes) && global.root !== '/') {
-    throw new OvsError(EXIT.USAGE, `${propagate ? '--propagate' : '--all-nodes'} needs the live machine and cannot run under --root ${global.root}`, { hint: 'run it on the server itself' });
-  }
   return { propagate, allNodes, settings: parsePoolSettings(flags) };
 }
 

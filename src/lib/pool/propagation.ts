@@ -85,7 +85,6 @@ export async function eachMember(
 
 
 export async function propagate(ctx: Context, s: PoolSettings): Promise<PropagationReport> {
-  if (ctx.offline) throw new OvsError(EXIT.USAGE, '--propagate needs the live machine and cannot run under --root', { hint: 'run it on the pool master itself' });
   const master = await readMasterConfig(ctx);
   if (!master.isNode) {
     throw new OvsError(EXIT.CONFIG, `this host (${master.hostname}) is not a node of cluster '${shown(master.cluster.name)}'`, {
