@@ -65,7 +65,7 @@ function withGlobalOptions(cmd: Command): Command {
     .option('-n, --dry-run', 'change nothing; print the plan (diffs, commands, service actions)')
     .option('--json', 'print exactly one JSON document on stdout')
     .option('-y, --yes', 'answer yes to confirmations')
-    .option('-q, --quiet', 'less progress on stderr')
+    .addOption(new Option('-q, --quiet', 'less progress on stderr').conflicts('verbose'))
     .option('-v, --verbose', 'more progress on stderr; echo every command run')
     .addOption(new Option('--no-color', 'no colour (also NO_COLOR, FORCE_COLOR)'))
     .option('--lock-timeout <seconds>', 'how long to wait for another ovs run holding the lock', '30')
@@ -127,7 +127,6 @@ function notLoaded(entry: CommandEntry): never {
 function globalOptions(flags: Record<string, unknown>, host: Host): GlobalOptions {
   const rootArg = (flags.root as string | undefined) ?? host.env.OVS_ROOT ?? '/';
   if (rootArg === '') throw new OvsError(EXIT.USAGE, '--root needs a directory', { hint: 'e.g. --root /mnt/sysimage' });
-  if (flags.quiet && flags.verbose) throw new OvsError(EXIT.USAGE, '--quiet and --verbose cannot be used together');
   const lockTimeout = Number(flags.lockTimeout);
   if (String(flags.lockTimeout).trim() === '' || !Number.isFinite(lockTimeout) || lockTimeout < 0) throw new OvsError(EXIT.USAGE, `--lock-timeout takes seconds (a number >= 0), not '${shown(String(flags.lockTimeout))}'`);
   if (flags.savePlan !== undefined && !flags.dryRun) throw new OvsError(EXIT.USAGE, '--save-plan saves the plan of a dry run: it goes with --dry-run', { hint: 'ovs --dry-run --save-plan FILE COMMAND ..., then ovs apply FILE' });

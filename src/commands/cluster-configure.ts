@@ -4,7 +4,7 @@
  * the o2cb service" — made scriptable: the node list, the cluster name, the port and the
  * O2CB timeouts as options, and `--import FILE|-` for the bundle propagation sends.
  */
-import type { Command } from 'commander';
+import type { Command, Option } from 'commander';
 import { applyConfiguration, type ApplyResult, type WrittenPaths } from '../lib/cluster/apply.js';
 import { planConfiguration, type ConfigureOptions, type ConfigurePlan } from '../lib/cluster/configure.js';
 import { importBundle, type ImportResult } from '../lib/cluster/import.js';
@@ -36,30 +36,14 @@ type Result = ConfigureResult | (ImportResult & { mode: 'import' });
 const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
 const list = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : []);
 
-const FLAG_OF: Record<string, string> = {
-  node: '--node',
-  addNode: '--add-node',
-  removeNode: '--remove-node',
-  clusterName: '--cluster-name',
-  port: '--port',
-  heartbeatThreshold: '--heartbeat-threshold',
-  idleTimeoutMs: '--idle-timeout-ms',
-  keepaliveDelayMs: '--keepalive-delay-ms',
-  reconnectDelayMs: '--reconnect-delay-ms',
-};
+/** The options that configure (every one but --import), by commander's attribute name. */
+const CONFIGURING = ['node', 'addNode', 'removeNode', 'clusterName', 'port', 'heartbeatThreshold', 'idleTimeoutMs', 'keepaliveDelayMs', 'reconnectDelayMs'];
 const TIMEOUT_FLAGS: Record<string, TimeoutKey> = {
   heartbeatThreshold: 'O2CB_HEARTBEAT_THRESHOLD',
   idleTimeoutMs: 'O2CB_IDLE_TIMEOUT_MS',
   keepaliveDelayMs: 'O2CB_KEEPALIVE_DELAY_MS',
   reconnectDelayMs: 'O2CB_RECONNECT_DELAY_MS',
 };
-
-function given(flags: Record<string, unknown>): string[] {
-  return Object.keys(FLAG_OF).filter((k) => {
-    const v = flags[k];
-    return Array.isArray(v) ? v.length > 0 : v !== undefined;
-  });
-}
 
 function usage(message: string): OvsError {
   return new OvsError(EXIT.USAGE, message, { while: 'reading the options', hint: 'ovs help cluster-configure shows the usage' });
@@ -91,9 +75,6 @@ function removals(names: string[], adds: string[]): string[] {
 function configureOptions(flags: Record<string, unknown>): ConfigureOptions {
   const nodes = parseNodeArgs(list(flags.node), '--node');
   const add = parseNodeArgs(list(flags.addNode), '--add-node');
-  if (nodes.length && (add.length || list(flags.removeNode).length)) {
-    throw usage('--node gives the whole node list; it cannot be combined with --add-node or --remove-node');
-  }
   const timeouts: TimeoutOptions = {};
   for (const [flag, key] of Object.entries(TIMEOUT_FLAGS)) {
     if (flags[flag] !== undefined) timeouts[key] = parseTimeout(key, String(flags[flag]));
@@ -122,6 +103,11 @@ function define(cmd: Command): void {
     .option('--keepalive-delay-ms <ms>', 'O2CB_KEEPALIVE_DELAY_MS, >= 1000 (default: kept, else 2000)')
     .option('--reconnect-delay-ms <ms>', 'O2CB_RECONNECT_DELAY_MS, >= 2000 (default: kept, else 2000)')
     .option('--import <file>', 'install a cluster bundle from the pool master (FILE, or - for stdin); never starts o2cb');
+  // Options that exclude each other, declared so commander refuses them (64) with its one wording:
+  // --node is the whole list; --import takes the whole configuration from the bundle.
+  const option = (name: string) => cmd.options.find((o) => o.attributeName() === name) as Option;
+  option('node').conflicts(['addNode', 'removeNode']);
+  option('import').conflicts(CONFIGURING);
 }
 
 function configureResult(plan: ConfigurePlan, applied: ApplyResult): ConfigureResult {
@@ -167,8 +153,6 @@ export default defineCommand<Options, Result>({
   define,
   options(_args, flags) {
     if (flags.import === undefined) return { configure: configureOptions(flags) };
-    const others = given(flags);
-    if (others.length) throw usage(`--import takes the whole configuration from the bundle; it cannot be combined with ${FLAG_OF[others[0] as string]}`);
     return { import: String(flags.import) };
   },
   async run(ctx, o) {

@@ -53,7 +53,7 @@ describe('global behaviour (ovs(8))', () => {
 
   it.each([
     [['--root', '', 'probe-changes', 'x'], 64, '--root needs a directory'],
-    [['--quiet', '--verbose', 'probe-changes', 'x'], 64, '--quiet and --verbose cannot be used together'],
+    [['--quiet', '--verbose', 'probe-changes', 'x'], 64, "option '-q, --quiet' cannot be used with option '-v, --verbose'"],
     [['--lock-timeout', 'soon', 'probe-changes', 'x'], 64, "--lock-timeout takes seconds (a number >= 0), not 'soon'"],
     [['--root', '/no/such/image', 'probe-changes', 'x'], 66, '--root /no/such/image: no such directory'],
   ])('bad global option %j is exit %i', async (argv, exit, message) => {

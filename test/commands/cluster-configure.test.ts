@@ -354,10 +354,11 @@ describe('cluster-configure: refused, nothing written', () => {
   });
 
   it.each([
-    [['--node', 'ovs1', '--add-node', 'ovs2'], '--node gives the whole node list; it cannot be combined with --add-node or --remove-node'],
+    [['--node', 'ovs1', '--add-node', 'ovs2'], "ovs: cluster-configure: option '--node <spec>' cannot be used with option '--add-node <spec>'\novs: hint: ovs help cluster-configure shows the usage\n"],
+    [['--remove-node', 'ovs2', '--node', 'ovs1'], "option '--node <spec>' cannot be used with option '--remove-node <name>'"],
     [['--add-node', 'ovs2', '--remove-node', 'ovs2'], "node 'ovs2' is both added and removed"],
-    [['--import', '-', '--node', 'ovs1'], '--import takes the whole configuration from the bundle; it cannot be combined with --node'],
-    [['--import', '-', '--heartbeat-threshold', '61'], 'cannot be combined with --heartbeat-threshold'],
+    [['--import', '-', '--node', 'ovs1'], "option '--import <file>' cannot be used with option '--node <spec>'"],
+    [['--import', '-', '--heartbeat-threshold', '61'], "option '--import <file>' cannot be used with option '--heartbeat-threshold <n>'"],
   ])('refuses %j as usage (64)', async (args, message) => {
     const r = await runOvs(['cluster-configure', ...args], host());
     expect(r.exit).toBe(64);

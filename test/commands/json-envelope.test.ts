@@ -48,7 +48,7 @@ describe('documents outside the commands have the same shape', () => {
     [['--json', 'frob'], 'usage', "unknown command 'frob'"],
     [['--json'], 'usage', 'no command given'],
     [['--json', '--root', '/img', '--dry-run', 'cluster-check', '--bogus'], 'cluster-check', "unknown option '--bogus'"],
-    [['--json', '--quiet', '--verbose', 'cluster-check'], 'cluster-check', '--quiet and --verbose cannot be used together'],
+    [['--json', '--quiet', '--verbose', 'cluster-check'], 'cluster-check', "option '-q, --quiet' cannot be used with option '-v, --verbose'"],
   ])('usage error %j: command, root and dryRun said, exit 64', async (argv, command, message) => {
     const r = await runOvs(argv, {});
     expect(r.exit).toBe(64);
