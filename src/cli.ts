@@ -79,6 +79,11 @@ const flagsOf = (o: Option) => [o.short, o.long].filter((f): f is string => Bool
 const VALUED_GLOBALS = new Set(GLOBAL_OPTIONS.filter((o) => o.required || o.optional).flatMap(flagsOf));
 /** Global options without a value (-V and -h end the run before any command is read). */
 const GLOBAL_FLAGS = new Set(GLOBAL_OPTIONS.filter((o) => !o.required && !o.optional).flatMap(flagsOf));
+/** Whether argv gives this global flag (by commander's attribute name), before commander has parsed it. */
+const gives = (argv: readonly string[], name: string): boolean => {
+  const flags = flagsOf(GLOBAL_OPTIONS.find((o) => o.attributeName() === name) as Option);
+  return argv.some((a) => flags.includes(a));
+};
 
 function buildProgram(commands: readonly CommandEntry[], host: Host, sink: { errors: string[]; json: boolean }, defs: Map<string, CommandDef>, onSelect: (s: Selected) => void): Command {
   const program = withGlobalOptions(new Command('ovs'))
@@ -299,15 +304,15 @@ function usageBase(argv: readonly string[], host: Host, commands: readonly Comma
   const root = (at >= 0 ? argv[at + 1] : undefined) ?? host.env.OVS_ROOT ?? '/';
   return {
     command: word && commands.some((e) => e.name === word) ? word : 'usage',
-    dryRun: argv.includes('--dry-run') || argv.includes('-n'),
+    dryRun: gives(argv, 'dryRun'),
     root: posix.resolve(host.cwd(), root || '/'),
   };
 }
 
 /** `--version`: the version alone (nothing run); with -v or --json the full report (version-report.ts). */
 async function printVersion(argv: readonly string[], host: Host): Promise<number> {
-  const json = argv.includes('--json');
-  if (!json && !argv.includes('--verbose') && !argv.includes('-v')) {
+  const json = gives(argv, 'json');
+  if (!json && !gives(argv, 'verbose')) {
     host.stdout.write(`${VERSION}\n`);
     return EXIT.OK;
   }
@@ -315,7 +320,7 @@ async function printVersion(argv: readonly string[], host: Host): Promise<number
   return printFullVersion(host, VERSION, json ? { ...usageBase(argv, host), command: 'version' } : undefined);
 }
 
-const wantsVersion = (argv: readonly string[]) => commandWords(argv).length === 0 && (argv.includes('--version') || argv.includes('-V'));
+const wantsVersion = (argv: readonly string[]) => commandWords(argv).length === 0 && gives(argv, 'version');
 
 /** The program over a registry: what ctx.program gives a command. */
 export function programOf(commands: readonly CommandEntry[]): Program {
@@ -337,11 +342,11 @@ export async function main(argv: readonly string[], host: Host, commands: readon
   const [first, second] = commandWords(argv);
   if (first === 'help' && second !== undefined && !commands.some((e) => e.name === second)) {
     const base = usageBase(argv, host, commands);
-    const g: GlobalOptions = { root: base.root, dryRun: base.dryRun, json: argv.includes('--json'), yes: false, verbosity: 'normal', color: false, lockTimeout: 30 };
+    const g: GlobalOptions = { root: base.root, dryRun: base.dryRun, json: gives(argv, 'json'), yes: false, verbosity: 'normal', color: false, lockTimeout: 30 };
     const near = didYouMean(second, commands.map((e) => e.name));
     return reportFailure(new OvsError(EXIT.USAGE, `unknown command '${second}'${near}`, { hint: 'ovs --help lists the commands' }), 'help', g, host);
   }
-  const sink = { errors: [] as string[], json: argv.includes('--json') };
+  const sink = { errors: [] as string[], json: gives(argv, 'json') };
   let selected: Selected | undefined;
   const program = buildProgram(commands, host, sink, await loadNamed(commands, argv), (s) => (selected = s));
   let g: GlobalOptions;
