@@ -313,7 +313,7 @@ describe('properties', () => {
     .record({
       name: fc.stringMatching(/^[A-Za-z0-9]{1,16}$/),
       heartbeatMode: fc.constantFrom('local' as const, 'global' as const),
-      nodes: fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: 254 }), nodeArb), { selector: ([n, x]) => `${n}`, maxLength: 20 }),
+      nodes: fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: 254 }), nodeArb), { selector: ([n]) => `${n}`, maxLength: 20 }),
       heartbeats: fc.uniqueArray(fc.stringMatching(/^[0-9A-F]{32}$/), { maxLength: 3 }),
     })
     .filter((c) => new Set(c.nodes.map(([, n]) => n.name)).size === c.nodes.length)

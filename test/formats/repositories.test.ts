@@ -223,7 +223,7 @@ const local = fc.tuple(fc.constantFrom('ext3', 'ext4'), word).map(([type, d]) =>
 const entries = fc
   .uniqueArray(fc.tuple(uuid, fc.oneof(shared, local), description, fc.boolean()), {
     maxLength: 8,
-    selector: ([u, s]) => u,
+    selector: ([u]) => u,
   })
   .map((rows) => {
     const seen = new Set<string>();
