@@ -7,12 +7,12 @@ import { describe, expect, it } from 'vitest';
 
 import type { Context } from '../../src/lib/command.js';
 import { memoryHost, type MemoryHostOptions } from '../../src/lib/doubles/memory-host.js';
+import { testContext } from '../../src/lib/doubles/test-context.js';
 import { failureOf, firstMeaningfulLine, lastLine, saidBy } from '../../src/lib/program-output.js';
 import { PACKAGES, distributionFamily, installCommand, installHint, requirePrograms } from '../../src/lib/programs.js';
 
-function context(opts: MemoryHostOptions): Context {
-  const host = memoryHost(opts);
-  return { host, fs: host.fs, offline: false, global: { root: '/' } } as unknown as Context;
+function context(opts: MemoryHostOptions): Promise<Context> {
+  return testContext(memoryHost(opts));
 }
 
 const run = (exitCode: number, stdout: string, stderr: string) => ({ exitCode, stdout, stderr });
@@ -44,9 +44,9 @@ describe('failureOf', () => {
 
 describe('the program -> package table', () => {
   it('knows the family from the release file (Debian, then the Red Hat ones, else unknown)', async () => {
-    expect(await distributionFamily(context({ files: { '/etc/debian_version': '12\n' } }))).toBe('debian');
-    expect(await distributionFamily(context({ files: { '/etc/ovs-release': 'Oracle VM server release 2.2.2\n' } }))).toBe('redhat');
-    expect(await distributionFamily(context({ files: { '/etc': null } }))).toBe('unknown');
+    expect(await distributionFamily(await context({ files: { '/etc/debian_version': '12\n' } }))).toBe('debian');
+    expect(await distributionFamily(await context({ files: { '/etc/ovs-release': 'Oracle VM server release 2.2.2\n' } }))).toBe('redhat');
+    expect(await distributionFamily(await context({ files: { '/etc': null } }))).toBe('unknown');
   });
   it('names the command for the family, both when it is unknown', () => {
     expect(installCommand('debian', 'sfdisk')).toBe('apt-get install fdisk');
@@ -62,10 +62,10 @@ describe('the program -> package table', () => {
 
 describe('requirePrograms', () => {
   it('passes when every program is installed', async () => {
-    await expect(requirePrograms(context({ programs: ['mkfs.ocfs2', 'blkid'] }), ['mkfs.ocfs2', 'blkid'], 'checking')).resolves.toBeUndefined();
+    await expect(requirePrograms(await context({ programs: ['mkfs.ocfs2', 'blkid'] }), ['mkfs.ocfs2', 'blkid'], 'checking')).resolves.toBeUndefined();
   });
   it('is 69 naming the first missing program and its package on this system', async () => {
-    const ctx = context({ programs: ['mkfs.ocfs2'], files: { '/etc/redhat-release': 'Red Hat Enterprise Linux Server release 5\n' } });
+    const ctx = await context({ programs: ['mkfs.ocfs2'], files: { '/etc/redhat-release': 'Red Hat Enterprise Linux Server release 5\n' } });
     await expect(requirePrograms(ctx, ['mkfs.ocfs2', 'iscsiadm', 'blkid'], 'checking for the initiator')).rejects.toMatchObject({
       exit: 69,
       message: 'iscsiadm is not installed',

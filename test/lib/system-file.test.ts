@@ -10,37 +10,37 @@ import { OvsError } from '../../src/lib/errors.js';
 import { FormatError, atLine, parseValue, tryFormat } from '../../src/lib/formats/format-error.js';
 import { parseProcMounts } from '../../src/lib/formats/proc-mounts.js';
 import { memoryHost, type MemoryHostOptions } from '../../src/lib/doubles/memory-host.js';
+import { testContext } from '../../src/lib/doubles/test-context.js';
 import { parseSystemText, readSystemFile } from '../../src/lib/system-file.js';
 
-function context(opts: MemoryHostOptions): Context {
-  const host = memoryHost(opts);
-  return { host, fs: host.fs, offline: false, global: { root: '/' } } as unknown as Context;
+function context(opts: MemoryHostOptions): Promise<Context> {
+  return testContext(memoryHost(opts));
 }
 
 const BAD_MOUNTS = 'proc /proc proc rw 0 0\nbroken\n';
 
 describe('readSystemFile', () => {
   it('parses the file that is there', async () => {
-    const ctx = context({ files: { '/proc/mounts': 'proc /proc proc rw 0 0\n' } });
+    const ctx = await context({ files: { '/proc/mounts': 'proc /proc proc rw 0 0\n' } });
     expect(await readSystemFile(ctx, '/proc/mounts', parseProcMounts)).toMatchObject([{ source: 'proc', target: '/proc' }]);
   });
   it('is undefined for a missing file unless it is required', async () => {
-    expect(await readSystemFile(context({ files: { '/proc': null } }), '/proc/mounts', parseProcMounts)).toBeUndefined();
+    expect(await readSystemFile(await context({ files: { '/proc': null } }), '/proc/mounts', parseProcMounts)).toBeUndefined();
   });
   it('is exit 72 "<path> is missing" with the hint for a required file', async () => {
-    const read = readSystemFile(context({ files: { '/proc': null } }), '/proc/mounts', parseProcMounts, { doing: 'reading the mount table', required: { hint: 'mount proc on /proc' } });
+    const read = readSystemFile(await context({ files: { '/proc': null } }), '/proc/mounts', parseProcMounts, { doing: 'reading the mount table', required: { hint: 'mount proc on /proc' } });
     await expect(read).rejects.toMatchObject({ exit: 72, message: '/proc/mounts is missing', doing: 'reading the mount table', hint: 'mount proc on /proc' });
   });
   it('words a bad line "<path> line N: <reason>", exit 72, while reading the path by default', async () => {
-    const read = readSystemFile(context({ files: { '/proc/mounts': BAD_MOUNTS } }), '/proc/mounts', parseProcMounts);
+    const read = readSystemFile(await context({ files: { '/proc/mounts': BAD_MOUNTS } }), '/proc/mounts', parseProcMounts);
     await expect(read).rejects.toMatchObject({ exit: 72, message: '/proc/mounts line 2: expected "source target type options 0 0", found 1 fields', doing: 'reading /proc/mounts', hint: undefined });
   });
   it('takes the hint from a function of the problem (the line to correct)', async () => {
-    const read = readSystemFile(context({ files: { '/proc/mounts': BAD_MOUNTS } }), '/proc/mounts', parseProcMounts, { doing: 'checking', hint: (e) => `correct line ${e.line}` });
+    const read = readSystemFile(await context({ files: { '/proc/mounts': BAD_MOUNTS } }), '/proc/mounts', parseProcMounts, { doing: 'checking', hint: (e) => `correct line ${e.line}` });
     await expect(read).rejects.toMatchObject({ exit: 72, doing: 'checking', hint: 'correct line 2' });
   });
   it('lets a failure that is not the format\'s go up unchanged (a bug stays a bug)', async () => {
-    const read = readSystemFile(context({ files: { '/etc/x': 'x' } }), '/etc/x', () => {
+    const read = readSystemFile(await context({ files: { '/etc/x': 'x' } }), '/etc/x', () => {
       throw new TypeError('boom');
     });
     await expect(read).rejects.toBeInstanceOf(TypeError);
