@@ -1,37 +1,80 @@
-// Bundle src/ into dist/ with esbuild: one ESM bundle per entry (bin.js for the executable,
-// index.js for the library), shared code in chunks, and heavy modules (execa, ora, memfs)
-// in chunks of their own that only the code paths using them load. Built aside and swapped
-// in with renames, so a test running bin/ovs never sees a half-written dist/.
+// Bundle src/ into dist/ with esbuild, built aside and swapped in with renames, so a test
+// running bin/ovs never sees a half-written dist/:
+// - launcher.cjs: what bin/ovs runs; answers --version and --help from text written in here;
+// - cli.cjs: the whole CLI as ONE CommonJS bundle, which the launcher loads through a V8
+//   code cache (src/lib/code-cache.ts);
+// - index.js: the library (ESM), with heavy modules (ora, memfs) in chunks of their own
+//   that only the code paths using them load.
+// Start-up is a measured target (README, Performance; docs/design.md, start-up).
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 
 const out = `dist.tmp-${process.pid}`;
-const { metafile } = await build({
-  metafile: true,
-  entryPoints: { bin: 'src/bin.ts', index: 'src/index.ts' },
-  outdir: out,
+const common = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   legalComments: 'none',
-  // Less source to parse at start-up (README, performance start-up targets); names are kept so a bug's
-  // stack trace (exit 70) stays readable.
+  // Less source to parse at start-up; names are kept so a bug's stack trace (exit 70) stays readable.
   minifyWhitespace: true,
   minifySyntax: true,
+  logLevel: 'warning',
+};
+const { metafile } = await build({
+  ...common,
+  metafile: true,
+  entryPoints: { index: 'src/index.ts' },
+  outdir: out,
+  splitting: true,
+  format: 'esm',
   chunkNames: 'chunks/[name]-[hash]',
   // commander is CommonJS: give its require() of Node built-ins a real require.
   banner: { js: "import { createRequire as __ovsRequire } from 'node:module'; const require = __ovsRequire(import.meta.url);" },
-  logLevel: 'warning',
 });
-// The top-level help, exactly as the parser prints it, for bin.js's fast `ovs --help`.
-const { main } = await import(new URL(`../${out}/index.js`, import.meta.url).href);
+
+/**
+ * commander requires node:child_process at load (about 5 ms) for executable subcommands,
+ * which ovs never uses: in the CLI bundle it is required on first use instead.
+ */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onLoad({ filter: /commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const eager = "const childProcess = require('node:child_process');";
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(eager)) throw new Error(`${args.path}: commander no longer requires child_process as expected; update scripts/build.mjs`);
+      return { contents: text.replace(eager, "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };"), loader: 'js' };
+    });
+  },
+};
+await build({
+  ...common,
+  entryPoints: ['src/bin.ts'],
+  outfile: `${out}/cli.cjs`,
+  format: 'cjs',
+  plugins: [lazyChildProcess],
+  // vm.Script has no loader for import(): dynamic imports of Node's modules become require().
+  supported: { 'dynamic-import': false },
+  // import.meta.url (contrib/ is found from it) in CommonJS terms.
+  banner: { js: "var __ovsImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__ovsImportMetaUrl' },
+});
+// vm.Script has no loader for import(): every dynamic import must have become a require().
+if (/\bimport\(/.test(readFileSync(`${out}/cli.cjs`, 'utf8'))) throw new Error('dist/cli.cjs still holds an import(): the launcher could not run it');
+
+// The top-level help, exactly as the parser prints it, for the launcher's fast `ovs --help`.
+const lib = await import(new URL(`../${out}/index.js`, import.meta.url).href);
 let help = '';
 const capture = { write: (t) => (help += t), isTTY: false };
-const exit = await main(['--help'], { ...(await import(new URL(`../${out}/index.js`, import.meta.url).href)).realHost(), stdout: capture, stderr: capture });
+const exit = await lib.main(['--help'], { ...lib.realHost(), stdout: capture, stderr: capture });
 if (exit !== 0) throw new Error(`ovs --help exited ${exit} during the build`);
-writeFileSync(`${out}/help.txt`, help);
+await build({
+  ...common,
+  entryPoints: ['src/launcher.ts'],
+  outfile: `${out}/launcher.cjs`,
+  format: 'cjs',
+  define: { OVS_BUILD_VERSION: JSON.stringify(lib.VERSION), OVS_BUILD_HELP: JSON.stringify(help) },
+});
 
 // The licences of every package bundled into dist/ (read from esbuild's list of inputs):
 // each one's licence file in dist/licenses/<package>/, and one THIRD-PARTY.txt naming them,

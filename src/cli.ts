@@ -19,6 +19,7 @@ import type { Host } from './lib/host.js';
 import { acquireLock } from './lib/lock.js';
 import { bootId } from './lib/run-owner.js';
 import { colorWanted, createReporter, type Reporter } from './lib/output.js';
+import { phase } from './lib/phases.js';
 import { RootedFs } from './lib/paths.js';
 import { noticeInterrupted, recoverInterrupted } from './lib/recovery.js';
 import { serializePlan } from './lib/plan-file.js';
@@ -166,6 +167,7 @@ async function execute(program: Program, sel: Selected, g: GlobalOptions, host: 
     if (def.live === true) refuseOffline(def.name, g);
     const options = await def.options(sel.args, sel.flags, g);
     if (typeof def.live === 'function') refuseOffline(def.live(options), g);
+    phase('parse');
     const unplannable = g.savePlan ? def.unplannable?.(options, g) : undefined;
     if (unplannable) throw new OvsError(EXIT.USAGE, `this plan cannot be saved: ${unplannable}`, { while: `planning ${def.name} for --save-plan`, hint: `run it with --dry-run to review it, then run it for real` });
     const boot = await bootId(host);
@@ -180,7 +182,9 @@ async function execute(program: Program, sel: Selected, g: GlobalOptions, host: 
       release = lock.release;
       await recoverInterrupted(system, host, recovering);
     } else await noticeInterrupted(system, host, recovering);
+    phase('prepare');
     const result = await def.run(ctx, options);
+    phase('run');
     report.stop();
     if (interrupted) throw interruption(interrupted);
     const exit = def.exitCode?.(result) ?? EXIT.OK;
@@ -194,6 +198,7 @@ async function execute(program: Program, sel: Selected, g: GlobalOptions, host: 
       // Results echo file content and arguments: each line escaped (oneLine), never raw.
       if (lines.length) host.stdout.write(`${lines.flatMap((l) => l.split('\n')).map(oneLine).join('\n')}\n`);
     }
+    phase('render');
     if (exit === EXIT.OK && !g.dryRun && ctx.changes.applied.length > 0) await (await import('./lib/backups.js')).pruneBackups(ctx);
     return exit;
   } catch (err) {

@@ -71,7 +71,7 @@ function busySeconds() {
 function missing() {
   if (process.getuid?.() !== 0) return 'root';
   for (const t of ['/usr/sbin/sshd', '/usr/bin/ssh', '/usr/bin/nsenter', '/usr/bin/unshare']) if (!existsSync(t)) return t;
-  if (!existsSync(join(REPO, 'dist/bin.js'))) return 'dist/ (npm run build)';
+  if (!existsSync(join(REPO, 'dist/cli.cjs'))) return 'dist/ (npm run build)';
   return undefined;
 }
 

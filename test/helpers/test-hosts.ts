@@ -140,7 +140,7 @@ export class TestPool {
  * ERR_MODULE_NOT_FOUND when someone rebuilds while it runs; a copy never changes under it.
  */
 export function snapshotBuild(repo: string, dest: string): string {
-  if (!existsSync(join(repo, 'dist', 'bin.js'))) throw new Error('dist/ is missing: run npm run build first (npm test does)');
+  if (!existsSync(join(repo, 'dist', 'cli.cjs'))) throw new Error('dist/ is missing: run npm run build first (npm test does)');
   rmSync(dest, { recursive: true, force: true });
   mkdirSync(dest, { recursive: true });
   for (const f of ['bin', 'dist', 'package.json']) cpSync(join(repo, f), join(dest, f), { recursive: true });

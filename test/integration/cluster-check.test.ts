@@ -44,7 +44,7 @@ describeWithTools(TOOLS, 'cluster-check --root on real server images (ocfs2-tool
 
   beforeAll(() => {
     // The test command builds first; a lone `vitest run` of this file builds here.
-    if (!existsSync('dist/bin.js')) tool('node', 'scripts/build.mjs');
+    if (!existsSync('dist/cli.cjs')) tool('node', 'scripts/build.mjs');
   });
   afterAll(() => scratch.remove());
 

@@ -29,7 +29,7 @@ describeWithTools(['chattr', 'lsattr', 'unshare', 'mount'], 'rollback of a faile
   let n = 0;
 
   beforeAll(() => {
-    if (!existsSync('dist/bin.js')) expect(spawnSync(process.execPath, ['scripts/build.mjs']).status).toBe(0);
+    if (!existsSync('dist/cli.cjs')) expect(spawnSync(process.execPath, ['scripts/build.mjs']).status).toBe(0);
   });
   afterAll(() => {
     for (const f of immutable) spawnSync('chattr', ['-i', f]);

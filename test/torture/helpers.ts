@@ -59,7 +59,7 @@ export function seeded(seed: number): () => number {
 }
 
 export function build(): void {
-  if (existsSync('dist/bin.js')) return;
+  if (existsSync('dist/cli.cjs')) return;
   const r = spawnSync(process.execPath, ['scripts/build.mjs'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
 }

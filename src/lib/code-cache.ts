@@ -1,0 +1,169 @@
+/**
+ * Loading the CLI bundle (one CommonJS file) through vm.Script with a V8 code cache: the
+ * first run compiles the bundle and, once the command is done, writes the compiled code
+ * beside the package (or under the user's cache directory); later runs skip most of the
+ * parsing and compiling. Start-up is a measured target (README, Performance).
+ *
+ * V8 checks only its own version, its flags and the source's LENGTH before using a cache,
+ * so ours is keyed, in the file's header, by everything else that must match: the node
+ * version, arch, node options (execArgv and NODE_OPTIONS) and the bundle's content hash.
+ * Hashing the bundle needs node:crypto, which costs more to load than the cache saves, so
+ * the header also records the bundle file's identity (device, inode, size, mtime, ctime —
+ * ctime cannot be set back by a program): while that identity holds, the recorded hash is
+ * trusted; when it does not, the bundle is hashed and the cache used only if the hash
+ * still matches. Any doubt — another node's cache, a truncated or foreign file, a cache V8
+ * rejects — means a normal compile, silently, and a fresh cache written after the run.
+ * A cache is code: one owned by another user, or writable by others, is never read.
+ */
+import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Script } from 'node:vm';
+
+const MAGIC = 'ovs-v8-cache 1 ';
+/** The CommonJS wrapper, on the bundle's first line so its line numbers stay true in stack traces. */
+const WRAP_HEAD = '(function (exports, require, module, __filename, __dirname) {';
+const WRAP_TAIL = '\n})';
+
+interface Header {
+  node: string;
+  arch: string;
+  options: string;
+  bundle: string;
+  identity: string;
+  length: number;
+}
+
+export interface CacheEnv {
+  /** The directory for user caches: $XDG_CACHE_HOME/ovs or ~/.cache/ovs (undefined: none). */
+  userDir?: string;
+  node?: string;
+  options?: string;
+}
+
+export interface LoadedBundle {
+  exports: Record<string, unknown>;
+  /** How the cache was used: 'used', or why it was not (a test and OVS_PHASES read this). */
+  cache: 'used' | 'none' | 'stale' | 'rejected';
+  /** Write the compiled code for the next run when this run could not use a cache (after the work). */
+  save(): string | undefined;
+}
+
+/** Where a user's cache goes: XDG_CACHE_HOME, else ~/.cache, else nowhere. */
+export function userCacheDir(env: NodeJS.ProcessEnv): string | undefined {
+  const base = env.XDG_CACHE_HOME?.startsWith('/') ? env.XDG_CACHE_HOME : env.HOME?.startsWith('/') ? join(env.HOME, '.cache') : undefined;
+  return base === undefined ? undefined : join(base, 'ovs');
+}
+
+/** The cache files to look at, in order: beside the package, then the user's (named after the bundle's path). */
+export function cachePaths(bundle: string, userDir: string | undefined): string[] {
+  const mine = userDir === undefined ? [] : [join(userDir, `${encodeURIComponent(bundle).slice(-200)}.v8cache`)];
+  return [`${bundle}.v8cache`, ...mine];
+}
+
+function identityOf(fd: number): string {
+  const s = fstatSync(fd, { bigint: true });
+  return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+}
+
+function contentHash(bundle: string, source: string): string {
+  // Loaded only when a cache is written or the bundle's identity changed (about 20 ms).
+  const { createHash } = createRequire(bundle)('node:crypto') as typeof import('node:crypto');
+  return createHash('sha256').update(source).digest('hex');
+}
+
+/** A cache file whose header and length are sound, or undefined; never throws. */
+function readCache(path: string): { header: Header; data: Buffer } | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const s = fstatSync(fd);
+    const euid = process.geteuid?.() ?? 0;
+    if (!s.isFile() || (s.uid !== euid && s.uid !== 0) || (s.mode & 0o022) !== 0) return undefined;
+    const bytes = readFileSync(fd);
+    const eol = bytes.indexOf(10);
+    if (eol < 0 || bytes.subarray(0, MAGIC.length).toString('latin1') !== MAGIC) return undefined;
+    const header = JSON.parse(bytes.subarray(MAGIC.length, eol).toString('utf8')) as Header;
+    const data = bytes.subarray(eol + 1);
+    return data.length === header.length ? { header, data } : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Atomically (temporary file, then rename): a reader never sees half a cache. */
+function writeCache(path: string, header: Header, data: Buffer): boolean {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const fd = openSync(tmp, 'wx', 0o600);
+    try {
+      writeFileSync(fd, Buffer.concat([Buffer.from(`${MAGIC}${JSON.stringify(header)}\n`), data]));
+      fchmodSync(fd, 0o644); // whatever the umask: a group-writable cache would never be read
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+    return true;
+  } catch {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* never created */
+    }
+    return false;
+  }
+}
+
+/** What must match besides the bundle: the node that runs it and its options. */
+function runtimeKey(env: CacheEnv): Pick<Header, 'node' | 'arch' | 'options'> {
+  return { node: env.node ?? process.version, arch: `${process.platform}-${process.arch}`, options: env.options ?? JSON.stringify([process.execArgv, process.env.NODE_OPTIONS ?? '']) };
+}
+
+/** The first cache that fits this node and this bundle. */
+function findCache(bundle: string, paths: string[], key: ReturnType<typeof runtimeKey>, identity: string, source: string) {
+  let hash: string | undefined;
+  for (const path of paths) {
+    const c = readCache(path);
+    if (!c || c.header.node !== key.node || c.header.arch !== key.arch || c.header.options !== key.options) continue;
+    if (c.header.identity === identity) return { ...c, path, hash: c.header.bundle };
+    hash ??= contentHash(bundle, source);
+    if (c.header.bundle === hash) return { ...c, path, hash, moved: true };
+  }
+  return hash === undefined ? undefined : { hash };
+}
+
+/** Load (and run the top level of) the CommonJS bundle at `bundle`, with a code cache where one fits. */
+export function loadBundle(bundle: string, env: CacheEnv = {}): LoadedBundle {
+  const fd = openSync(bundle, 'r');
+  let source: string;
+  let identity: string;
+  try {
+    identity = identityOf(fd);
+    source = readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+  const key = runtimeKey(env);
+  const paths = cachePaths(bundle, env.userDir);
+  const found = findCache(bundle, paths, key, identity, source);
+  const data = found && 'data' in found ? found.data : undefined;
+  const script = new Script(WRAP_HEAD + source + WRAP_TAIL, { filename: bundle, cachedData: data });
+  const rejected = data !== undefined && script.cachedDataRejected === true;
+  const cache: LoadedBundle['cache'] = data === undefined ? (found ? 'stale' : 'none') : rejected ? 'rejected' : 'used';
+  const module = { exports: {} as Record<string, unknown> };
+  (script.runInThisContext() as (...a: unknown[]) => void)(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+  const moved = found !== undefined && 'moved' in found;
+  return {
+    exports: module.exports,
+    cache,
+    save() {
+      if (cache === 'used' && !moved) return undefined;
+      const code = script.createCachedData();
+      const header: Header = { ...key, bundle: found?.hash ?? contentHash(bundle, source), identity, length: code.length };
+      return paths.find((p) => writeCache(p, header, code));
+    },
+  };
+}
