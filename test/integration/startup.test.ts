@@ -1,0 +1,88 @@
+/**
+ * The built launcher and its code cache, run for real: a copy of bin/ and dist/ in a scratch
+ * directory, run by root (the cache goes beside the package) and by an unprivileged user
+ * through util-linux `setpriv` (the package is not theirs: the cache goes under their
+ * ~/.cache/ovs, or nowhere when that is not writable either). Every run gives the same
+ * output and nothing on stderr; the cache only changes how fast.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { scratchDir } from '../helpers/sandbox.js';
+import { describeWithTools, findTool } from '../helpers/tools.js';
+
+const NOBODY = 65534;
+
+describeWithTools(['setpriv'], 'start-up: the launcher and the code cache', () => {
+  const scratch = scratchDir('startup');
+  const pkg = join(scratch.path, 'pkg');
+  const bundle = join(pkg, 'dist', 'cli.cjs');
+  const home = join(scratch.path, 'home');
+  const root = join(scratch.path, 'image');
+  afterAll(() => scratch.remove());
+
+  beforeAll(() => {
+    if (!existsSync('dist/cli.cjs')) expect(spawnSync(process.execPath, ['scripts/build.mjs']).status).toBe(0);
+    mkdirSync(join(pkg, 'dist'), { recursive: true });
+    cpSync('bin', join(pkg, 'bin'), { recursive: true });
+    for (const f of ['launcher.cjs', 'cli.cjs']) cpSync(join('dist', f), join(pkg, 'dist', f));
+    chmodSync(scratch.path, 0o755); // mkdtemp made it 0700: the other user must reach the package
+    mkdirSync(home);
+    chownSync(home, NOBODY, NOBODY);
+    for (const d of ['etc/init.d', 'etc/default']) mkdirSync(join(root, d), { recursive: true });
+    writeFileSync(join(root, 'etc/hostname'), 'node0\n');
+    writeFileSync(join(root, 'etc/init.d/o2cb'), '#!/bin/sh\n', { mode: 0o755 });
+  });
+
+  /** `ovs ARGS` from the copy, as root or as nobody, with OVS_PHASES=1 when asked. */
+  function ovs(args: string[], opts: { as?: 'nobody'; env?: Record<string, string>; phases?: boolean } = {}) {
+    const node = [process.execPath, join(pkg, 'bin', 'ovs'), ...args];
+    const argv = opts.as ? [findTool('setpriv') ?? 'setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--', ...node] : node;
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: opts.as ? home : (process.env.HOME ?? '/root'), ...opts.env, ...(opts.phases ? { OVS_PHASES: '1' } : {}) };
+    const r = spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8', env, cwd: scratch.path });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr, cache: /ovs: code cache (\w+)/.exec(r.stderr)?.[1] };
+  }
+
+  it('an unprivileged user: the cache under ~/.cache/ovs; with no writable cache directory, none; output the same', () => {
+    const first = ovs(['help', 'cluster-configure'], { as: 'nobody' });
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toContain('Usage: ovs cluster-configure');
+    expect(existsSync(`${bundle}.v8cache`)).toBe(false); // the package is root's
+    const userCache = readdirSync(join(home, '.cache', 'ovs'));
+    expect(userCache).toEqual([`${encodeURIComponent(bundle).slice(-200)}.v8cache`]);
+    const again = ovs(['help', 'cluster-configure'], { as: 'nobody', phases: true });
+    expect([again.status, again.cache, again.stdout]).toEqual([0, 'used', first.stdout]);
+    // XDG_CACHE_HOME pointing at a directory this user cannot write: no cache at all, silently.
+    const nowhere = ovs(['help', 'cluster-configure'], { as: 'nobody', env: { XDG_CACHE_HOME: join(pkg, 'dist') }, phases: true });
+    expect([nowhere.status, nowhere.cache, nowhere.stdout]).toEqual([0, 'none', first.stdout]);
+    expect(nowhere.stderr).not.toContain('written to');
+  });
+
+  it('root: the cache beside the package, used by the next run, which prints the same plan', () => {
+    const args = ['--root', root, '--dry-run', '--quiet', 'cluster-configure', '--node', 'node0=10.1.0.1', '--node', 'node1=10.1.0.2'];
+    const first = ovs(args, { phases: true });
+    expect([first.status, first.cache], first.stderr).toEqual([0, 'none']);
+    expect(first.stderr).toContain(`written to ${bundle}.v8cache`);
+    expect(first.stdout).toContain('node1');
+    const second = ovs(args, { phases: true });
+    expect([second.status, second.cache, second.stdout]).toEqual([0, 'used', first.stdout]);
+    // The phases line names each phase once, in order, in milliseconds.
+    expect(second.stderr).toMatch(/^ovs: phases \(ms\): node [\d.]+, load [\d.]+, parse [\d.]+, prepare [\d.]+, run [\d.]+, render [\d.]+, cache [\d.]+; total [\d.]+$/m);
+    // Without OVS_PHASES nothing is said about any of it: only the command's own warnings.
+    expect(ovs(args).stderr).toBe(second.stderr.replace(/^ovs: (phases|code cache).*\n/gm, ''));
+  });
+
+  it('--version and --help answer from the launcher alone (no bundle at all)', () => {
+    const bare = join(scratch.path, 'bare');
+    cpSync(join(pkg, 'bin'), join(bare, 'bin'), { recursive: true });
+    mkdirSync(join(bare, 'dist'));
+    cpSync(join(pkg, 'dist', 'launcher.cjs'), join(bare, 'dist', 'launcher.cjs'));
+    const version = spawnSync(process.execPath, [join(bare, 'bin', 'ovs'), '--version'], { encoding: 'utf8' });
+    expect([version.status, version.stdout]).toEqual([0, `${JSON.parse(readFileSync('package.json', 'utf8')).version}\n`]);
+    const help = spawnSync(process.execPath, [join(bare, 'bin', 'ovs'), '-h'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('Usage: ovs [options] [command]');
+  });
+});
