@@ -47,12 +47,29 @@ const lazyChildProcess = {
     });
   },
 };
+/**
+ * Packages only some runs need (memfs: `ovs demo`; ora and chalk: a terminal) are bundles of
+ * their own beside cli.cjs, required on first use: every run reads, and the code cache
+ * holds, only the CLI itself.
+ */
+// Each as the CLI's code imports it (esbuild gives a CommonJS module to an importer in
+// Node's way: module.exports is the default export): memfs and chalk by name, ora's default.
+const ASIDE = { memfs: "require('memfs')", ora: "require('ora').default", chalk: "require('chalk')" };
+const aside = {
+  name: 'packages-aside',
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^(${Object.keys(ASIDE).join('|')})$`) }, (args) => ({ path: `./${args.path}.cjs`, external: true }));
+  },
+};
+for (const [name, expr] of Object.entries(ASIDE)) {
+  await build({ ...common, stdin: { contents: `module.exports = ${expr};`, resolveDir: '.' }, outfile: `${out}/${name}.cjs`, format: 'cjs' });
+}
 await build({
   ...common,
   entryPoints: ['src/bin.ts'],
   outfile: `${out}/cli.cjs`,
   format: 'cjs',
-  plugins: [lazyChildProcess],
+  plugins: [lazyChildProcess, aside],
   // vm.Script has no loader for import(): dynamic imports of Node's modules become require().
   supported: { 'dynamic-import': false },
   // import.meta.url (contrib/ is found from it) in CommonJS terms.
