@@ -5,6 +5,11 @@
  * act, and nothing reaches the disk. A Map is enough for the upper layer (simpler than a
  * second memfs, same properties); paths are resolved here, component by component, so a
  * symbolic link created earlier in the run is followed like a real one.
+ *
+ * Nothing this layer does reaches the lower one, so what the lower one answered for a
+ * path's lstat or readlink (under --root, each a walk of the path inside the image) stays
+ * true for the run and is remembered: resolving /etc/ocfs2/cluster.conf and then each of
+ * its siblings no longer lstats /etc again and again (README, Performance).
  */
 import { posix } from 'node:path';
 import { errnoError } from './errors.js';
@@ -21,6 +26,9 @@ const fsError = (code: string, path: string) => errnoError(code, path);
 
 export class OverlayFs implements HostFs {
   private readonly upper = new Map<string, Upper>();
+  /** The lower layer's lstat answers (undefined: absent), and its readlink answers. */
+  private readonly lowerStats = new Map<string, FileStat | undefined>();
+  private readonly lowerLinks = new Map<string, string>();
 
   constructor(private readonly lower: HostFs) {}
 
@@ -33,12 +41,15 @@ export class OverlayFs implements HostFs {
     const u = this.upper.get(path);
     if (u) return u.kind === 'deleted' ? undefined : statOf(u);
     if (this.hiddenByAncestor(path)) return undefined;
+    if (this.lowerStats.has(path)) return this.lowerStats.get(path);
+    let st: FileStat | undefined;
     try {
-      return await this.lower.lstat(path);
+      st = await this.lower.lstat(path);
     } catch (e) {
-      if ((e as { code?: string }).code === 'ENOENT' || (e as { code?: string }).code === 'ENOTDIR') return undefined;
-      throw e;
+      if ((e as { code?: string }).code !== 'ENOENT' && (e as { code?: string }).code !== 'ENOTDIR') throw e;
     }
+    this.lowerStats.set(path, st);
+    return st;
   }
 
   /** A deleted or opaque ancestor hides everything the lower layer has below it. */
@@ -57,7 +68,9 @@ export class OverlayFs implements HostFs {
       if (u.kind !== 'symlink') throw fsError('EINVAL', path);
       return u.target;
     }
-    return this.lower.readlink(path);
+    let target = this.lowerLinks.get(path);
+    if (target === undefined) this.lowerLinks.set(path, (target = await this.lower.readlink(path)));
+    return target;
   }
 
   /** Resolve symbolic links across both layers. */

@@ -57,4 +57,26 @@ describe('the dry-run overlay', () => {
     await fs.mkdir('/etc');
     expect(await fs.readdir('/etc')).toEqual([]);
   });
+
+  it('asks the lower layer once per path (lstat, readlink), and its own changes still win', async () => {
+    const host = memoryHost({ files: { '/etc/ocfs2/cluster.conf': 'c\n', '/etc/default/o2cb': 'o\n' } });
+    await host.fs.symlink('/etc/ocfs2', '/conf');
+    const asked: string[] = [];
+    const lower = { ...host.fs, lstat: (p: string) => (asked.push(`lstat ${p}`), host.fs.lstat(p)), readlink: (p: string) => (asked.push(`readlink ${p}`), host.fs.readlink(p)) };
+    const fs = new OverlayFs(lower);
+    for (let i = 0; i < 3; i++) {
+      expect((await fs.readFile('/conf/cluster.conf')).toString()).toBe('c\n');
+      expect((await fs.stat('/etc/default/o2cb')).kind).toBe('file');
+      await expect(fs.stat('/etc/missing')).rejects.toMatchObject({ code: 'ENOENT' });
+    }
+    expect(asked.length).toBe(new Set(asked).size);
+    expect(asked).toContain('readlink /conf');
+    await fs.unlink('/etc/default/o2cb');
+    await expect(fs.stat('/etc/default/o2cb')).rejects.toMatchObject({ code: 'ENOENT' });
+    await fs.writeFile('/etc/missing', 'now\n');
+    expect((await fs.readFile('/etc/missing')).toString()).toBe('now\n');
+    await fs.unlink('/conf');
+    await fs.symlink('/etc/default', '/conf');
+    await expect(fs.readFile('/conf/cluster.conf')).rejects.toMatchObject({ code: 'ENOENT' });
+  });
 });
