@@ -10,7 +10,7 @@ import { planConfiguration, type ConfigureOptions, type ConfigurePlan } from '..
 import { importBundle, type ImportResult } from '../lib/cluster/import.js';
 import { parseNodeArgs } from '../lib/cluster/node-spec.js';
 import { parseTimeout, type TimeoutKey, type TimeoutOptions } from '../lib/cluster/settings.js';
-import { defineCommand } from '../lib/command.js';
+import { collect, defineCommand } from '../lib/command.js';
 import { EXIT, OvsError, shown } from '../lib/errors.js';
 import { isClusterName, isNodeName } from '../lib/formats/cluster-conf.js';
 
@@ -33,7 +33,6 @@ export type ConfigureResult = {
 } & WrittenPaths;
 type Result = ConfigureResult | (ImportResult & { mode: 'import' });
 
-const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
 const list = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : []);
 
 /** The options that configure (every one but --import), by commander's attribute name. */

@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import { inspectDevice } from '../lib/block/device.js';
-import { defineCommand, type Context } from '../lib/command.js';
+import { collect, defineCommand, type Context } from '../lib/command.js';
 import { EXIT, OvsError } from '../lib/errors.js';
 import { parseValue } from '../lib/formats/format-error.js';
 import { formatPortal, parseKeepPattern, selectTargets, type IscsiRecord, type TargetSelection } from '../lib/formats/iscsiadm.js';
@@ -242,7 +242,6 @@ function human(r: PrepResult): string[] {
   return lines;
 }
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export default defineCommand<PrepOptions, PrepResult>({
   name: 'iscsi-prep',

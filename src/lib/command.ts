@@ -121,3 +121,13 @@ export interface CommandDef<O = unknown, R = unknown> {
 export function defineCommand<O, R>(def: CommandDef<O, R>): CommandDef<O, R> {
   return def;
 }
+
+/**
+ * The values of a repeatable option (`--node A --node B`), as commander's argument parser:
+ * collected in place, because copying the list at each value made 255 `--node` quadratic.
+ */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  const values = previous ?? [];
+  values.push(value);
+  return values;
+}

@@ -23,10 +23,25 @@ export function newCluster(name: string, heartbeatMode: HeartbeatMode = 'local')
   return { name, heartbeatMode, nodeCount: 0, nodes: [], heartbeats: [] };
 }
 
-/** Node names are host names, so they are matched without regard to case. */
+/** Each node list's nodes by lower-case name (the first of a name wins, as a search from the start would). */
+const indexes = new WeakMap<readonly ClusterNode[], { length: number; byName: Map<string, ClusterNode> }>();
+
+/**
+ * Node names are host names, so they are matched without regard to case. Looked up through
+ * an index built once per node list: planning 255 nodes against an existing cluster.conf
+ * asks this for every node, several times (a search each time was quadratic).
+ */
 export function findNode(cluster: Cluster, name: string): ClusterNode | undefined {
-  const key = name.toLowerCase();
-  return cluster.nodes.find((n) => n.name.toLowerCase() === key);
+  let index = indexes.get(cluster.nodes);
+  if (index?.length !== cluster.nodes.length) {
+    const byName = new Map<string, ClusterNode>();
+    for (const n of cluster.nodes) {
+      const key = n.name.toLowerCase();
+      if (!byName.has(key)) byName.set(key, n);
+    }
+    indexes.set(cluster.nodes, (index = { length: cluster.nodes.length, byName }));
+  }
+  return index.byName.get(name.toLowerCase());
 }
 
 export function findCluster(file: ClusterConfFile, name: string): Cluster | undefined {
@@ -75,14 +90,13 @@ function numbered(specs: NodeSpec[], used: Map<number, string>): ClusterNode[] {
  * the number they ask for or the lowest free one; existing nodes keep theirs.
  */
 export function addNodes(cluster: Cluster, specs: NodeSpec[]): Cluster {
-  const given = new Set<string>();
+  const given = new Map<string, NodeSpec>();
   for (const s of specs) {
     if (given.has(s.name.toLowerCase())) throw new FormatError(`node "${shown(s.name)}" is given twice`);
-    given.add(s.name.toLowerCase());
+    given.set(s.name.toLowerCase(), s);
   }
-  const bySpec = (n: ClusterNode) => specs.find((s) => s.name.toLowerCase() === n.name.toLowerCase());
   const kept = cluster.nodes.map((n) => {
-    const s = bySpec(n);
+    const s = given.get(n.name.toLowerCase());
     return s ? updated(n, s) : n;
   });
   const fresh = specs.filter((s) => !findNode(cluster, s.name));

@@ -3,6 +3,7 @@
  * reach the members, declared and validated here so the command adds them with two calls.
  */
 import type { Command as Commander } from 'commander';
+import { collect } from '../command.js';
 import { EXIT, OvsError, shown } from '../errors.js';
 import type { PoolSettings } from './propagation.js';
 import { DEFAULT_REMOTE_OVS, validateIdentityPath, validateRemoteOvs, validateSshOption, validateSshUser } from './ssh.js';
@@ -15,7 +16,6 @@ export interface PoolOptions {
 
 export const DEFAULTS = { concurrency: 8, connectTimeout: 10, nodeTimeout: 60 } as const;
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export function definePoolOptions(cmd: Commander): Commander {
   return defineSshOptions(
@@ -30,7 +30,7 @@ export function defineSshOptions(cmd: Commander): Commander {
   return cmd
     .option('--ssh-user <user>', 'log in to the pool members as USER (default: as ssh decides)')
     .option('--ssh-identity <file>', 'private key to log in with (ssh -i)')
-    .option('--ssh-option <key=value>', 'extra ssh_config option for every member (repeatable)', collect, [] as string[])
+    .option('--ssh-option <key=value>', 'extra ssh_config option for every member (repeatable)', collect)
     .option('--accept-new-host-keys', 'record unknown host keys (a changed key is still refused)')
     .option('--concurrency <n>', 'pool members handled at the same time', String(DEFAULTS.concurrency))
     .option('--connect-timeout <seconds>', 'ssh ConnectTimeout for each member', String(DEFAULTS.connectTimeout))
