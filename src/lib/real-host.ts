@@ -3,11 +3,13 @@
  * process, Date and the terminal. The ONLY module that touches them.
  */
 import * as fsp from 'node:fs/promises';
-import { constants as fsConstants } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, statSync } from 'node:fs';
 import { constants as osConstants, hostname as osHostname } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { isatty } from 'node:tty';
+import { directWriter } from './direct-write.js';
 import { errnoError } from './errors.js';
-import type { ConnectOutcome, FileKind, FileStat, Host, HostFs, ReadFileOptions, RunOptions, RunResult, Stdin } from './host.js';
+import type { ConnectOutcome, FileKind, FileStat, Host, HostFs, ReadFileOptions, RunOptions, RunResult, Stdin, Writer } from './host.js';
 
 const SBIN_DIRS = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
 
@@ -36,11 +38,13 @@ function toStat(s: import('node:fs').Stats): FileStat {
  * without becoming the controlling terminal, then judge the file by its open handle, so a
  * file swapped for a FIFO or device after the caller's stat is refused all the same; read
  * no more than maxBytes (/dev/zero, a huge file) before giving up.
+ * Synchronous, like the metadata calls below: the files ovs reads are small and local, and
+ * each event-loop round trip of fs/promises cost more than the read itself (README, Performance).
  */
 async function readRegular(p: string, opts: ReadFileOptions = {}): Promise<Buffer> {
-  const fh = await fsp.open(p, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK | fsConstants.O_NOCTTY | (opts.noFollow ? fsConstants.O_NOFOLLOW : 0));
+  const fd = openSync(p, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK | fsConstants.O_NOCTTY | (opts.noFollow ? fsConstants.O_NOFOLLOW : 0));
   try {
-    const s = await fh.stat();
+    const s = fstatSync(fd);
     if (s.isDirectory()) throw errnoError('EISDIR', p, 'illegal operation on a directory');
     if (!s.isFile()) throw errnoError('EFTYPE', p, 'not a regular file');
     const max = opts.maxBytes ?? Number.MAX_SAFE_INTEGER;
@@ -48,14 +52,14 @@ async function readRegular(p: string, opts: ReadFileOptions = {}): Promise<Buffe
     let total = 0;
     for (;;) {
       const chunk = Buffer.allocUnsafe(Math.min(Math.max(s.size + 1, 64 * 1024), max + 1 - total, 16 * 1024 * 1024));
-      const { bytesRead } = await fh.read(chunk, 0, chunk.length, null);
-      if (bytesRead === 0) return Buffer.concat(chunks, total);
+      const bytesRead = readSync(fd, chunk, 0, chunk.length, null);
+      if (bytesRead === 0) return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
       chunks.push(chunk.subarray(0, bytesRead));
       total += bytesRead;
       if (total > max) throw errnoError('EFBIG', p, 'file too large');
     }
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 
@@ -84,10 +88,10 @@ const realFs: HostFs = {
       await fh.close();
     }
   },
-  lstat: async (p) => toStat(await fsp.lstat(p)),
-  stat: async (p) => toStat(await fsp.stat(p)),
-  readdir: (p) => fsp.readdir(p),
-  readlink: (p) => fsp.readlink(p),
+  lstat: async (p) => toStat(lstatSync(p)),
+  stat: async (p) => toStat(statSync(p)),
+  readdir: async (p) => readdirSync(p),
+  readlink: async (p) => readlinkSync(p),
   mkdir: async (p, mode) => {
     await fsp.mkdir(p, { mode: mode ?? 0o755 });
   },
@@ -333,6 +337,16 @@ function pipeSafe(stream: NodeJS.WriteStream): (text: string) => void {
   return write;
 }
 
+/**
+ * A terminal gets Node's stream (a spinner draws on it); a file or pipe gets direct writes
+ * (direct-write.ts), and process.stdout/stderr, whose first use builds Node's stream
+ * machinery, is never touched unless a pipe is full.
+ */
+function writerOf(fd: 1 | 2, stream: () => NodeJS.WriteStream): Writer {
+  const terminal = isatty(fd);
+  return { write: terminal ? pipeSafe(stream()) : directWriter(fd, stream), isTTY: terminal };
+}
+
 export function realHost(): Host {
   return {
     fs: realFs,
@@ -367,8 +381,8 @@ export function realHost(): Host {
     onInterrupt: onInterruptReal,
     // Web Crypto's global: no module to load at start-up for the few ids a run makes.
     randomHex: (n) => Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(n))).toString('hex'),
-    stdout: { write: pipeSafe(process.stdout), isTTY: Boolean(process.stdout.isTTY) },
-    stderr: { write: pipeSafe(process.stderr), isTTY: Boolean(process.stderr.isTTY), stream: process.stderr },
+    stdout: writerOf(1, () => process.stdout),
+    stderr: { ...writerOf(2, () => process.stderr), get stream() { return process.stderr; } },
     stdin: stdinOf(),
   };
 }

@@ -5,7 +5,7 @@
  * ~/.cache/ovs, or nowhere when that is not writable either). Every run gives the same
  * output and nothing on stderr; the cache only changes how fast.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -84,5 +84,16 @@ describeWithTools(['setpriv'], 'start-up: the launcher and the code cache', () =
     const help = spawnSync(process.execPath, [join(bare, 'bin', 'ovs'), '-h'], { encoding: 'utf8' });
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('Usage: ovs [options] [command]');
+  });
+
+  it('a reader that closes the pipe early (`ovs ... | head`): the rest is dropped, exit 0, nothing on stderr', async () => {
+    for (const args of [['--help'], ['help', 'cluster-configure']]) {
+      const child = spawn(process.execPath, [join(pkg, 'bin', 'ovs'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.destroy(); // closed before ovs writes a byte: every write meets EPIPE
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect([args.join(' '), status, stderr]).toEqual([args.join(' '), 0, '']);
+    }
   });
 });
