@@ -75,4 +75,17 @@ describe('shown and oneLine', () => {
     );
     expect(oneLine('a\tb\nc')).toBe('a\tb\\nc');
   });
+
+  it('oneLine escapes exactly what an escape of every character but the tab would (lone surrogates too)', () => {
+    const anyUnit = fc.array(fc.oneof(fc.integer({ min: 0, max: 0x9f }), fc.integer({ min: 0xd800, max: 0xdfff }), fc.integer({ min: 0, max: 0xffff })), { maxLength: 60 });
+    fc.assert(
+      fc.property(anyUnit, (units) => {
+        const s = String.fromCharCode(...units);
+        // Character by character (code points), as shown() does for every character.
+        const expected = Array.from(s).map((ch) => (ch === '\t' ? ch : shown(ch, 1).replace(/…$/, ''))).join('');
+        expect(oneLine(s)).toBe(expected);
+      }),
+    );
+    expect(oneLine(decodeText(Buffer.from([0x61, 0xff, 0x09, 0x62])))).toBe('a\\xff\tb');
+  });
 });
