@@ -6,7 +6,7 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { median, RUNS, timeOnce } from '../bench-lib.mjs';
+import { childrenCpuMs, mean, median, RUNS, timeOnce } from '../bench-lib.mjs';
 
 const node = process.execPath;
 const NODES = Array.from({ length: 255 }, (_, i) => ['--node', `node${i}=10.1.${i >> 7}.${(i & 127) + 1}`]).flat();
@@ -53,14 +53,22 @@ export default async function bench() {
     ];
     for (const [, argv] of cases) timeOnce(argv); // fail early (and loudly); writes the code cache
     const times = cases.map(() => []);
-    for (let i = 0; i < RUNS; i++) cases.forEach(([, argv], j) => times[j].push(timeOnce(argv)));
+    const cpu = cases.map(() => []);
+    for (let i = 0; i < RUNS; i++) {
+      cases.forEach(([, argv], j) => {
+        const before = childrenCpuMs();
+        times[j].push(timeOnce(argv));
+        cpu[j].push(childrenCpuMs() - before);
+      });
+    }
     const [base, ...meds] = times.map(median);
+    const [baseCpu, ...cpus] = cpu.map(mean);
     const spread = (xs) => `${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)}`;
     const results = cases.slice(1).map(([name, , target], j) => ({
       name: `${name} vs node -e 0`,
       target,
       ratio: meds[j] / base,
-      detail: `${meds[j].toFixed(1)} ms vs ${base.toFixed(1)} ms (runs ${spread(times[j + 1])} vs ${spread(times[0])}; median of ${RUNS})`,
+      detail: `wall ${meds[j].toFixed(1)} ms vs ${base.toFixed(1)} ms (runs ${spread(times[j + 1])} vs ${spread(times[0])}; medians of ${RUNS}); CPU ${(cpus[j] / baseCpu).toFixed(2)}x (${cpus[j].toFixed(1)} vs ${baseCpu.toFixed(1)} ms, means)`,
     }));
     const phases = Array.from({ length: RUNS }, () => phasesOnce(configure(fresh)));
     const names = Object.keys(phases[0]);
