@@ -12,10 +12,10 @@
  * journaled (nothing happened to the system). Commands never ask which mode they are in.
  */
 import { decodeText, encodeText } from './bytes.js';
-import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { atomicSymlink, atomicWrite, tempNameFor } from './atomic-write.js';
 import { unifiedDiff } from './diff.js';
+import { sha256Hex } from './sha256.js';
 import { GeneratedValues, type GeneratedValue } from './generated.js';
 import { EXIT, OvsError, errnoOf, systemError } from './errors.js';
 import { statOrUndefined } from './files.js';
@@ -95,7 +95,7 @@ function planned(message: string): string {
 }
 
 const sha256 = (data: Uint8Array | string | undefined): string | null =>
-  data === undefined ? null : createHash('sha256').update(data).digest('hex');
+  data === undefined ? null : sha256Hex(data);
 
 export class Changes {
   readonly applied: Change[] = [];

@@ -19,7 +19,7 @@
  * service actions cannot be taken back; they are reported as applied. Restoring is
  * idempotent, so a recovery interrupted in its turn is simply done again by the next run.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex as sha256 } from './sha256.js';
 import { atomicSymlink, atomicWrite, tempNameFor } from './atomic-write.js';
 import { errnoOf } from './errors.js';
 import type { FileStat, Host, HostFs } from './host.js';
@@ -41,7 +41,6 @@ const UNKNOWN: PreState = { kind: 'unknown' };
 /** Changes to files and directories: the ones a rollback takes back. */
 export const FILE_KINDS: ReadonlySet<ChangeKind> = new Set(['write', 'mkdir', 'symlink', 'remove', 'rmdir', 'rename']);
 
-const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 function fileState(i: IntentRecord): PreState {
   if (i.link_before) return { kind: 'symlink', target: i.link_before };

@@ -16,9 +16,8 @@
  * sha256 covers every byte before the end line, so a stream cut short anywhere, or
  * altered, is refused rather than half-applied on a pool member.
  */
-import { createHash } from 'node:crypto';
-
 import { FormatError } from './format-error.js';
+import { sha256Hex } from '../sha256.js';
 import { isO2cbKey, O2CB_KEYS, type O2cbValues } from './o2cb-settings.js';
 import { shown } from '../errors.js';
 
@@ -35,9 +34,7 @@ export interface ClusterBundle {
   o2cb: O2cbValues;
 }
 
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+export { sha256Hex };
 
 export function serializeBundle(bundle: ClusterBundle): string {
   const lines = [`${MAGIC}${BUNDLE_VERSION}`];

@@ -4,7 +4,7 @@
  * side is the file as it is now when it still holds what the run wrote; when it changed
  * since, the diff is against the file as it is now, and says so.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../sha256.js';
 import type { Context } from '../command.js';
 import { unifiedDiff } from '../diff.js';
 import { statOrUndefined } from '../files.js';
@@ -31,7 +31,7 @@ export interface RunDetail extends RunSummary {
   files: FileDiff[];
 }
 
-export const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
+export const sha256 = (data: Uint8Array): string => sha256Hex(data);
 
 /** The bytes at a system path, or undefined when it is absent (or not a regular file). */
 export async function currentBytes(ctx: Context, path: string): Promise<Buffer | undefined> {
