@@ -2,11 +2,12 @@
  * realHost(): the Host seam (host.ts) over the machine itself — node:fs, child processes,
  * process, Date and the terminal. The ONLY module that touches them.
  */
-import * as fsp from 'node:fs/promises';
-import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, statSync } from 'node:fs';
+// fs.promises is reached through the property at each use: node:fs/promises costs a few ms
+// to load, and a dry run (which only reads, synchronously) never needs it.
+import { accessSync, closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, promises as fsp, readdirSync, readlinkSync, readSync, statSync } from 'node:fs';
 import { constants as osConstants, hostname as osHostname } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { isatty } from 'node:tty';
+import { createRequire } from 'node:module';
 import { directWriter } from './direct-write.js';
 import { errnoError } from './errors.js';
 import type { ConnectOutcome, FileKind, FileStat, Host, HostFs, ReadFileOptions, RunOptions, RunResult, Stdin, Writer } from './host.js';
@@ -103,9 +104,10 @@ const realFs: HostFs = {
   chown: (p, u, g) => fsp.chown(p, u, g),
   lchown: (p, u, g) => fsp.lchown(p, u, g),
   async openDir(p) {
-    const fh = await fsp.open(p, fsConstants.O_RDONLY | fsConstants.O_DIRECTORY);
-    const path = `/proc/self/fd/${fh.fd}`;
-    return { path, forPrograms: `/proc/${process.pid}/fd/${fh.fd}`, realPath: () => fsp.readlink(path), close: () => fh.close() };
+    // Synchronous like the reads: under --root every file read goes through one of these.
+    const fd = openSync(p, fsConstants.O_RDONLY | fsConstants.O_DIRECTORY);
+    const path = `/proc/self/fd/${fd}`;
+    return { path, forPrograms: `/proc/${process.pid}/fd/${fd}`, realPath: async () => readlinkSync(path), close: async () => closeSync(fd) };
   },
   async syncDir(p) {
     const fh = await fsp.open(p, fsConstants.O_RDONLY | fsConstants.O_DIRECTORY);
@@ -277,8 +279,8 @@ async function whichReal(program: string): Promise<string | undefined> {
   for (const d of dirs) {
     const candidate = d ? join(d, program) : program;
     try {
-      await fsp.access(candidate, fsConstants.X_OK);
-      if ((await fsp.stat(candidate)).isFile()) return candidate;
+      accessSync(candidate, fsConstants.X_OK);
+      if (statSync(candidate).isFile()) return candidate;
     } catch {
       /* not here */
     }
@@ -337,13 +339,31 @@ function pipeSafe(stream: NodeJS.WriteStream): (text: string) => void {
   return write;
 }
 
+/** Linux's memory devices (/dev/null, /dev/zero, /dev/full): character devices, never terminals. */
+const MEM_MAJOR = 1;
+
+/**
+ * isatty(fd), asked of node:tty (which loads node:net, a few ms) only for a character device
+ * that could be a terminal: a file, a pipe, a socket or /dev/null is answered from fstat.
+ */
+function isTerminal(fd: number): boolean {
+  let st: import('node:fs').Stats;
+  try {
+    st = fstatSync(fd);
+  } catch {
+    return false; // closed
+  }
+  if (!st.isCharacterDevice() || ((st.rdev >> 8) & 0xfff) === MEM_MAJOR) return false;
+  return (createRequire(import.meta.url)('node:tty') as typeof import('node:tty')).isatty(fd);
+}
+
 /**
  * A terminal gets Node's stream (a spinner draws on it); a file or pipe gets direct writes
  * (direct-write.ts), and process.stdout/stderr, whose first use builds Node's stream
  * machinery, is never touched unless a pipe is full.
  */
 function writerOf(fd: 1 | 2, stream: () => NodeJS.WriteStream): Writer {
-  const terminal = isatty(fd);
+  const terminal = isTerminal(fd);
   return { write: terminal ? pipeSafe(stream()) : directWriter(fd, stream), isTTY: terminal };
 }
 
