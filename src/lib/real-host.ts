@@ -362,9 +362,10 @@ function isTerminal(fd: number): boolean {
  * (direct-write.ts), and process.stdout/stderr, whose first use builds Node's stream
  * machinery, is never touched unless a pipe is full.
  */
-function writerOf(fd: 1 | 2, stream: () => NodeJS.WriteStream): Writer {
+function writerOf(fd: 1 | 2, stream: () => NodeJS.WriteStream, spinner = false): Writer {
   const terminal = isTerminal(fd);
-  return { write: terminal ? pipeSafe(stream()) : directWriter(fd, stream), isTTY: terminal };
+  if (!terminal) return { write: directWriter(fd, stream), isTTY: false };
+  return { write: pipeSafe(stream()), isTTY: true, ...(spinner ? { stream: stream() } : {}) };
 }
 
 export function realHost(): Host {
@@ -402,7 +403,7 @@ export function realHost(): Host {
     // Web Crypto's global: no module to load at start-up for the few ids a run makes.
     randomHex: (n) => Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(n))).toString('hex'),
     stdout: writerOf(1, () => process.stdout),
-    stderr: { ...writerOf(2, () => process.stderr), get stream() { return process.stderr; } },
+    stderr: writerOf(2, () => process.stderr, true),
     stdin: stdinOf(),
   };
 }

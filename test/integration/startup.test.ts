@@ -96,4 +96,24 @@ describeWithTools(['setpriv'], 'start-up: the launcher and the code cache', () =
       expect([args.join(' '), status, stderr]).toEqual([args.join(' '), 0, '']);
     }
   });
+
+  it("what a run does not need is never loaded: no child_process, fs/promises, tty or net in a dry run; no crypto for cluster-check", () => {
+    // Node's own list of the modules it loaded, written at exit by a preloaded hook.
+    const hook = join(scratch.path, 'modules-hook.cjs');
+    writeFileSync(hook, "process.on('exit', () => require('fs').writeFileSync(process.env.OVS_TEST_MODULES, process.moduleLoadList.join('\\n')));\n");
+    const loaded = (args: string[]): string[] => {
+      const list = join(scratch.path, `modules-${args[args.length - 1]}.txt`);
+      const r = ovs(args, { env: { NODE_OPTIONS: `--require ${hook}`, OVS_TEST_MODULES: list } });
+      expect(r.status, r.stderr).toBe(0);
+      return readFileSync(list, 'utf8').split('\n');
+    };
+    const never = ['NativeModule child_process', 'NativeModule fs/promises', 'NativeModule tty', 'NativeModule net'];
+    const plan = loaded(['--root', root, '--dry-run', '--quiet', 'cluster-configure', '--node', 'node0=10.1.0.1', '--node', 'node1=10.1.0.2']);
+    expect(plan.filter((m) => never.includes(m))).toEqual([]);
+    expect(plan).toContain('NativeModule crypto'); // the plan shows each file's sha256
+    const healthy = join(scratch.path, 'healthy');
+    cpSync('test/fixtures/servers/healthy', healthy, { recursive: true });
+    const check = loaded(['--root', healthy, 'cluster-check']);
+    expect(check.filter((m) => [...never, 'NativeModule crypto'].includes(m))).toEqual([]);
+  });
 });
