@@ -44,13 +44,16 @@ export async function resolveInRoot(fs: HostFs, root: string, path: string, foll
   const done: string[] = [];
   let todo = components(path);
   let links = 0;
+  // `done` holds plain names (no '', '.' or '..'): the root normalized once, then joined by
+  // hand, instead of a path.join that normalizes the whole path again for every component.
+  const base = posix.join(root, '/');
   while (todo.length > 0) {
     const c = todo.shift() as string;
     if (c === '..') {
       done.pop(); // never above the root
       continue;
     }
-    const candidate = posix.join(root, ...done, c);
+    const candidate = done.length === 0 ? base + c : `${base}${done.join('/')}/${c}`;
     if (todo.length === 0 && !followLast) {
       done.push(c);
       break;
