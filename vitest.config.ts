@@ -14,6 +14,9 @@ export default defineConfig({
           // threads without per-file isolation (docs/testing.md has the measurement).
           pool: 'threads',
           isolate: false,
+          // A bound for a hang, not a speed check (speed is the benchmark's): under a loaded
+          // 2-CPU CI machine a 0.7 s test once took more than vitest's default 5 s.
+          testTimeout: 30_000,
         },
       },
       {
