@@ -632,7 +632,7 @@ describe('cluster-configure: enabling o2cb at boot', () => {
     expect(r.exit).toBe(0);
     expect(r.json.result).toMatchObject({ enabled: 'failed', o2cb: 'started' });
     const human = await runOvs(['cluster-configure', '--node', 'ovs1'], host({ programs: [...DEFAULT_PROGRAMS, 'update-rc.d'], expect: [fail] }));
-    expect(human.stderr).toContain('warning: update-rc.d o2cb defaults exited 1: update-rc.d: synthetic failure; o2cb may not start at boot');
+    expect(human.stderr).toContain('warning: update-rc.d o2cb defaults failed (exit 1): update-rc.d: synthetic failure; o2cb may not start at boot');
     expect(human.stdout).toContain('at boot: failed');
   });
 

@@ -28,6 +28,15 @@ describe('services install', () => {
     expect(r.host.unusedExpectations()).toEqual([]);
   });
 
+  it('live (SysV): a chkconfig that fails leaves the script installed and says why at boot is "failed" (exit 0: never fatal)', async () => {
+    // chkconfig's own refusal when the script has no chkconfig header (replayed, chkconfig 1.x).
+    const refused = { argv: ['chkconfig', 'ovsrepositories', 'on'], result: { exitCode: 1, stderr: 'service ovsrepositories does not support chkconfig\n' } };
+    const r = await runOvs(['services', 'install'], withContrib({ programs: [...DEFAULT_PROGRAMS, 'chkconfig'], expect: [refused] }));
+    expect(r.exit).toBe(0);
+    expect(r.host.readText('/etc/init.d/ovsrepositories')).toBe(INIT);
+    expect(r.stdout).toBe('installed       /etc/init.d/ovsrepositories\nat boot         failed (chkconfig ovsrepositories on failed (exit 1): service ovsrepositories does not support chkconfig)\n');
+  });
+
   it('under --root on a Debian image: the script, and the links update-rc.d would make from its LSB header', async () => {
     const files = { '/img/usr/sbin/update-rc.d': '', '/img/etc': null };
     const r = await runOvs(['--json', '--root', '/img', 'services', 'install'], withContrib({ files }));

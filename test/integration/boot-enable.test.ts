@@ -81,7 +81,7 @@ describeWithTools(['update-rc.d', 'systemctl', 'node', 'npm', O2CB_SCRIPT], 'off
     copyFileSync('contrib/ovsrepositories.service', join(img, 'lib/systemd/system/ovsrepositories.service'));
     const r = ovs(['--root', img, '--json', 'makerepo', 'fileserver.example.com:/OVS', 'C', 'Cluster Root', '--uuid', 'F4135C096045458195057412169071E5']);
     expect(r.exit).toBe(0);
-    expect(JSON.parse(r.stdout).result.notes.join('\n')).toContain(`the ovsrepositories service could not be enabled at boot in the image: systemctl --root=${img} enable ovsrepositories exited 1: chroot: failed to run command ‘/usr/sbin/update-rc.d’: `);
+    expect(JSON.parse(r.stdout).result.notes.join('\n')).toContain(`the ovsrepositories service could not be enabled at boot in the image: systemctl --root=${img} enable ovsrepositories failed (exit 1): chroot: failed to run command ‘/usr/sbin/update-rc.d’: `);
   });
 
   it('a systemd image: the real systemctl --root=IMG enable makes the WantedBy link of the unit', () => {

@@ -8,9 +8,8 @@ import { posix } from 'node:path';
 import type { Context } from '../command.js';
 import { EXIT, OvsError, shown } from '../errors.js';
 import { sha256Hex } from '../formats/bundle.js';
-import { saidBy } from '../program-output.js';
 import { distributionFamily, installHint } from '../programs.js';
-import { enableService, initSystem, serviceInstalled, startInOrder, type InitSystem, type ServiceStep } from '../services/index.js';
+import { enableFailure, enableService, initSystem, serviceInstalled, startInOrder, type InitSystem, type ServiceStep } from '../services/index.js';
 import type { ConfigurePlan } from './configure.js';
 import { o2cbRegisteredClusters } from './o2cb.js';
 import { syncRunningCluster, type OnlineSync } from './online.js';
@@ -74,9 +73,9 @@ async function enableAtBoot(ctx: Context, init: InitSystem): Promise<ApplyResult
   }
   if (!en.changed) return 'already';
   if (en.planned) return 'planned';
-  if (en.result && en.result.exitCode !== 0) {
-    const said = saidBy(en.result);
-    ctx.report.warn(`${(en.argv ?? []).join(' ')} exited ${en.result.exitCode}${said ? `: ${said}` : ''}; o2cb may not start at boot`);
+  const failed = enableFailure(en);
+  if (failed) {
+    ctx.report.warn(`${failed}; o2cb may not start at boot`);
     return 'failed';
   }
   return 'enabled';

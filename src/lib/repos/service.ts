@@ -10,9 +10,8 @@ import type { Context } from '../command.js';
 import { OvsError, orExpected } from '../errors.js';
 import type { MountEntry } from '../formats/proc-mounts.js';
 import { mountOptionsFor } from '../formats/repositories-options.js';
-import { saidBy } from '../program-output.js';
 import type { RepositoryEntry } from '../formats/repositories.js';
-import { enableService, initSystem, serviceEnabled, serviceInstalled } from '../services/index.js';
+import { enableFailure, enableService, initSystem, serviceEnabled, serviceInstalled } from '../services/index.js';
 import { attachRepository } from './attach.js';
 import { detachRepository } from './detach.js';
 import { mountPointOf, uuidOfMountPoint } from './layout.js';
@@ -142,8 +141,7 @@ export async function ensureServiceAtBoot(ctx: Context): Promise<string | undefi
   if (!(await serviceInstalled(ctx, SERVICE_NAME, init))) return NOT_INSTALLED_NOTE;
   if (ctx.offline) {
     const en = await enableService(ctx, SERVICE_NAME, init);
-    const failed = en.result && !en.result.planned && en.result.exitCode !== 0 ? `${(en.argv ?? []).join(' ')} exited ${en.result.exitCode}: ${saidBy(en.result)}` : undefined;
-    const why = en.skipped ?? failed;
+    const why = en.skipped ?? enableFailure(en);
     return why ? `the ${SERVICE_NAME} service could not be enabled at boot in the image: ${why}` : undefined;
   }
   if (!(await serviceEnabled(ctx, SERVICE_NAME, init))) {

@@ -12,7 +12,7 @@ import type { Context } from '../command.js';
 import { EXIT, OvsError } from '../errors.js';
 import { exists } from '../files.js';
 import { SERVICE_NAME } from '../repos/service.js';
-import { enableService, initSystem, type EnableResult } from './manager.js';
+import { enableFailure, enableService, initSystem, type EnableResult } from './manager.js';
 
 export const INIT_SCRIPT = `/etc/init.d/${SERVICE_NAME}`;
 export const UNIT_FILE = `/etc/systemd/system/${SERVICE_NAME}.service`;
@@ -41,8 +41,8 @@ function enabledState(en: EnableResult): Pick<InstallResult, 'enabled' | 'note'>
   if (en.skipped) return { enabled: 'skipped', note: en.skipped };
   if (!en.changed) return { enabled: 'already' };
   if (en.planned) return { enabled: 'planned' };
-  if (en.result && !en.result.planned && en.result.exitCode !== 0) return { enabled: 'failed', note: `${(en.argv ?? []).join(' ')} exited ${en.result.exitCode}` };
-  return { enabled: 'enabled' };
+  const failed = enableFailure(en);
+  return failed ? { enabled: 'failed', note: failed } : { enabled: 'enabled' };
 }
 
 export async function installRepositoriesService(ctx: Context): Promise<InstallResult> {

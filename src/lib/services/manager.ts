@@ -7,6 +7,7 @@
  */
 import type { Context } from '../command.js';
 import { exists } from '../files.js';
+import { saidBy } from '../program-output.js';
 import type { PlannedBecause, PlannedResult } from '../changes.js';
 import { imageUnit, imageUnitEnabled, linkAtBoot } from './boot-links.js';
 import { o2cbState } from './o2cb-state.js';
@@ -114,6 +115,16 @@ export interface EnableResult {
   skipped?: string;
   /** Enabled in the plan only, and why (the program's result, or links made in a dry run). */
   planned?: PlannedBecause;
+}
+
+/**
+ * A failed enable in the one wording of a failed program (program-output.ts), for a warning or
+ * a note: enabling at boot is never fatal. Undefined when the enable did not fail.
+ */
+export function enableFailure(en: EnableResult): string | undefined {
+  if (!en.result || en.result.planned || en.result.exitCode === 0) return undefined;
+  const said = saidBy(en.result);
+  return `${(en.argv ?? []).join(' ')} failed (exit ${en.result.exitCode})${said ? `: ${said}` : ''}`;
 }
 
 /** The tool that links a SysV script into the boot runlevels on this system. */
