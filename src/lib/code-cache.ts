@@ -15,9 +15,9 @@
  * rejects — means a normal compile, silently, and a fresh cache written after the run.
  * A cache is code: one owned by another user, or writable by others, is never read.
  */
-import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 
 const MAGIC = 'ovs-v8-cache 1 ';
@@ -93,6 +93,33 @@ function readCache(path: string): { header: Header; data: Buffer } | undefined {
   }
 }
 
+/** True while a process with this pid runs (EPERM: it runs, as another user). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Temporary caches of runs killed while writing (`<cache>.tmp-<pid>`, their pid gone): removed
+ * by the next run that writes the cache, so a package directory does not collect them.
+ */
+function removeLeftovers(path: string): void {
+  const prefix = `${basename(path)}.tmp-`;
+  for (const name of readdirSync(dirname(path))) {
+    const pid = name.startsWith(prefix) ? Number(name.slice(prefix.length)) : NaN;
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || alive(pid)) continue;
+    try {
+      unlinkSync(join(dirname(path), name));
+    } catch {
+      /* another run removed it first */
+    }
+  }
+}
+
 /** Atomically (temporary file, then rename): a reader never sees half a cache. */
 function writeCache(path: string, header: Header, data: Buffer): boolean {
   const tmp = `${path}.tmp-${process.pid}`;
@@ -106,6 +133,7 @@ function writeCache(path: string, header: Header, data: Buffer): boolean {
       closeSync(fd);
     }
     renameSync(tmp, path);
+    removeLeftovers(path);
     return true;
   } catch {
     try {

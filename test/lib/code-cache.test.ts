@@ -95,6 +95,14 @@ describe('code cache', () => {
     expect([...seen(second), second.saved]).toEqual(['used', 42, undefined]); // nothing to write
   });
 
+  it('temporary caches of runs killed while writing are removed by the next write; a live writer\'s is left alone', () => {
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid; // exited: its pid is free
+    writeFileSync(`${cache}.tmp-${gone}`, 'half a cache');
+    writeFileSync(`${cache}.tmp-${process.pid}`, 'a cache being written'); // this test's own process runs
+    expect(load().saved).toBe(cache);
+    expect(readdirSync(dir.path).sort()).toEqual(['cli.cjs', 'cli.cjs.v8cache', `cli.cjs.v8cache.tmp-${process.pid}`]);
+  });
+
   it("another node version's cache is not used: a normal compile, then a cache for this node", () => {
     load({ node: 'v18.20.4' });
     expect(parts(cache).header.node).toBe('v18.20.4');
