@@ -17,7 +17,7 @@ import { atomicSymlink, atomicWrite, tempNameFor } from './atomic-write.js';
 import { unifiedDiff } from './diff.js';
 import { sha256Hex } from './sha256.js';
 import { GeneratedValues, type GeneratedValue } from './generated.js';
-import { EXIT, OvsError, errnoOf, systemError } from './errors.js';
+import { EXIT, OvsError, errnoOf, readFailure, systemError } from './errors.js';
 import { statOrUndefined } from './files.js';
 import type { RunOptions, RunResult } from './host.js';
 import { JOURNAL, type ChangeKind, type ChangeResult, type ChangeSubject, type RunStatus } from './journal.js';
@@ -147,7 +147,7 @@ export class Changes {
     const target = await this.followLinks(path);
     const st = await statOrUndefined(this.o.fs, target, false);
     if (st && st.kind !== 'file') throw new OvsError(EXIT.CANTCREAT, `${path} exists and is not a regular file`, { while: `writing ${path}` });
-    const before = st ? await this.o.fs.readFile(target) : undefined;
+    const before = st ? await this.current(path, target) : undefined;
     if (before && Buffer.compare(before, data) === 0 && (opts.mode === undefined || opts.mode === st?.mode)) return false;
     const change: Change = { kind: 'write', path, result: 'planned', before: sha256(before), after: sha256(data) };
     if (this.o.dryRun) {
@@ -213,7 +213,7 @@ export class Changes {
     const st = await statOrUndefined(this.o.fs, path, false);
     if (!st) return false;
     if (st.kind === 'dir') throw new OvsError(EXIT.SOFTWARE, `${path} is a directory`, { while: `removing ${path}` });
-    const before = st.kind === 'file' && opts.backup !== false ? await this.o.fs.readFile(path) : undefined;
+    const before = st.kind === 'file' && opts.backup !== false ? await this.current(path, path) : undefined;
     const link = st.kind === 'symlink' ? await this.o.fs.readlink(path) : undefined;
     const seq = await this.backUpAndIntend(path, path, before, {
       kind: 'remove', path, sha256_after: null,
@@ -416,6 +416,19 @@ export class Changes {
         if (errnoOf(e) !== 'EEXIST') throw e;
       },
     );
+  }
+
+  /**
+   * The bytes a change replaces. Read right after the stat that found the file, yet something
+   * else can remove or swap it in between (a directory of a --root image replaced while ovs
+   * runs): that is a system file that cannot be read (72, one line), never an internal error.
+   */
+  private async current(path: string, target: string): Promise<Buffer> {
+    try {
+      return await this.o.fs.readFile(target);
+    } catch (e) {
+      throw readFailure(e, path, 'system', `reading ${path} before changing it`);
+    }
   }
 
   private async guard(doing: string, path: string, fn: () => Promise<void>): Promise<void> {

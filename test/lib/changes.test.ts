@@ -167,6 +167,18 @@ describe('errno mapping', () => {
     const err = await changes(host, { fs: busy }).writeFile('/etc/hosts', 'b\n').catch((e) => e);
     expect([err.exit, err.text]).toEqual([EXIT.TEMPFAIL, '/etc/hosts: device or resource busy while writing /etc/hosts']);
   });
+
+  it('a file removed between its stat and its read (a --root image changed under ovs) is 72 in one line, not an internal error; nothing written', async () => {
+    // The race the --root swap torture found: stat saw the file, then its directory was replaced.
+    const host = memoryHost({ files: { '/etc/ocfs2/cluster.conf': 'old\n', '/etc/hosts': 'a\n' } });
+    const gone = async (): Promise<never> => { throw Object.assign(new Error("ENOENT: no such file or directory, open '/img/etc/ocfs2/cluster.conf'"), { code: 'ENOENT' }); };
+    const racing: HostFs = { ...host.fs, readFile: gone };
+    const write = await changes(host, { fs: racing }).writeFile('/etc/ocfs2/cluster.conf', 'new\n').catch((e) => e);
+    expect([write.exit, write.text]).toEqual([EXIT.OSFILE, '/etc/ocfs2/cluster.conf: no such file or directory while reading /etc/ocfs2/cluster.conf before changing it']);
+    const remove = await changes(host, { fs: racing }).remove('/etc/hosts').catch((e) => e);
+    expect([remove.exit, remove.text]).toEqual([EXIT.OSFILE, '/etc/hosts: no such file or directory while reading /etc/hosts before changing it']);
+    expect([host.readText('/etc/ocfs2/cluster.conf'), host.readText('/etc/hosts'), host.exists(JOURNAL)]).toEqual(['old\n', 'a\n', false]);
+  });
 });
 
 describe('write-ahead journal', () => {

@@ -8,7 +8,7 @@
  */
 import { posix } from 'node:path';
 import type { Context } from '../command.js';
-import { EXIT, OvsError } from '../errors.js';
+import { EXIT, OvsError, errnoOf, readFailure } from '../errors.js';
 import { statOrUndefined } from '../files.js';
 import { OVS_LINK, mountPointOf, rootLinkOf } from './layout.js';
 import type { Undo } from './undo.js';
@@ -18,9 +18,26 @@ export type OvsLinkState = { kind: 'absent' } | { kind: 'link'; target: string }
 export async function ovsLinkState(ctx: Context): Promise<OvsLinkState> {
   const st = await statOrUndefined(ctx.fs, OVS_LINK, false);
   if (!st) return { kind: 'absent' };
-  if (st.kind === 'symlink') return { kind: 'link', target: await ctx.fs.readlink(OVS_LINK) };
-  if (st.kind === 'dir') return { kind: 'dir', entries: (await ctx.fs.readdir(OVS_LINK)).length };
+  if (st.kind === 'symlink') return { kind: 'link', target: await sameOvs(() => ctx.fs.readlink(OVS_LINK)) };
+  if (st.kind === 'dir') return { kind: 'dir', entries: (await sameOvs(() => ctx.fs.readdir(OVS_LINK))).length };
   return { kind: 'other' };
+}
+
+/**
+ * The read that follows /OVS's lstat. Something else may replace /OVS in between (a link that
+ * became a directory: EINVAL; removed: ENOENT): one line and 72, never an internal error.
+ */
+async function sameOvs<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    const code = errnoOf(e);
+    if (code !== 'ENOENT' && code !== 'EINVAL' && code !== 'ENOTDIR') throw readFailure(e, OVS_LINK, 'system');
+    throw new OvsError(EXIT.OSFILE, `${OVS_LINK} changed while ovs read it (${code})`, {
+      while: `reading ${OVS_LINK}`,
+      hint: `something else is changing ${OVS_LINK} (or the image under --root): stop it, then run the command again`,
+    });
+  }
 }
 
 /** Before the first change: can /OVS become the cluster root's link? */
