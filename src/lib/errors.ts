@@ -142,6 +142,17 @@ const ERRNO_WORDS: Record<string, string> = {
  * Turn a failed system call made while changing the system into an OvsError with the
  * right exit status. `doing` completes "... while <doing>".
  */
+/**
+ * The hint for a refused permission. Root gets EPERM from an immutable file or directory
+ * (chattr +i) and EACCES from an NFS export that squashes root or a security policy, so
+ * "run as root" alone would send an operator who is root nowhere.
+ */
+export function permissionHint(code: string | undefined): string {
+  return code === 'EPERM'
+    ? 'run ovs as root; as root, the file or its directory is immutable (lsattr; chattr -i) or a security policy forbids it'
+    : 'run ovs as root; as root, an NFS export that squashes root or a security policy (SELinux, AppArmor) refuses it';
+}
+
 export function systemError(err: unknown, doing: string, path?: string): OvsError {
   if (err instanceof OvsError) return err;
   const code = errnoOf(err);
@@ -150,7 +161,7 @@ export function systemError(err: unknown, doing: string, path?: string): OvsErro
     return new OvsError(EXIT.SOFTWARE, `unexpected error: ${(err as Error)?.message ?? String(err)}`, { while: doing, cause: err });
   }
   const words = (code && ERRNO_WORDS[code]) ?? code ?? 'error';
-  const hint = exit === EXIT.NOPERM ? 'run ovs as root' : exit === EXIT.IOERR ? 'free space or remount the file system read-write, then run the command again' : undefined;
+  const hint = exit === EXIT.NOPERM ? permissionHint(code) : exit === EXIT.IOERR ? 'free space or remount the file system read-write, then run the command again' : undefined;
   return new OvsError(exit, path ? `${path}: ${words}` : words, { while: doing, hint, cause: err });
 }
 
@@ -169,7 +180,7 @@ export function readFailure(err: unknown, path: string, source: ReadSource, doin
   const code = errnoOf(err) ?? 'error';
   const words = ERRNO_WORDS[code] ?? code;
   const what = `${shown(path)}: ${words}`;
-  if (code === 'EACCES' || code === 'EPERM') return new OvsError(EXIT.NOPERM, what, { while: doing, hint: 'run ovs as root', cause: err });
+  if (code === 'EACCES' || code === 'EPERM') return new OvsError(EXIT.NOPERM, what, { while: doing, hint: permissionHint(code), cause: err });
   if (code === 'EIO') return new OvsError(EXIT.IOERR, what, { while: doing, hint: 'check the device and the kernel log (dmesg)', cause: err });
   if (code === 'EFBIG' && source === 'named') return new OvsError(EXIT.DATAERR, what, { while: doing, cause: err });
   const exit = source === 'named' ? EXIT.NOINPUT : EXIT.OSFILE;

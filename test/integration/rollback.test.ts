@@ -58,6 +58,8 @@ describeWithTools(['chattr', 'lsattr', 'unshare', 'mount'], 'rollback of a faile
     const r = ovs(root, 'cluster-check', '--alter-fstab');
     expect(r.status, r.stderr).toBe(77);
     expect(r.stderr).toContain('ovs: cluster-check: /etc/fstab: operation not permitted while writing /etc/fstab\n');
+    // Run as root here: the hint names what refuses root (the immutable flag), not only "run as root".
+    expect(r.stderr).toContain('ovs: hint: run ovs as root; as root, the file or its directory is immutable (lsattr; chattr -i) or a security policy forbids it\n');
     expect(r.stderr).toContain('ovs: every file change made before the failure was rolled back:\n  rolled back mkdir    /etc/ovs\n  rolled back write    /etc/ovs/repositories\n');
     expect(existsSync(join(root, 'etc/ovs'))).toBe(false);
     expect(existsSync(join(root, 'etc/ovs/repositories'))).toBe(false);
