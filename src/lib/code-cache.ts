@@ -19,6 +19,7 @@ import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, readdirSync, rea
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { processAlive } from './pid.js';
 
 const MAGIC = 'ovs-v8-cache 1 ';
 /** The CommonJS wrapper, on the bundle's first line so its line numbers stay true in stack traces. */
@@ -93,16 +94,6 @@ function readCache(path: string): { header: Header; data: Buffer } | undefined {
   }
 }
 
-/** True while a process with this pid runs (EPERM: it runs, as another user). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Temporary caches of runs killed while writing (`<cache>.tmp-<pid>`, their pid gone): removed
  * by the next run that writes the cache, so a package directory does not collect them.
@@ -111,7 +102,7 @@ function removeLeftovers(path: string): void {
   const prefix = `${basename(path)}.tmp-`;
   for (const name of readdirSync(dirname(path))) {
     const pid = name.startsWith(prefix) ? Number(name.slice(prefix.length)) : NaN;
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || alive(pid)) continue;
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
     try {
       unlinkSync(join(dirname(path), name));
     } catch {

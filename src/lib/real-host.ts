@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { directWriter } from './direct-write.js';
 import { errnoError } from './errors.js';
 import type { ConnectOutcome, FileKind, FileStat, Host, HostFs, ReadFileOptions, RunOptions, RunResult, Stdin, Writer } from './host.js';
+import { processAlive } from './pid.js';
 
 const SBIN_DIRS = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
 
@@ -390,14 +391,7 @@ export function realHost(): Host {
     connect: connectReal,
     pid: process.pid,
     nodeVersion: process.version,
-    processAlive(pid) {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch (e) {
-        return (e as { code?: string }).code === 'EPERM';
-      }
-    },
+    processAlive,
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     onInterrupt: onInterruptReal,
     // Web Crypto's global: no module to load at start-up for the few ids a run makes.
