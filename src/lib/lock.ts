@@ -147,12 +147,28 @@ async function tryCreate(fs: HostFs, text: string, created: string[]): Promise<b
       const code = errnoOf(e);
       if (code === 'EEXIST') return false;
       // No /run/lock (an image), or another run just removed the one it had made.
-      if (code === 'ENOENT' && tries < 3) {
-        await makeDirs(fs, posix.dirname(LOCK_PATH), 0o755, created, (err, dir) => systemError(err, `creating ${dir}`, dir));
+      if (code === 'ENOENT' && tries < MAKE_TRIES) {
+        await makeLockDir(fs, created, tries === MAKE_TRIES - 1);
         continue;
       }
       throw systemError(e, `creating ${LOCK_PATH}`, LOCK_PATH);
     }
+  }
+}
+
+/** Every releasing run that made the lock's directories removes them: a waiter may lose that race a few times. */
+const MAKE_TRIES = 10;
+
+/**
+ * Make the lock's directory (and its parents). A run releasing the lock removes the ones it
+ * made, so /run can vanish between our stat and our mkdir (ENOENT): the next try makes it again.
+ */
+async function makeLockDir(fs: HostFs, created: string[], last: boolean): Promise<void> {
+  const dir = posix.dirname(LOCK_PATH);
+  try {
+    await makeDirs(fs, dir, 0o755, created);
+  } catch (e) {
+    if (errnoOf(e) !== 'ENOENT' || last) throw systemError(e, `creating ${dir}`, dir);
   }
 }
 

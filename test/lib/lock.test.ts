@@ -3,9 +3,12 @@ import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from '
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
-import type { Host } from '../../src/lib/host.js';
+import type { Host, HostFs } from '../../src/lib/host.js';
+import { memoryHost } from '../../src/lib/doubles/memory-host.js';
+import { EXIT } from '../../src/lib/errors.js';
+import { silentReporter } from '../../src/lib/output.js';
 import { realHost } from '../../src/lib/real-host.js';
-import { LOCK_PATH } from '../../src/lib/lock.js';
+import { acquireLock, LOCK_PATH } from '../../src/lib/lock.js';
 import { BOOT_ID_PATH } from '../../src/lib/system-paths.js';
 import { runProbe, WITH_PROBE } from '../helpers/probe-command.js';
 import { scratchDir } from '../helpers/sandbox.js';
@@ -137,4 +140,44 @@ describe('a refused run leaves no trace', () => {
     expect(r.stderr).toContain('ovs: nothing was changed\n');
     expect(JSON.stringify(r.host.vol.toJSON())).toBe(before);
   }, 30_000); // loads the whole cluster-configure command: slow on a busy machine
+});
+
+describe('the lock directory removed by a releasing run (memory host)', () => {
+  // A run that made /run and /run/lock removes them when it releases the lock: a waiter can
+  // find /run at its stat and lose it before its mkdir (the 16-writer torture caught this once).
+  const vanishing = (host: ReturnType<typeof memoryHost>, times: number): HostFs => {
+    let left = times;
+    return {
+      ...host.fs,
+      mkdir: async (p, m) => {
+        if (p === '/run/lock' && left-- > 0) throw Object.assign(new Error(`ENOENT: no such file or directory, mkdir '${p}'`), { code: 'ENOENT' });
+        return host.fs.mkdir(p, m);
+      },
+    };
+  };
+  const options = { command: 'ovs test', timeoutSeconds: 1, report: silentReporter() };
+  /** The lock is a symbolic link whose target is the holder, so lstat, not exists. */
+  const held = (host: ReturnType<typeof memoryHost>): boolean => {
+    try {
+      return host.vol.lstatSync(LOCK_PATH).isSymbolicLink();
+    } catch {
+      return false;
+    }
+  };
+
+  it('makes it again and takes the lock; the release removes what it made', async () => {
+    const host = memoryHost();
+    const fs = vanishing(host, 3);
+    const lock = await acquireLock(fs, host, options);
+    expect(held(host)).toBe(true);
+    await lock.release();
+    expect(host.exists('/run')).toBe(false);
+  });
+
+  it('gives up after ten lost races: 73 in one line, no lock left', async () => {
+    const host = memoryHost();
+    const err = await acquireLock(vanishing(host, 100), host, options).catch((e) => e);
+    expect([err.exit, err.text]).toEqual([EXIT.CANTCREAT, '/run/lock: no such file or directory while creating /run/lock']);
+    expect(held(host)).toBe(false);
+  });
 });
