@@ -2,7 +2,7 @@
 // running bin/ovs never sees a half-written dist/:
 // - launcher.cjs: what bin/ovs runs; answers --version and --help from text written in here;
 // - cli.cjs: the whole CLI as ONE CommonJS bundle, which the launcher loads through a V8
-//   code cache (src/lib/code-cache.ts);
+//   code cache (src/lib/machine/code-cache.ts);
 // - index.js: the library (ESM), with heavy modules (ora, memfs) in chunks of their own
 //   that only the code paths using them load.
 // Start-up is a measured target (README, Performance; docs/design.md, start-up).

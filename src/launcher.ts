@@ -4,13 +4,13 @@
  * `ovs --help` are answered here from text the build wrote in (the help is commander's
  * own, captured at build time; a test checks it still equals what the parser prints),
  * before anything else is loaded. Every other command loads the CLI bundle (dist/cli.cjs)
- * through the code cache (lib/code-cache.ts).
+ * through the code cache (lib/machine/code-cache.ts).
  *
  * OVS_PHASES=1 prints, on stderr at exit, how long each phase of the run took (npm run bench).
  */
 import { join } from 'node:path';
-import { loadBundle, userCacheDir } from './lib/code-cache.js';
-import { directWriter } from './lib/direct-write.js';
+import { loadBundle, userCacheDir } from './lib/machine/code-cache.js';
+import { directWriter } from './lib/machine/direct-write.js';
 import { phase, recordPhases } from './lib/phases.js';
 
 declare const OVS_BUILD_VERSION: string;

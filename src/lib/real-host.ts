@@ -8,10 +8,10 @@ import { accessSync, closeSync, constants as fsConstants, fstatSync, lstatSync, 
 import { constants as osConstants, hostname as osHostname } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { createRequire } from 'node:module';
-import { directWriter } from './direct-write.js';
+import { directWriter } from './machine/direct-write.js';
 import { errnoError } from './errors.js';
 import type { ConnectOutcome, FileKind, FileStat, Host, HostFs, ReadFileOptions, RunOptions, RunResult, Stdin, Writer } from './host.js';
-import { processAlive } from './pid.js';
+import { processAlive } from './machine/pid.js';
 
 const SBIN_DIRS = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
 
@@ -360,7 +360,7 @@ function isTerminal(fd: number): boolean {
 
 /**
  * A terminal gets Node's stream (a spinner draws on it); a file or pipe gets direct writes
- * (direct-write.ts), and process.stdout/stderr, whose first use builds Node's stream
+ * (machine/direct-write.ts), and process.stdout/stderr, whose first use builds Node's stream
  * machinery, is never touched unless a pipe is full.
  */
 function writerOf(fd: 1 | 2, stream: () => NodeJS.WriteStream, spinner = false): Writer {

@@ -1,5 +1,5 @@
 /**
- * The CLI bundle's code cache (src/lib/code-cache.ts), with real V8 caches on real files:
+ * The CLI bundle's code cache (src/lib/machine/code-cache.ts), with real V8 caches on real files:
  * used when everything matches, and every doubt (another node's cache, a cache V8 rejects,
  * a truncated or foreign file, a bundle changed after the cache was written) a normal
  * compile with the right result, silently, and a fresh cache for the next run.
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildSync } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { cachePaths, userCacheDir, type CacheEnv } from '../../src/lib/code-cache.js';
+import { cachePaths, userCacheDir, type CacheEnv } from '../../src/lib/machine/code-cache.js';
 import { scratchDir } from '../helpers/sandbox.js';
 
 // Enough functions that the cache holds real compiled code, one of which throws on line 3.
@@ -29,7 +29,7 @@ let driverDir: { path: string; remove: () => void };
 let driver: string;
 beforeAll(() => {
   driverDir = scratchDir('code-cache-driver');
-  buildSync({ entryPoints: ['src/lib/code-cache.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: join(driverDir.path, 'code-cache.cjs'), logLevel: 'error' });
+  buildSync({ entryPoints: ['src/lib/machine/code-cache.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: join(driverDir.path, 'code-cache.cjs'), logLevel: 'error' });
   driver = join(driverDir.path, 'driver.cjs');
   writeFileSync(
     driver,

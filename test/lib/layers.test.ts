@@ -11,6 +11,14 @@ function sources(dir: string): string[] {
 }
 
 describe('layers', () => {
+  it('only the real host, the launcher and src/lib/machine/ (run before any host exists) reach the machine', () => {
+    const machine = /from 'node:(fs|fs\/promises|child_process)'|process\.(kill|env|stdout|stderr|exit)\b/;
+    const code = (f: string) => readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\//g, ''); // not what comments say
+    const reaching = sources('src').filter((f) => machine.test(code(f)));
+    const allowed = (f: string) => f === join('src', 'launcher.ts') || f === join('src', 'lib', 'real-host.ts') || f.startsWith(join('src', 'lib', 'machine') + '/');
+    expect(reaching.filter((f) => !allowed(f))).toEqual([]);
+  });
+
   it('no command and no lib module imports cli.ts', () => {
     const files = [...sources('src/commands'), ...sources('src/lib')];
     expect(files.length).toBeGreaterThan(50);
