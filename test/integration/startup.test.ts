@@ -61,7 +61,7 @@ describeWithTools(['setpriv'], 'start-up: the launcher and the code cache', () =
   });
 
   it('root: the cache beside the package, used by the next run, which prints the same plan', () => {
-    const args = ['--root', root, '--dry-run', '--quiet', 'cluster-configure', '--node', 'node0=10.1.0.1', '--node', 'node1=10.1.0.2'];
+    const args = PLAN;
     const first = ovs(args, { phases: true });
     expect([first.status, first.cache], first.stderr).toEqual([0, 'none']);
     expect(first.stderr).toContain(`written to ${bundle}.v8cache`);
@@ -97,23 +97,35 @@ describeWithTools(['setpriv'], 'start-up: the launcher and the code cache', () =
     }
   });
 
-  it("what a run does not need is never loaded: no child_process, fs/promises, tty or net in a dry run; no crypto for cluster-check", () => {
-    // Node's own list of the modules it loaded, written at exit by a preloaded hook.
+  /** Node's own list of the modules a run loaded, written at exit by a preloaded hook. */
+  function modulesLoaded(args: string[], nodeOptions = ''): string[] {
     const hook = join(scratch.path, 'modules-hook.cjs');
     writeFileSync(hook, "process.on('exit', () => require('fs').writeFileSync(process.env.OVS_TEST_MODULES, process.moduleLoadList.join('\\n')));\n");
-    const loaded = (args: string[]): string[] => {
-      const list = join(scratch.path, `modules-${args[args.length - 1]}.txt`);
-      const r = ovs(args, { env: { NODE_OPTIONS: `--require ${hook}`, OVS_TEST_MODULES: list } });
+    const list = join(scratch.path, `modules-${args[args.length - 1]}.txt`);
+    // Twice: a run that writes the code cache (new node options, new key) hashes the bundle with node:crypto.
+    for (let i = 0; i < 2; i++) {
+      const r = ovs(args, { env: { NODE_OPTIONS: `${nodeOptions} --require ${hook}`, OVS_TEST_MODULES: list } });
       expect(r.status, r.stderr).toBe(0);
-      return readFileSync(list, 'utf8').split('\n');
-    };
-    const never = ['NativeModule child_process', 'NativeModule fs/promises', 'NativeModule tty', 'NativeModule net'];
-    const plan = loaded(['--root', root, '--dry-run', '--quiet', 'cluster-configure', '--node', 'node0=10.1.0.1', '--node', 'node1=10.1.0.2']);
-    expect(plan.filter((m) => never.includes(m))).toEqual([]);
-    expect(plan).toContain('NativeModule crypto'); // the plan shows each file's sha256
+    }
+    return readFileSync(list, 'utf8').split('\n');
+  }
+  const PLAN = ['--root', root, '--dry-run', '--quiet', 'cluster-configure', '--node', 'node0=10.1.0.1', '--node', 'node1=10.1.0.2'];
+
+  it('what a run does not need is never loaded: no child_process, fs/promises, tty, net or crypto in a dry run or cluster-check', () => {
+    const never = ['NativeModule child_process', 'NativeModule fs/promises', 'NativeModule tty', 'NativeModule net', 'NativeModule crypto'];
+    // The plan shows each file's sha256: WebAssembly (lib/sha256.ts), not node:crypto, computes it.
+    expect(modulesLoaded(PLAN).filter((m) => never.includes(m))).toEqual([]);
     const healthy = join(scratch.path, 'healthy');
     cpSync('test/fixtures/servers/healthy', healthy, { recursive: true });
-    const check = loaded(['--root', healthy, 'cluster-check']);
-    expect(check.filter((m) => [...never, 'NativeModule crypto'].includes(m))).toEqual([]);
+    expect(modulesLoaded(['--root', healthy, 'cluster-check']).filter((m) => never.includes(m))).toEqual([]);
+  });
+
+  it('a node without WebAssembly (--jitless): the same plan, its sums from node:crypto', () => {
+    const usual = ovs(PLAN);
+    const jitless = ovs(PLAN, { env: { NODE_OPTIONS: '--jitless' } });
+    expect(usual.stdout).toMatch(/^\/etc\/ocfs2\/cluster\.conf sha256 [0-9a-f]{64}$/m);
+    expect([jitless.status, jitless.stdout]).toEqual([0, usual.stdout]);
+    expect(jitless.stderr.replace(/^Warning: disabling flag --expose_wasm.*\n/m, '')).toBe(usual.stderr);
+    expect(modulesLoaded(PLAN, '--jitless')).toContain('NativeModule crypto');
   });
 });

@@ -4,13 +4,13 @@
  * part of the library API (docs/design.md, the Host seam): a CI pipeline runs the commands an operator runs and
  * then inspects the files, the commands that would have run and the service actions.
  */
-import { createHash } from 'node:crypto';
 import { Volume } from 'memfs';
 import { posix } from 'node:path';
 import { errnoError } from '../errors.js';
 import type { ConnectOutcome, Host, RunOptions, RunResult } from '../host.js';
 import { memFs } from './memory-fs.js';
 import { answerService, serviceCall, type FakeService } from './services.js';
+import { sha256Hex } from '../sha256.js';
 
 export type { FakeService };
 
@@ -217,7 +217,7 @@ export function memoryHost(opts: MemoryHostOptions = {}): MemoryHost {
     randomHex: (() => {
       let n = 0;
       // Deterministic "random" values keep CI plans reproducible (and look like the real ones).
-      return (bytes: number) => createHash('sha256').update(`ovs-memory-host-${++n}`).digest('hex').slice(0, bytes * 2).padEnd(bytes * 2, '0');
+      return (bytes: number) => sha256Hex(`ovs-memory-host-${++n}`).slice(0, bytes * 2).padEnd(bytes * 2, '0');
     })(),
     stdout: { write: (t) => void (out += t), isTTY: Boolean(opts.tty) },
     stderr: { write: (t) => void (err += t), isTTY: Boolean(opts.tty) },
