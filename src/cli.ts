@@ -25,6 +25,7 @@ import { noticeInterrupted, recoverInterrupted } from './lib/recovery.js';
 import { serializePlan } from './lib/plan-file.js';
 import { renderApplied, renderPlan } from './lib/render.js';
 import { VERSION } from './version.js';
+import { isoUtc } from './lib/time.js';
 
 interface Selected {
   def: CommandDef;
@@ -235,7 +236,7 @@ export function commandArgv(argv: readonly string[], command: string): string[] 
 
 /** --save-plan: the plan file, written by the operator's hand as it were (not a system change). */
 async function savePlan(host: Host, g: GlobalOptions, file: string, argv: string[], changes: Changes): Promise<void> {
-  const text = serializePlan({ created: host.now().toISOString(), argv, root: g.root, generated: changes.generated }, changes.applied, changes.contents);
+  const text = serializePlan({ created: isoUtc(host.now()), argv, root: g.root, generated: changes.generated }, changes.applied, changes.contents);
   try {
     await host.fs.writeFile(file, text, { mode: 0o600 });
   } catch (e) {

@@ -11,9 +11,10 @@ import type { Reporter } from './output.js';
 import { OverlayFs } from './overlay-fs.js';
 import { RootedFs } from './paths.js';
 import { quoteArg } from './render.js';
+import { isoUtc } from './time.js';
 
 function runId(host: Host): string {
-  return `${host.now().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${host.pid}`;
+  return `${isoUtc(host.now(), false).replace(/[-:]/g, '')}-${host.pid}`;
 }
 
 export interface ContextParts {

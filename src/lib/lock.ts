@@ -21,6 +21,7 @@ import { EXIT, OvsError, errnoOf, systemError } from './errors.js';
 import type { Host, HostFs } from './host.js';
 import type { Reporter } from './output.js';
 import { makeDirs } from './atomic-write.js';
+import { isoUtc } from './time.js';
 
 export const LOCK_PATH = '/run/lock/ovs.lock';
 const POLL_MS = 100;
@@ -100,7 +101,7 @@ export interface Lock {
 
 /** Take the lock, waiting up to the timeout. */
 export async function acquireLock(fs: HostFs, host: Host, opts: LockOptions): Promise<Lock> {
-  const me: Holder = { pid: host.pid, command: opts.command, started: host.now().toISOString(), ...(opts.boot ? { boot: opts.boot } : {}), ...(opts.run ? { run: opts.run } : {}) };
+  const me: Holder = { pid: host.pid, command: opts.command, started: isoUtc(host.now()), ...(opts.boot ? { boot: opts.boot } : {}), ...(opts.run ? { run: opts.run } : {}) };
   const text = JSON.stringify(me);
   const created: string[] = [];
   const tookOver: Holder[] = [];

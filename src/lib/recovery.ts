@@ -26,6 +26,7 @@ import type { FileStat, Host, HostFs } from './host.js';
 import { JOURNAL, appendJournal, groupRuns, parseJournal, unfinishedRunIds, type ChangeKind, type IntentRecord, type JournalRecord, type JournalRun } from './journal.js';
 import { holderAlive } from './lock.js';
 import type { Reporter } from './output.js';
+import { isoUtc } from './time.js';
 
 type PreState =
   | { kind: 'absent' }
@@ -227,7 +228,7 @@ export async function recoverInterrupted(fs: HostFs, host: Host, o: RecoveryOpti
     const outcome = await restoreIntents(fs, run.intents, `restore-${run.run}`);
     const files = run.intents.filter((i) => FILE_KINDS.has(i.kind));
     const programs = run.intents.filter((i) => !FILE_KINDS.has(i.kind));
-    const time = host.now().toISOString();
+    const time = isoUtc(host.now());
     const records: JournalRecord[] = files
       .filter((i) => outcome.takenBack.has(i.seq))
       .map((i) => ({ type: 'change', time, run: run.run, seq: i.seq, kind: i.kind, ...(i.path ? { path: i.path } : {}), ...(i.target ? { target: i.target } : {}), result: 'rolled back' }));

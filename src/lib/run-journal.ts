@@ -9,6 +9,7 @@ import { statOrUndefined } from './files.js';
 import type { Host, HostFs } from './host.js';
 import { JOURNAL, appendJournal, type ChangeRecord, type IntentRecord, type JournalRecord, type RunStatus } from './journal.js';
 import type { Reporter } from './output.js';
+import { isoUtc } from './time.js';
 
 export type Intent = Omit<IntentRecord, 'type' | 'time' | 'run' | 'seq'>;
 export type ChangeFields = Omit<ChangeRecord, 'type' | 'time' | 'run'>;
@@ -38,7 +39,7 @@ export class RunJournal {
   }
 
   private now(): string {
-    return this.o.host.now().toISOString();
+    return isoUtc(this.o.host.now());
   }
 
   async begin(): Promise<void> {

@@ -23,6 +23,7 @@ import { mountOn, mountRepository, unmountRepository } from './mounts.js';
 import { checkUuidFree } from './preflight.js';
 import { mkdirTracked, type Undo } from './undo.js';
 import { posix } from 'node:path';
+import { isoUtc } from '../time.js';
 
 export type MountState = 'mounted' | 'already mounted' | 'planned' | 'left to the service';
 export type IdentityState = 'found' | 'written' | 'not read';
@@ -122,7 +123,7 @@ export async function attachRepository(ctx: Context, req: AttachRequest, undo: U
   const res: AttachResult = { ...settled, mountPoint: mountPointOf(settled.uuid), notes: [] };
   const entry = { ...req.entry, uuid: res.uuid };
   if (res.identity === 'written' || (res.mount === 'planned' && req.origin !== 'registry')) {
-    if (await writeIdentity(ctx, identityOf(entry, new Date(ctx.changes.generate('creation time', () => ctx.host.now().toISOString()))))) undo.push(`remove ${res.mountPoint}/.ovsrepo`, () => ctx.changes.remove(`${res.mountPoint}/.ovsrepo`));
+    if (await writeIdentity(ctx, identityOf(entry, new Date(ctx.changes.generate('creation time', () => isoUtc(ctx.host.now())))))) undo.push(`remove ${res.mountPoint}/.ovsrepo`, () => ctx.changes.remove(`${res.mountPoint}/.ovsrepo`));
   }
   if (res.mount !== 'left to the service') await makePoolDirs(ctx, res.uuid, undo);
   if (entry.role === 'C') await setUpRoot(ctx, req, res, undo);

@@ -9,6 +9,7 @@ import { OVSREPO_VERSION, parseOvsRepo, serializeOvsRepo, type OvsRepoInfo } fro
 import type { RepositoryInput } from '../formats/repositories.js';
 import { ovsrepoPathOf } from './layout.js';
 import { readSystemFile } from '../system-file.js';
+import { isoUtc } from '../time.js';
 
 /**
  * Where a repository's UUID came from, most authoritative first: the registry's entry for the
@@ -55,7 +56,7 @@ export async function readIdentity(ctx: Context, uuid: string): Promise<OvsRepoI
 
 /** The .ovsrepo card of a new repository. */
 export function identityOf(entry: RepositoryInput, created: Date): OvsRepoInfo {
-  return { ...entry, version: OVSREPO_VERSION, created: created.toISOString().replace(/\.\d{3}Z$/, 'Z') };
+  return { ...entry, version: OVSREPO_VERSION, created: isoUtc(created, false) };
 }
 
 /** Write the card (0644); true when it was written. */
