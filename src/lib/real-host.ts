@@ -5,7 +5,6 @@
 // fs.promises is reached through the property at each use: node:fs/promises costs a few ms
 // to load, and a dry run (which only reads, synchronously) never needs it.
 import { accessSync, closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, promises as fsp, readdirSync, readlinkSync, readSync, statSync } from 'node:fs';
-import { constants as osConstants, hostname as osHostname } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { directWriter } from './machine/direct-write.js';
@@ -14,6 +13,14 @@ import type { ConnectOutcome, FileKind, FileStat, Host, HostFs, ReadFileOptions,
 import { processAlive } from './machine/pid.js';
 
 const SBIN_DIRS = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
+
+let nodeRequire: NodeRequire | undefined;
+/** Node's modules most runs never use (os, tty), required on first use: each costs start-up. */
+function lazy<T>(name: string): T {
+  nodeRequire ??= createRequire(import.meta.url);
+  return nodeRequire(name) as T;
+}
+const signalNumber = (name: string): number | undefined => lazy<typeof import('node:os')>('node:os').constants.signals[name as NodeJS.Signals];
 
 /** Kickstart and cron environments often lack the sbin directories the cluster tools live in. */
 function programPath(env: NodeJS.ProcessEnv): string {
@@ -249,7 +256,7 @@ async function runReal(argv: readonly string[], opts: RunOptions = {}): Promise<
       setTimeout(() => child.kill('SIGKILL'), 2000).unref();
       child.unref();
       for (const s of [child.stdout, child.stderr, child.stdin]) s.destroy();
-      finish({ exitCode: 128 + (osConstants.signals.SIGTERM ?? 15), ...output(), stopped: why });
+      finish({ exitCode: 128 + (signalNumber('SIGTERM') ?? 15), ...output(), stopped: why });
     }
     const lines = opts.onLine ? splitLines((l) => (opts.onLine?.(l) === 'stop' ? stop('caller') : undefined)) : undefined;
     child.stdout.on('data', (c: Buffer) => {
@@ -267,7 +274,7 @@ async function runReal(argv: readonly string[], opts: RunOptions = {}): Promise<
       finish({ exitCode: notFound ? 127 : 126, stdout: '', stderr: notFound ? `${file}: command not found\n` : `${file}: ${e.message}\n`, notFound });
     });
     child.on('close', (code, signal) => {
-      const exitCode = code ?? 128 + (signal ? (osConstants.signals[signal] ?? 0) : 0);
+      const exitCode = code ?? 128 + (signal ? (signalNumber(signal) ?? 0) : 0);
       finish(done({ exitCode, ...output(), timedOut }));
     });
     child.stdin.on('error', () => {}); // EPIPE: the program exited without reading its input
@@ -355,7 +362,7 @@ function isTerminal(fd: number): boolean {
     return false; // closed
   }
   if (!st.isCharacterDevice() || ((st.rdev >> 8) & 0xfff) === MEM_MAJOR) return false;
-  return (createRequire(import.meta.url)('node:tty') as typeof import('node:tty')).isatty(fd);
+  return lazy<typeof import('node:tty')>('node:tty').isatty(fd);
 }
 
 /**
@@ -377,7 +384,7 @@ export function realHost(): Host {
     env: process.env,
     cwd: () => process.cwd(),
     now: () => new Date(),
-    hostname: async () => osHostname(),
+    hostname: async () => lazy<typeof import('node:os')>('node:os').hostname(),
     resolveDns: async (name) => {
       // Bounded: a pool server with a dead name server must not hang a kickstart.
       const { Resolver } = await import('node:dns/promises'); // loaded only when a name is looked up
