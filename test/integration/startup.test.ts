@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { WRAP_HEAD, WRAP_TAIL } from '../../src/lib/machine/code-cache.js';
 import { scratchDir } from '../helpers/sandbox.js';
 import { describeWithTools, findTool } from '../helpers/tools.js';
 
@@ -72,6 +73,12 @@ describeWithTools(['setpriv'], 'start-up: the launcher and the code cache', () =
     expect(second.stderr).toMatch(/^ovs: phases \(ms\): node [\d.]+, load [\d.]+, parse [\d.]+, prepare [\d.]+, run [\d.]+, render [\d.]+, cache [\d.]+; total [\d.]+$/m);
     // Without OVS_PHASES nothing is said about any of it: only the command's own warnings.
     expect(ovs(args).stderr).toBe(second.stderr.replace(/^ovs: (phases|code cache).*\n/gm, ''));
+  });
+
+  it('the build writes the bundle as the function expression the launcher compiles (no second copy of the source)', () => {
+    const text = readFileSync(bundle, 'utf8');
+    expect(text.startsWith(WRAP_HEAD)).toBe(true);
+    expect(text.trimEnd().endsWith(WRAP_TAIL)).toBe(true);
   });
 
   it('--version and --help answer from the launcher alone (no bundle at all)', () => {

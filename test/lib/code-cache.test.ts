@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildSync } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { cachePaths, userCacheDir, type CacheEnv } from '../../src/lib/machine/code-cache.js';
+import { cachePaths, userCacheDir, WRAP_HEAD, WRAP_TAIL, type CacheEnv } from '../../src/lib/machine/code-cache.js';
 import { scratchDir } from '../helpers/sandbox.js';
 
 // Enough functions that the cache holds real compiled code, one of which throws on line 3.
@@ -184,6 +184,14 @@ describe('code cache', () => {
     const cached = load();
     expect(cached.cache).toBe('used');
     expect(cached.stack).toContain(`${bundle}:3:`);
+  });
+
+  it('a bundle the build wrote already wrapped (as dist/cli.cjs is) is compiled as written: same result, same lines, cached', () => {
+    writeFileSync(bundle, `${WRAP_HEAD}${SOURCE(7)}${WRAP_TAIL}\n`);
+    const first = load();
+    expect([...seen(first), first.saved]).toEqual(['none', 7, cache]);
+    expect(first.stack).toContain(`${bundle}:3:`);
+    expect(seen(load())).toEqual(['used', 7]);
   });
 
   it('the user cache directory: XDG_CACHE_HOME, else ~/.cache, else none', () => {

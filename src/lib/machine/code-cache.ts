@@ -22,9 +22,18 @@ import { Script } from 'node:vm';
 import { processAlive } from './pid.js';
 
 const MAGIC = 'ovs-v8-cache 1 ';
-/** The CommonJS wrapper, on the bundle's first line so its line numbers stay true in stack traces. */
-const WRAP_HEAD = '(function (exports, require, module, __filename, __dirname) {';
-const WRAP_TAIL = '\n})';
+/**
+ * The CommonJS wrapper, on the bundle's first line so its line numbers stay true in stack
+ * traces. The build writes dist/cli.cjs already wrapped (scripts/build.mjs, banner and
+ * footer): wrapping it here would copy the half-megabyte source into a second string.
+ */
+export const WRAP_HEAD = '(function (exports, require, module, __filename, __dirname) {';
+export const WRAP_TAIL = '\n})';
+
+/** The bundle as one function expression: as written, when the build wrapped it already. */
+function wrapped(source: string): string {
+  return source.startsWith(WRAP_HEAD) ? source : WRAP_HEAD + source + WRAP_TAIL;
+}
 
 interface Header {
   node: string;
@@ -169,7 +178,7 @@ export function loadBundle(bundle: string, env: CacheEnv = {}): LoadedBundle {
   const paths = cachePaths(bundle, env.userDir);
   const found = findCache(bundle, paths, key, identity, source);
   const data = found && 'data' in found ? found.data : undefined;
-  const script = new Script(WRAP_HEAD + source + WRAP_TAIL, { filename: bundle, cachedData: data });
+  const script = new Script(wrapped(source), { filename: bundle, cachedData: data });
   const rejected = data !== undefined && script.cachedDataRejected === true;
   const cache: LoadedBundle['cache'] = data === undefined ? (found ? 'stale' : 'none') : rejected ? 'rejected' : 'used';
   const module = { exports: {} as Record<string, unknown> };
