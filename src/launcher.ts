@@ -11,6 +11,7 @@
 import { join } from 'node:path';
 import { loadBundle, userCacheDir } from './lib/machine/code-cache.js';
 import { directWriter } from './lib/machine/direct-write.js';
+import { leaveIfIdle } from './lib/machine/exit.js';
 import { phase, recordPhases } from './lib/phases.js';
 
 declare const OVS_BUILD_VERSION: string;
@@ -45,4 +46,4 @@ async function launch(argv: readonly string[]): Promise<void> {
   if (phases) process.stderr.write(`${phases()}ovs: code cache ${loaded.cache}${saved ? `, written to ${saved}` : ''}\n`);
 }
 
-void launch(process.argv.slice(2));
+void launch(process.argv.slice(2)).then(leaveIfIdle);
