@@ -94,7 +94,7 @@ await build({
   entryPoints: ['src/launcher.ts'],
   outfile: `${out}/launcher.cjs`,
   format: 'cjs',
-  define: { OVS_BUILD_VERSION: JSON.stringify(lib.VERSION), OVS_BUILD_HELP: JSON.stringify(help) },
+  define: { OVS_BUILD_VERSION: JSON.stringify(lib.VERSION), OVS_BUILD_HELP: JSON.stringify(help), OVS_BUILD_COMMANDS: JSON.stringify(lib.COMMAND_NAMES) },
 });
 
 // The licences of every package bundled into dist/ (read from esbuild's list of inputs):

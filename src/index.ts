@@ -8,6 +8,7 @@
  *   host.readText('/etc/ocfs2/cluster.conf'); host.calls; host.serviceLog;
  */
 export { main } from './cli.js';
+import { COMMANDS } from './commands/index.js';
 export { realHost } from './lib/real-host.js';
 export type { Host, HostFs, FileStat, RunOptions, RunResult, Writer, Stdin } from './lib/host.js';
 export { memoryHost, DEFAULT_PROGRAMS, UnexpectedCommandError } from './lib/doubles/memory-host.js';
@@ -26,6 +27,8 @@ export const doubles = { ocfs2Tools: ocfs2ToolsDouble, volumeImage, foreignImage
 export { EXIT, EXIT_MEANINGS, OvsError } from './lib/errors.js';
 export type { Change } from './lib/changes.js';
 export { VERSION } from './version.js';
+/** The names of the commands, in `ovs --help` order (wrappers, completion; the launcher's cache kinds). */
+export const COMMAND_NAMES: readonly string[] = COMMANDS.map((c) => c.name);
 
 // The pure format modules: parse, validate and write each file a pool depends on, e.g. to
 // check a cluster.conf in CI before it reaches a server.

@@ -9,13 +9,15 @@
  * OVS_PHASES=1 prints, on stderr at exit, how long each phase of the run took (npm run bench).
  */
 import { join } from 'node:path';
-import { loadBundle, userCacheDir } from './lib/machine/code-cache.js';
+import { cacheKind, loadBundle, userCacheDir } from './lib/machine/code-cache.js';
 import { directWriter } from './lib/machine/direct-write.js';
 import { leaveIfIdle } from './lib/machine/exit.js';
 import { phase, recordPhases } from './lib/phases.js';
 
 declare const OVS_BUILD_VERSION: string;
 declare const OVS_BUILD_HELP: string;
+/** The command names (the library's COMMAND_NAMES, written in by the build). */
+declare const OVS_BUILD_COMMANDS: readonly string[];
 
 const HELP_ARGS = new Set(['--help', '-h', 'help']);
 
@@ -38,12 +40,12 @@ async function launch(argv: readonly string[]): Promise<void> {
     directWriter(1, () => process.stdout)(text);
     return;
   }
-  const loaded = loadBundle(join(__dirname, 'cli.cjs'), { userDir: userCacheDir(process.env) });
+  const loaded = loadBundle(join(__dirname, 'cli.cjs'), { userDir: userCacheDir(process.env), kind: cacheKind(argv, OVS_BUILD_COMMANDS) });
   phase('load');
   process.exitCode = await (loaded.exports as unknown as CliBundle).run(argv);
   const saved = loaded.save();
   phase('cache');
-  if (phases) process.stderr.write(`${phases()}ovs: code cache ${loaded.cache}${saved ? `, written to ${saved}` : ''}\n`);
+  if (phases) directWriter(2, () => process.stderr)(`${phases()}ovs: code cache ${loaded.cache}${saved ? `, written to ${saved}` : ''}\n`);
 }
 
 void launch(process.argv.slice(2)).then(leaveIfIdle);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildSync } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { cachePaths, userCacheDir, WRAP_HEAD, WRAP_TAIL, type CacheEnv } from '../../src/lib/machine/code-cache.js';
+import { cacheKind, cachePaths, userCacheDir, WRAP_HEAD, WRAP_TAIL, type CacheEnv } from '../../src/lib/machine/code-cache.js';
 import { scratchDir } from '../helpers/sandbox.js';
 
 // Enough functions that the cache holds real compiled code, one of which throws on line 3.
@@ -91,8 +91,50 @@ describe('code cache', () => {
     expect(header).toMatchObject({ node: process.version, arch: `${process.platform}-${process.arch}`, length: data.length });
     expect(header.bundle).toMatch(/^[0-9a-f]{64}$/);
     expect((statSync(cache).mode & 0o777).toString(8)).toBe('644');
-    const second = load();
-    expect([...seen(second), second.saved]).toEqual(['used', 42, undefined]); // nothing to write
+    // The next two runs use it and write it again (each adds what it compiled), then it is left alone.
+    for (const runs of [2, 3]) {
+      const next = load();
+      expect([...seen(next), next.saved, parts(cache).header.runs]).toEqual(['used', 42, cache, runs]);
+    }
+    const fourth = load();
+    expect([...seen(fourth), fourth.saved, parts(cache).header.runs]).toEqual(['used', 42, undefined, 3]);
+  });
+
+  it('a warm-up run adds the code its path compiled that the cache lacked', () => {
+    // The first run takes one branch; the second the other, which the first never compiled.
+    writeFileSync(bundle, `${SOURCE(42)}\nexports.other = (x) => [x].map((y) => y + 1);\nif (process.env.OTHER) exports.other(1);`);
+    load();
+    const small = parts(cache).data.length;
+    const r = spawnSync(process.execPath, [driver, bundle, '{}', 'save'], { encoding: 'utf8', env: { ...process.env, OTHER: '1' } });
+    expect(JSON.parse(r.stdout)).toMatchObject({ cache: 'used', saved: cache });
+    expect(parts(cache).data.length).toBeGreaterThan(small);
+  });
+
+  it('a cache written before warm-up runs were counted is used as it is, never written again', () => {
+    load();
+    const { header, data } = parts(cache);
+    delete header.runs;
+    rewrite(cache, header, data);
+    expect(load().saved).toBeUndefined();
+  });
+
+  it('each kind of run (command, dry run) has its own cache file, beside the bundle and under the user cache', () => {
+    expect(cachePaths('/opt/ovs/dist/cli.cjs', '/home/u/.cache/ovs', 'cluster-configure.dry-run')).toEqual([
+      '/opt/ovs/dist/cli.cjs.cluster-configure.dry-run.v8cache',
+      `/home/u/.cache/ovs/${encodeURIComponent('/opt/ovs/dist/cli.cjs')}.cluster-configure.dry-run.v8cache`,
+    ]);
+    expect(cachePaths('/b/cli.cjs', undefined, '../x y')[0]).toBe('/b/cli.cjs..._x_y.v8cache');
+    expect(load({ kind: 'status' }).saved).toBe(`${bundle}.status.v8cache`);
+    expect(load({ kind: 'status' }).cache).toBe('used');
+    expect(load({ kind: 'history' }).cache).toBe('none');
+  });
+
+  it('the kind of a run: its command word (help counts), and .dry-run for -n or --dry-run', () => {
+    const names = ['cluster-configure', 'status'];
+    expect(cacheKind(['--root', '/mnt/x', '-n', 'cluster-configure', '--node', 'a'], names)).toBe('cluster-configure.dry-run');
+    expect(cacheKind(['--json', 'status'], names)).toBe('status');
+    expect(cacheKind(['help', 'status'], names)).toBe('help');
+    expect(cacheKind(['--bogus'], names)).toBe('none');
   });
 
   it('temporary caches of runs killed while writing are removed by the next write; a live writer\'s is left alone', () => {
@@ -157,6 +199,7 @@ describe('code cache', () => {
     const b = load();
     expect([...seen(b), b.saved]).toEqual(['used', 42, cache]);
     expect(parts(cache).header.identity).not.toBe(before);
+    expect(load().saved).toBe(cache); // its third warm-up run
     expect(load().saved).toBeUndefined();
   });
 

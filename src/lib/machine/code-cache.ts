@@ -42,11 +42,25 @@ interface Header {
   bundle: string;
   identity: string;
   length: number;
+  /** How many runs have written their compiled code into it (up to WARM_RUNS). */
+  runs?: number;
 }
+
+/**
+ * A cache is written again by the first runs that use it, each adding what it compiled that
+ * the cache lacked (V8 serialises every function the run has compiled, those it read from
+ * the cache included): runs of one command differ (a new cluster.conf, an existing one).
+ */
+const WARM_RUNS = 3;
 
 export interface CacheEnv {
   /** The directory for user caches: $XDG_CACHE_HOME/ovs or ~/.cache/ovs (undefined: none). */
   userDir?: string;
+  /**
+   * What the run does (e.g. `cluster-configure.dry-run`): each kind has its own cache, holding
+   * the code that kind of run runs and not the rest of the CLI (less to read and deserialise).
+   */
+  kind?: string;
   node?: string;
   options?: string;
 }
@@ -55,7 +69,7 @@ export interface LoadedBundle {
   exports: Record<string, unknown>;
   /** How the cache was used: 'used', or why it was not (a test and OVS_PHASES read this). */
   cache: 'used' | 'none' | 'stale' | 'rejected';
-  /** Write the compiled code for the next run when this run could not use a cache (after the work). */
+  /** Write the compiled code for the next run when this run could not use a cache, or is one of its first runs (after the work). */
   save(): string | undefined;
 }
 
@@ -65,10 +79,21 @@ export function userCacheDir(env: NodeJS.ProcessEnv): string | undefined {
   return base === undefined ? undefined : join(base, 'ovs');
 }
 
+/**
+ * Which code cache a run uses: its command (the first word of argv that names one; `help`
+ * counts) and whether it is a dry run. A value that happens to equal a command name only
+ * picks another cache: any cache gives the same result, only the speed differs.
+ */
+export function cacheKind(argv: readonly string[], commands: readonly string[]): string {
+  const command = argv.find((a) => a === 'help' || commands.includes(a)) ?? 'none';
+  return argv.includes('--dry-run') || argv.includes('-n') ? `${command}.dry-run` : command;
+}
+
 /** The cache files to look at, in order: beside the package, then the user's (named after the bundle's path). */
-export function cachePaths(bundle: string, userDir: string | undefined): string[] {
-  const mine = userDir === undefined ? [] : [join(userDir, `${encodeURIComponent(bundle).slice(-200)}.v8cache`)];
-  return [`${bundle}.v8cache`, ...mine];
+export function cachePaths(bundle: string, userDir: string | undefined, kind?: string): string[] {
+  const suffix = kind === undefined ? '.v8cache' : `.${kind.replace(/[^a-z0-9.-]/gi, '_').slice(0, 64)}.v8cache`;
+  const mine = userDir === undefined ? [] : [join(userDir, `${encodeURIComponent(bundle).slice(-200)}${suffix}`)];
+  return [`${bundle}${suffix}`, ...mine];
 }
 
 function identityOf(fd: number): string {
@@ -175,7 +200,7 @@ export function loadBundle(bundle: string, env: CacheEnv = {}): LoadedBundle {
     closeSync(fd);
   }
   const key = runtimeKey(env);
-  const paths = cachePaths(bundle, env.userDir);
+  const paths = cachePaths(bundle, env.userDir, env.kind);
   const found = findCache(bundle, paths, key, identity, source);
   const data = found && 'data' in found ? found.data : undefined;
   const script = new Script(wrapped(source), { filename: bundle, cachedData: data });
@@ -184,14 +209,17 @@ export function loadBundle(bundle: string, env: CacheEnv = {}): LoadedBundle {
   const module = { exports: {} as Record<string, unknown> };
   (script.runInThisContext() as (...a: unknown[]) => void)(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
   const moved = found !== undefined && 'moved' in found;
+  const runs = cache === 'used' && found && 'header' in found ? (found.header.runs ?? WARM_RUNS) : 0;
   return {
     exports: module.exports,
     cache,
     save() {
-      if (cache === 'used' && !moved) return undefined;
+      if (cache === 'used' && !moved && runs >= WARM_RUNS) return undefined;
       const code = script.createCachedData();
-      const header: Header = { ...key, bundle: found?.hash ?? contentHash(bundle, source), identity, length: code.length };
-      return paths.find((p) => writeCache(p, header, code));
+      const header: Header = { ...key, bundle: found?.hash ?? contentHash(bundle, source), identity, length: code.length, runs: runs + 1 };
+      // Back where it was read from (a user's cache stays theirs), else the first writable place.
+      const read = cache === 'used' && found && 'path' in found ? [found.path] : [];
+      return [...read, ...paths].find((p) => writeCache(p, header, code));
     },
   };
 }
