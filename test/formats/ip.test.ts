@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import fc from 'fast-check';
 import { ADDRESS_MAX_LENGTH, IPV4_MAX_LENGTH, isIPv4, isIPv6, isLoopback, parseIPv4, parseIPv6, sameAddress } from '../../src/lib/formats/ip.js';
 import { IP_LITERALS } from '../fixtures/ip/literals.js';
 
@@ -33,5 +34,23 @@ describe('IP literals (inet_pton rules; the table is checked against libc in tes
     const notLoop = ['192.168.1.11', '0.0.0.0', '::', '::2', '::ffff:10.0.0.1', 'fe80::1', 'localhost', '128.0.0.1', '127.1'];
     expect(loop.filter(isLoopback)).toEqual(loop);
     expect(notLoop.filter(isLoopback)).toEqual([]);
+  });
+});
+
+describe('parseIPv4, the one-pass scanner', () => {
+  // The rule as it reads in words: four dot-separated decimal octets 0-255, no leading zero.
+  const reference = (s: string) => {
+    const parts = s.split('.');
+    if (s.length > 15 || parts.length !== 4 || !parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255)) return undefined;
+    return parts.map(Number);
+  };
+  it('agrees with the rule on any text of digits and dots (and a few other characters)', () => {
+    const chars = fc.constantFrom(...'0123456789....x -'.split(''));
+    fc.assert(fc.property(fc.array(chars, { maxLength: 17 }).map((a) => a.join('')), (s) => {
+      expect(parseIPv4(s)).toEqual(reference(s));
+    }), { numRuns: 20000 });
+    fc.assert(fc.property(fc.tuple(fc.nat(300), fc.nat(300), fc.nat(300), fc.nat(300)).map((t) => t.join('.')), (s) => {
+      expect(parseIPv4(s)).toEqual(reference(s));
+    }));
   });
 });
