@@ -341,14 +341,19 @@ function attrLine(key: string, value: string | number): string {
 }
 
 function stanza(type: string, attrs: [string, string | number][]): string {
-  return `${type}:\n${attrs.map(([k, v]) => attrLine(k, v)).join('')}\n`;
+  let text = `${type}:\n`;
+  for (let i = 0; i < attrs.length; i++) text += attrLine(...(attrs[i] as [string, string | number]));
+  return `${text}\n`;
+}
+
+/** A node stanza, written out: up to 255 of them per file, so no list of pairs for each. */
+function nodeStanza(n: ClusterNode, cluster: string): string {
+  return `node:\n${attrLine('ip_port', n.ipPort)}${attrLine('ip_address', n.ipAddress)}${attrLine('number', n.number)}${attrLine('name', n.name)}${attrLine('cluster', cluster)}\n`;
 }
 
 function clusterText(c: Cluster): string {
   const nodes = [...c.nodes].sort((a, b) => a.number - b.number);
-  const parts = nodes.map((n) =>
-    stanza('node', [['ip_port', n.ipPort], ['ip_address', n.ipAddress], ['number', n.number], ['name', n.name], ['cluster', c.name]]),
-  );
+  const parts = nodes.map((n) => nodeStanza(n, c.name));
   const mode: [string, string][] = c.heartbeatMode === 'global' ? [['heartbeat_mode', 'global']] : [];
   parts.push(stanza('cluster', [['node_count', c.nodeCount], ['name', c.name], ...mode]));
   for (const h of c.heartbeats) parts.push(stanza('heartbeat', [['region', h.region], ['cluster', c.name]]));
