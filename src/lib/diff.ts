@@ -64,9 +64,22 @@ function range(start: number, count: number): string {
   return count === 1 ? `${start}` : `${count === 0 ? start - 1 : start},${count}`;
 }
 
+/**
+ * A new or emptied file: one hunk of every line added or removed, written straight out (a
+ * new 255-node cluster.conf is 1 789 lines: no edit script, no object per line).
+ */
+function wholeFileDiff(path: string, before: string, after: string): string {
+  const adding = before === '';
+  const lines = splitLines(adding ? after : before);
+  const sign = adding ? '+' : '-';
+  const hunk = adding ? `@@ -0,0 +${range(1, lines.length)} @@` : `@@ -${range(1, lines.length)} +0,0 @@`;
+  return `--- ${adding ? '/dev/null' : path}\n+++ ${path}\n${hunk}\n${sign}${lines.join(`\n${sign}`)}\n`;
+}
+
 /** A unified diff of `before` → `after`, or '' when they are equal. */
 export function unifiedDiff(path: string, before: string, after: string, context = 3): string {
   if (before === after) return '';
+  if (before === '' || after === '') return wholeFileDiff(path, before, after);
   const ops = editScript(splitLines(before), splitLines(after));
   const hunks: string[] = [];
   let i = 0;

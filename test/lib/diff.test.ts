@@ -57,3 +57,19 @@ describe('unified diff for the plan', () => {
     expect(ours('a\nb', 'a\nc')).toBe(gnuDiff('a\nb', 'a\nc'));
   });
 });
+
+describe('a new or emptied file (written straight out, without an edit script)', () => {
+  it('agrees with GNU diff -u, lines, hunk header and missing-newline mark', () => {
+    fc.assert(
+      fc.property(fc.array(fc.stringMatching(/^[a-z ]{0,5}$/), { minLength: 1, maxLength: 30 }), fc.boolean(), (lines, newline) => {
+        const text = lines.join('\n') + (newline ? '\n' : '');
+        if (text === '') return;
+        expect(ours('', text)).toBe(gnuDiff('', text));
+        expect(ours(text, '')).toBe(gnuDiff(text, ''));
+      }),
+      { numRuns: 60 },
+    );
+    expect(unifiedDiff('/etc/x', '', 'a\n')).toBe('--- /dev/null\n+++ /etc/x\n@@ -0,0 +1 @@\n+a\n');
+    expect(unifiedDiff('/etc/x', 'a\nb\nc\n', '')).toBe('--- /etc/x\n+++ /etc/x\n@@ -1,3 +0,0 @@\n-a\n-b\n-c\n');
+  });
+});
