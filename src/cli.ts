@@ -127,6 +127,11 @@ function buildProgram(commands: readonly CommandEntry[], host: Host, sink: { err
   return program;
 }
 
+/** A result line, or several joined by newlines, each escaped (a plan has thousands: no split unless needed). */
+function escapedLines(text: string): string {
+  return text.includes('\n') ? text.split('\n').map(oneLine).join('\n') : oneLine(text);
+}
+
 function notLoaded(entry: CommandEntry): never {
   throw new Error(`command ${entry.name} was selected but not loaded (argv scan and commander disagree)`);
 }
@@ -197,7 +202,7 @@ async function execute(program: Program, sel: Selected, g: GlobalOptions, host: 
       const lines = def.human(result, ctx);
       if (g.dryRun) lines.push(...renderPlan(ctx.changes.applied));
       // Results echo file content and arguments: each line escaped (oneLine), never raw.
-      if (lines.length) host.stdout.write(`${lines.flatMap((l) => l.split('\n')).map(oneLine).join('\n')}\n`);
+      if (lines.length) host.stdout.write(`${lines.map(escapedLines).join('\n')}\n`);
     }
     phase('render');
     if (exit === EXIT.OK && !g.dryRun && ctx.changes.applied.length > 0) await (await import('./lib/backups.js')).pruneBackups(ctx);

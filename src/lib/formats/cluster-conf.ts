@@ -332,12 +332,17 @@ export function assertValidCluster(cluster: Cluster): void {
 // Writing: the canonical layout of ovs-cluster-configure(8)
 
 /** A value the reader would give back differently (trimmed, continued, empty) cannot be written. */
-function attrLine(key: string, value: string | number): string {
+function writable(key: string, value: string | number): string | number {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
   const v = String(value);
   if (v === '' || v !== v.trim() || v.includes('\n') || v.endsWith('\\')) {
     throw new FormatError(`cannot write ${key} = ${JSON.stringify(v)}: empty, surrounded by spaces, or would continue on the next line`);
   }
-  return `\t${key} = ${v}\n`;
+  return v;
+}
+
+function attrLine(key: string, value: string | number): string {
+  return `\t${key} = ${writable(key, value)}\n`;
 }
 
 function stanza(type: string, attrs: [string, string | number][]): string {
@@ -346,9 +351,13 @@ function stanza(type: string, attrs: [string, string | number][]): string {
   return `${text}\n`;
 }
 
-/** A node stanza, written out: up to 255 of them per file, so no list of pairs for each. */
+/** A node stanza, written out: up to 255 of them per file, so one string each, not a list of pairs and lines. */
 function nodeStanza(n: ClusterNode, cluster: string): string {
-  return `node:\n${attrLine('ip_port', n.ipPort)}${attrLine('ip_address', n.ipAddress)}${attrLine('number', n.number)}${attrLine('name', n.name)}${attrLine('cluster', cluster)}\n`;
+  const port = writable('ip_port', n.ipPort);
+  const ip = writable('ip_address', n.ipAddress);
+  const number = writable('number', n.number);
+  const name = writable('name', n.name);
+  return `node:\n\tip_port = ${port}\n\tip_address = ${ip}\n\tnumber = ${number}\n\tname = ${name}\n\tcluster = ${writable('cluster', cluster)}\n\n`;
 }
 
 function clusterText(c: Cluster): string {
