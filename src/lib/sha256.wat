@@ -7,7 +7,7 @@
   (func (export "blocks") (param $p i32) (param $end i32)
     (local $a i32) (local $b i32) (local $c i32) (local $d i32)
     (local $e i32) (local $f i32) (local $g i32) (local $h i32)
-    (local $i i32) (local $x i32) (local $y i32) (local $t1 i32)
+    (local $i i32) (local $x i32) (local $y i32)
     (block $done
       (loop $block
         (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
@@ -38,31 +38,122 @@
         (local.set $f (i32.load (i32.const 276)))
         (local.set $g (i32.load (i32.const 280)))
         (local.set $h (i32.load (i32.const 284)))
-        ;; 64 rounds
+        ;; 64 rounds, eight per pass: each round renames the working variables instead of moving them
         (local.set $i (i32.const 0))
         (loop $round
-          ;; T1 = h + S1(e) + Ch(e, f, g) + K[t] + W[t]; Ch(e, f, g) = g ^ (e & (f ^ g))
-          (local.set $t1
+          ;; round t: h += S1(e) + Ch(e, f, g) + K[t] + W[t]; d += h; h += S0(a) + Maj(a, b, c)
+          (local.set $h
             (i32.add
               (i32.add (local.get $h)
                 (i32.xor (i32.xor (i32.rotr (local.get $e) (i32.const 6)) (i32.rotr (local.get $e) (i32.const 11))) (i32.rotr (local.get $e) (i32.const 25))))
               (i32.add
                 (i32.xor (local.get $g) (i32.and (local.get $e) (i32.xor (local.get $f) (local.get $g))))
-                (i32.add (i32.load offset=512 (local.get $i)) (i32.load (local.get $i))))))
-          (local.set $h (local.get $g))
-          (local.set $g (local.get $f))
-          (local.set $f (local.get $e))
-          (local.set $e (i32.add (local.get $d) (local.get $t1)))
-          (local.set $d (local.get $c))
-          (local.set $c (local.get $b))
-          (local.set $b (local.get $a))
-          ;; a = T1 + S0(a) + Maj(a, b, c); Maj(a, b, c) = (a & b) | (c & (a | b)); $b, $c, $d hold the old a, b, c
+                (i32.add (i32.load offset=512 (local.get $i)) (i32.load offset=0 (local.get $i))))))
+          (local.set $d (i32.add (local.get $d) (local.get $h)))
+          (local.set $h
+            (i32.add (local.get $h)
+              (i32.add
+                (i32.xor (i32.xor (i32.rotr (local.get $a) (i32.const 2)) (i32.rotr (local.get $a) (i32.const 13))) (i32.rotr (local.get $a) (i32.const 22)))
+                (i32.or (i32.and (local.get $a) (local.get $b)) (i32.and (local.get $c) (i32.or (local.get $a) (local.get $b)))))))
+          ;; round t+1: g += S1(d) + Ch(d, e, f) + K[t+1] + W[t+1]; c += g; g += S0(h) + Maj(h, a, b)
+          (local.set $g
+            (i32.add
+              (i32.add (local.get $g)
+                (i32.xor (i32.xor (i32.rotr (local.get $d) (i32.const 6)) (i32.rotr (local.get $d) (i32.const 11))) (i32.rotr (local.get $d) (i32.const 25))))
+              (i32.add
+                (i32.xor (local.get $f) (i32.and (local.get $d) (i32.xor (local.get $e) (local.get $f))))
+                (i32.add (i32.load offset=516 (local.get $i)) (i32.load offset=4 (local.get $i))))))
+          (local.set $c (i32.add (local.get $c) (local.get $g)))
+          (local.set $g
+            (i32.add (local.get $g)
+              (i32.add
+                (i32.xor (i32.xor (i32.rotr (local.get $h) (i32.const 2)) (i32.rotr (local.get $h) (i32.const 13))) (i32.rotr (local.get $h) (i32.const 22)))
+                (i32.or (i32.and (local.get $h) (local.get $a)) (i32.and (local.get $b) (i32.or (local.get $h) (local.get $a)))))))
+          ;; round t+2: f += S1(c) + Ch(c, d, e) + K[t+2] + W[t+2]; b += f; f += S0(g) + Maj(g, h, a)
+          (local.set $f
+            (i32.add
+              (i32.add (local.get $f)
+                (i32.xor (i32.xor (i32.rotr (local.get $c) (i32.const 6)) (i32.rotr (local.get $c) (i32.const 11))) (i32.rotr (local.get $c) (i32.const 25))))
+              (i32.add
+                (i32.xor (local.get $e) (i32.and (local.get $c) (i32.xor (local.get $d) (local.get $e))))
+                (i32.add (i32.load offset=520 (local.get $i)) (i32.load offset=8 (local.get $i))))))
+          (local.set $b (i32.add (local.get $b) (local.get $f)))
+          (local.set $f
+            (i32.add (local.get $f)
+              (i32.add
+                (i32.xor (i32.xor (i32.rotr (local.get $g) (i32.const 2)) (i32.rotr (local.get $g) (i32.const 13))) (i32.rotr (local.get $g) (i32.const 22)))
+                (i32.or (i32.and (local.get $g) (local.get $h)) (i32.and (local.get $a) (i32.or (local.get $g) (local.get $h)))))))
+          ;; round t+3: e += S1(b) + Ch(b, c, d) + K[t+3] + W[t+3]; a += e; e += S0(f) + Maj(f, g, h)
+          (local.set $e
+            (i32.add
+              (i32.add (local.get $e)
+                (i32.xor (i32.xor (i32.rotr (local.get $b) (i32.const 6)) (i32.rotr (local.get $b) (i32.const 11))) (i32.rotr (local.get $b) (i32.const 25))))
+              (i32.add
+                (i32.xor (local.get $d) (i32.and (local.get $b) (i32.xor (local.get $c) (local.get $d))))
+                (i32.add (i32.load offset=524 (local.get $i)) (i32.load offset=12 (local.get $i))))))
+          (local.set $a (i32.add (local.get $a) (local.get $e)))
+          (local.set $e
+            (i32.add (local.get $e)
+              (i32.add
+                (i32.xor (i32.xor (i32.rotr (local.get $f) (i32.const 2)) (i32.rotr (local.get $f) (i32.const 13))) (i32.rotr (local.get $f) (i32.const 22)))
+                (i32.or (i32.and (local.get $f) (local.get $g)) (i32.and (local.get $h) (i32.or (local.get $f) (local.get $g)))))))
+          ;; round t+4: d += S1(a) + Ch(a, b, c) + K[t+4] + W[t+4]; h += d; d += S0(e) + Maj(e, f, g)
+          (local.set $d
+            (i32.add
+              (i32.add (local.get $d)
+                (i32.xor (i32.xor (i32.rotr (local.get $a) (i32.const 6)) (i32.rotr (local.get $a) (i32.const 11))) (i32.rotr (local.get $a) (i32.const 25))))
+              (i32.add
+                (i32.xor (local.get $c) (i32.and (local.get $a) (i32.xor (local.get $b) (local.get $c))))
+                (i32.add (i32.load offset=528 (local.get $i)) (i32.load offset=16 (local.get $i))))))
+          (local.set $h (i32.add (local.get $h) (local.get $d)))
+          (local.set $d
+            (i32.add (local.get $d)
+              (i32.add
+                (i32.xor (i32.xor (i32.rotr (local.get $e) (i32.const 2)) (i32.rotr (local.get $e) (i32.const 13))) (i32.rotr (local.get $e) (i32.const 22)))
+                (i32.or (i32.and (local.get $e) (local.get $f)) (i32.and (local.get $g) (i32.or (local.get $e) (local.get $f)))))))
+          ;; round t+5: c += S1(h) + Ch(h, a, b) + K[t+5] + W[t+5]; g += c; c += S0(d) + Maj(d, e, f)
+          (local.set $c
+            (i32.add
+              (i32.add (local.get $c)
+                (i32.xor (i32.xor (i32.rotr (local.get $h) (i32.const 6)) (i32.rotr (local.get $h) (i32.const 11))) (i32.rotr (local.get $h) (i32.const 25))))
+              (i32.add
+                (i32.xor (local.get $b) (i32.and (local.get $h) (i32.xor (local.get $a) (local.get $b))))
+                (i32.add (i32.load offset=532 (local.get $i)) (i32.load offset=20 (local.get $i))))))
+          (local.set $g (i32.add (local.get $g) (local.get $c)))
+          (local.set $c
+            (i32.add (local.get $c)
+              (i32.add
+                (i32.xor (i32.xor (i32.rotr (local.get $d) (i32.const 2)) (i32.rotr (local.get $d) (i32.const 13))) (i32.rotr (local.get $d) (i32.const 22)))
+                (i32.or (i32.and (local.get $d) (local.get $e)) (i32.and (local.get $f) (i32.or (local.get $d) (local.get $e)))))))
+          ;; round t+6: b += S1(g) + Ch(g, h, a) + K[t+6] + W[t+6]; f += b; b += S0(c) + Maj(c, d, e)
+          (local.set $b
+            (i32.add
+              (i32.add (local.get $b)
+                (i32.xor (i32.xor (i32.rotr (local.get $g) (i32.const 6)) (i32.rotr (local.get $g) (i32.const 11))) (i32.rotr (local.get $g) (i32.const 25))))
+              (i32.add
+                (i32.xor (local.get $a) (i32.and (local.get $g) (i32.xor (local.get $h) (local.get $a))))
+                (i32.add (i32.load offset=536 (local.get $i)) (i32.load offset=24 (local.get $i))))))
+          (local.set $f (i32.add (local.get $f) (local.get $b)))
+          (local.set $b
+            (i32.add (local.get $b)
+              (i32.add
+                (i32.xor (i32.xor (i32.rotr (local.get $c) (i32.const 2)) (i32.rotr (local.get $c) (i32.const 13))) (i32.rotr (local.get $c) (i32.const 22)))
+                (i32.or (i32.and (local.get $c) (local.get $d)) (i32.and (local.get $e) (i32.or (local.get $c) (local.get $d)))))))
+          ;; round t+7: a += S1(f) + Ch(f, g, h) + K[t+7] + W[t+7]; e += a; a += S0(b) + Maj(b, c, d)
           (local.set $a
-            (i32.add (local.get $t1)
+            (i32.add
+              (i32.add (local.get $a)
+                (i32.xor (i32.xor (i32.rotr (local.get $f) (i32.const 6)) (i32.rotr (local.get $f) (i32.const 11))) (i32.rotr (local.get $f) (i32.const 25))))
+              (i32.add
+                (i32.xor (local.get $h) (i32.and (local.get $f) (i32.xor (local.get $g) (local.get $h))))
+                (i32.add (i32.load offset=540 (local.get $i)) (i32.load offset=28 (local.get $i))))))
+          (local.set $e (i32.add (local.get $e) (local.get $a)))
+          (local.set $a
+            (i32.add (local.get $a)
               (i32.add
                 (i32.xor (i32.xor (i32.rotr (local.get $b) (i32.const 2)) (i32.rotr (local.get $b) (i32.const 13))) (i32.rotr (local.get $b) (i32.const 22)))
                 (i32.or (i32.and (local.get $b) (local.get $c)) (i32.and (local.get $d) (i32.or (local.get $b) (local.get $c)))))))
-          (br_if $round (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 4))) (i32.const 256))))
+          (br_if $round (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 32))) (i32.const 256))))
         (i32.store (i32.const 256) (i32.add (i32.load (i32.const 256)) (local.get $a)))
         (i32.store (i32.const 260) (i32.add (i32.load (i32.const 260)) (local.get $b)))
         (i32.store (i32.const 264) (i32.add (i32.load (i32.const 264)) (local.get $c)))
