@@ -81,9 +81,15 @@ function scanStanzas(text: string): Stanza[] {
     if ((m = HEADER.exec(s))) {
       stanzas.push((current = { type: m[1] as string, line: i + 1, attrs: new Map() }));
     } else if (current && (m = ATTRIBUTE.exec(s))) {
-      const [value, last] = readValue(lines, i, m[2] as string);
-      current.attrs.set(m[1] as string, { value: chomp(value), line: i + 1 }); // the last duplicate wins
-      i = last;
+      const line = i + 1;
+      let value = m[2] as string;
+      // The common line holds the whole value: only a continued one is gathered.
+      if (value.endsWith('\\')) {
+        const joined = readValue(lines, i, value);
+        value = joined[0];
+        i = joined[1];
+      }
+      current.attrs.set(m[1] as string, { value: chomp(value), line }); // the last duplicate wins
     } else if (BLANK.test(s)) {
       current = undefined; // an empty or whitespace-only line closes the stanza
     } else {
@@ -110,9 +116,12 @@ function readValue(lines: string[], i: number, first: string): [string, number] 
 /** g_strchomp: o2cb strips trailing ASCII white space (CR included) from every value. */
 function chomp(s: string): string {
   let end = s.length;
-  while (end > 0 && ' \t\n\v\f\r'.includes(s[end - 1] as string)) end--;
-  return s.slice(0, end);
+  while (end > 0 && isTrailingSpace(s.charCodeAt(end - 1))) end--;
+  return end === s.length ? s : s.slice(0, end);
 }
+
+/** ' ', \t, \n, \v, \f, \r */
+const isTrailingSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
 
 // The slow path: why a line is not a header, an attribute, a comment or a blank line.
 
