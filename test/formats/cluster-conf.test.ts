@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { assertValidCluster, type Cluster, type ClusterConfFile, parseClusterConf, serializeClusterConf, validateCluster } from '../../src/lib/formats/cluster-conf.js';
+import { assertValidCluster, type Cluster, isNodeName, type ClusterConfFile, parseClusterConf, serializeClusterConf, validateCluster } from '../../src/lib/formats/cluster-conf.js';
 import { addNodes, findNode, newCluster, putCluster, removeNodes, setNodes } from '../../src/lib/formats/cluster-nodes.js';
 import { FormatError } from '../../src/lib/formats/format-error.js';
 
@@ -356,5 +356,15 @@ describe('properties', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('isNodeName, one regex', () => {
+  // The rule as documented: 1-64 characters, dot-separated labels of 1-63 letters, digits and inner hyphens.
+  const rule = (name: string) => name.length >= 1 && name.length <= 64 && name.split('.').every((l) => /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$/.test(l) && l.length <= 63);
+  it('agrees with the rule as documented on random names', () => {
+    const chars = fc.constantFrom(...'ab9-.-.Z_ '.split(''));
+    fc.assert(fc.property(fc.array(chars, { maxLength: 70 }).map((a) => a.join('')), (n) => isNodeName(n) === rule(n)), { numRuns: 20000 });
+    for (const n of ['a'.repeat(63), 'a'.repeat(64), `${'a'.repeat(63)}.b`, `${'a'.repeat(62)}.b`, 'a-b.c-d', '-a', 'a-', 'a..b']) expect(isNodeName(n), n).toBe(rule(n));
   });
 });

@@ -19,6 +19,8 @@ export interface NodeArg {
 
 const SPEC = /^([^=:]*)(?:=([^:]*))?(?::(.*))?$/;
 
+const usage = (option: string) => `write ${option} NAME[=IPV4][:NUMBER], e.g. ${option} ovs1.example.com=192.168.1.11:0`;
+
 function bad(option: string, text: string, why: string, hint: string): OvsError {
   return new OvsError(EXIT.DATAERR, `${option} '${shown(text)}': ${why}`, { while: `reading ${option}`, hint });
 }
@@ -33,9 +35,10 @@ export function addressProblem(ip: string): string | undefined {
 
 export function parseNodeArg(text: string, option = '--node'): NodeArg {
   const m = SPEC.exec(text);
-  const usage = `write ${option} NAME[=IPV4][:NUMBER], e.g. ${option} ovs1.example.com=192.168.1.11:0`;
-  if (!m) throw bad(option, text, 'is not NAME[=IPV4][:NUMBER]', usage);
-  const [, name = '', ip, num] = m;
+  if (!m) throw bad(option, text, 'is not NAME[=IPV4][:NUMBER]', usage(option));
+  const name = m[1] ?? '';
+  const ip = m[2];
+  const num = m[3];
   if (!isNodeName(name)) {
     throw bad(option, text, `node name '${shown(name)}' is not a host name (1-64 letters, digits, "-" and ".")`, 'the node name must be the server\'s host name, as `hostname` prints it');
   }
@@ -46,7 +49,7 @@ export function parseNodeArg(text: string, option = '--node'): NodeArg {
     node.ipAddress = ip;
   }
   if (num !== undefined) {
-    if (!/^\d{1,3}$/.test(num) || Number(num) >= MAX_NODES) throw bad(option, text, `node number '${shown(num)}' is not 0-254`, usage);
+    if (!/^\d{1,3}$/.test(num) || Number(num) >= MAX_NODES) throw bad(option, text, `node number '${shown(num)}' is not 0-254`, usage(option));
     node.number = Number(num);
   }
   return node;
