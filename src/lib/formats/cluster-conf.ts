@@ -65,8 +65,28 @@ interface Stanza {
 }
 
 const HEADER = /^([A-Za-z0-9_]+):[ \t]*$/;
-// [^] and not `.`: `.` stops at a CR, which o2cb keeps in the value (and then chomps).
-const ATTRIBUTE = /^[ \t]+([A-Za-z0-9_]+)[ \t]*=[ \t]*([^]*)$/;
+const isIdentCode = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isBlankCode = (c: number): boolean => c === 32 || c === 9;
+
+/**
+ * An attribute line, `^[ \t]+(KEY)[ \t]*=[ \t]*(VALUE)$` with KEY of letters, digits and
+ * `_` and VALUE anything to the end of the line (a CR included: o2cb keeps it, then chomps):
+ * read by character, without a match array for each of a big file's lines.
+ */
+function readAttribute(s: string): { key: string; value: string } | undefined {
+  let i = 0;
+  while (isBlankCode(s.charCodeAt(i))) i++;
+  if (i === 0) return undefined;
+  const keyStart = i;
+  while (isIdentCode(s.charCodeAt(i))) i++;
+  if (i === keyStart) return undefined;
+  const key = s.slice(keyStart, i);
+  while (isBlankCode(s.charCodeAt(i))) i++;
+  if (s.charCodeAt(i) !== 61) return undefined; // '='
+  i++;
+  while (isBlankCode(s.charCodeAt(i))) i++;
+  return { key, value: s.slice(i) };
+}
 const BLANK = /^[ \t]*$/;
 
 function scanStanzas(text: string): Stanza[] {
@@ -77,19 +97,20 @@ function scanStanzas(text: string): Stanza[] {
   for (let i = 0; i < lines.length; i++) {
     const s = lines[i] as string;
     let m: RegExpExecArray | null;
+    let attr: { key: string; value: string } | undefined;
     if (s[0] === '#') continue; // a comment does not close the stanza
     if ((m = HEADER.exec(s))) {
       stanzas.push((current = { type: m[1] as string, line: i + 1, attrs: new Map() }));
-    } else if (current && (m = ATTRIBUTE.exec(s))) {
+    } else if (current && (attr = readAttribute(s))) {
       const line = i + 1;
-      let value = m[2] as string;
+      let value = attr.value;
       // The common line holds the whole value: only a continued one is gathered.
       if (value.endsWith('\\')) {
         const joined = readValue(lines, i, value);
         value = joined[0];
         i = joined[1];
       }
-      current.attrs.set(m[1] as string, { value: chomp(value), line }); // the last duplicate wins
+      current.attrs.set(attr.key, { value: chomp(value), line }); // the last duplicate wins
     } else if (BLANK.test(s)) {
       current = undefined; // an empty or whitespace-only line closes the stanza
     } else {
@@ -190,35 +211,38 @@ function parseUnsigned(v: string, max: number): number | 'invalid' | 'range' {
   return n > max ? 'range' : n;
 }
 
-function required(st: Stanza, key: string, what: string): Attr {
+/** `what` names the stanza in a message: made only for one (a 255-node file has 1 275 attributes). */
+type What = () => string;
+
+function required(st: Stanza, key: string, what: What): Attr {
   const a = st.attrs.get(key);
-  if (!a) throw new FormatError(`${what} lacks "${shown(key)}"`, st.line);
-  if (a.value === '') throw new FormatError(`${what}: "${shown(key)}" is empty`, a.line);
+  if (!a) throw new FormatError(`${what()} lacks "${shown(key)}"`, st.line);
+  if (a.value === '') throw new FormatError(`${what()}: "${shown(key)}" is empty`, a.line);
   return a;
 }
 
-function number(st: Stanza, key: string, what: string, max: number): number {
+function number(st: Stanza, key: string, what: What, max: number): number {
   const a = required(st, key, what);
   const n = parseUnsigned(a.value, max);
-  if (n === 'invalid') throw new FormatError(`${what}: ${key} "${shown(a.value)}" is not a number`, a.line);
-  if (n === 'range') throw new FormatError(`${what}: ${key} ${a.value} is out of range`, a.line);
+  if (n === 'invalid') throw new FormatError(`${what()}: ${key} "${shown(a.value)}" is not a number`, a.line);
+  if (n === 'range') throw new FormatError(`${what()}: ${key} ${a.value} is out of range`, a.line);
   return n;
 }
 
 function readNode(st: Stanza, cluster: string, names: Set<string>): ClusterNode {
-  const name = required(st, 'name', `node stanza of cluster "${shown(cluster)}"`).value;
-  const what = `node "${shown(name)}"`;
-  if (names.has(name)) throw new FormatError(`${what} appears twice in cluster "${shown(cluster)}"`, st.line);
+  const name = required(st, 'name', () => `node stanza of cluster "${shown(cluster)}"`).value;
+  const what = () => `node "${shown(name)}"`;
+  if (names.has(name)) throw new FormatError(`${what()} appears twice in cluster "${shown(cluster)}"`, st.line);
   names.add(name);
   const num = number(st, 'number', what, INT_MAX - 1);
   const ip = required(st, 'ip_address', what);
-  if (!isIPv4(ip.value)) throw new FormatError(`${what}: ip_address "${shown(ip.value)}" is not an IPv4 address`, ip.line);
+  if (!isIPv4(ip.value)) throw new FormatError(`${what()}: ip_address "${shown(ip.value)}" is not an IPv4 address`, ip.line);
   const port = number(st, 'ip_port', what, UINT_MAX);
   return { name, number: num, ipAddress: ip.value, ipPort: port, line: st.line };
 }
 
 function readHeartbeat(st: Stanza, cluster: string, regions: Set<string>): Heartbeat {
-  const region = required(st, 'region', `heartbeat stanza of cluster "${shown(cluster)}"`);
+  const region = required(st, 'region', () => `heartbeat stanza of cluster "${shown(cluster)}"`);
   if (regions.has(region.value)) throw new FormatError(`heartbeat region ${region.value} appears twice in cluster "${shown(cluster)}"`, region.line);
   regions.add(region.value);
   return { region: region.value, line: st.line };
@@ -262,7 +286,7 @@ export function parseClusterConf(text: string): ClusterConfFile {
     const names = new Set<string>();
     const regions = new Set<string>();
     const members = (nodes.get(name) ?? []).map((n) => readNode(n, name, names));
-    const nodeCount = number(st, 'node_count', `cluster "${shown(name)}"`, UINT_MAX);
+    const nodeCount = number(st, 'node_count', () => `cluster "${shown(name)}"`, UINT_MAX);
     const heartbeatMode = readMode(st, name);
     const heartbeats = (beats.get(name) ?? []).map((h) => readHeartbeat(h, name, regions));
     clusters.push({ name, heartbeatMode, nodeCount, nodes: members, heartbeats, line: st.line });
