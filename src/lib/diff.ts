@@ -80,7 +80,18 @@ function wholeFileDiff(path: string, before: string, after: string): string {
 export function unifiedDiff(path: string, before: string, after: string, context = 3): string {
   if (before === after) return '';
   if (before === '' || after === '') return wholeFileDiff(path, before, after);
-  const ops = editScript(splitLines(before), splitLines(after));
+  const a = splitLines(before);
+  const b = splitLines(after);
+  // Lines the two texts share at the start and the end are no part of any change: only the
+  // few next to it are shown (context), so the edit script runs on the rest (a one-node
+  // change of a 255-node cluster.conf: one line, not 1 789 objects).
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  const before0 = Math.max(0, head - context);
+  const same = (line: string): Op => ({ kind: ' ', line });
+  const ops = [...a.slice(before0, head).map(same), ...editScript(a.slice(head, a.length - tail), b.slice(head, b.length - tail)), ...a.slice(a.length - tail, a.length - tail + context).map(same)];
   const hunks: string[] = [];
   let i = 0;
   while (i < ops.length) {
@@ -94,8 +105,8 @@ export function unifiedDiff(path: string, before: string, after: string, context
       else if (j - end > 2 * context) break;
     }
     const stop = Math.min(ops.length, end + context + 1);
-    let aStart = 1;
-    let bStart = 1;
+    let aStart = 1 + before0;
+    let bStart = 1 + before0;
     for (let j = 0; j < start; j++) {
       if (ops[j]?.kind !== '+') aStart++;
       if (ops[j]?.kind !== '-') bStart++;

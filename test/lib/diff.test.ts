@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -42,6 +42,27 @@ describe('unified diff for the plan', () => {
         expect([count(mine, '-'), count(mine, '+')]).toEqual([count(theirs, '-'), count(theirs, '+')]);
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('is a patch GNU patch applies exactly: every hunk header and line where it belongs (random edits, shared head and tail)', () => {
+    const lines = fc.array(fc.constantFrom('a', 'b', 'c', '', '# x', 'UUID=1 /OVS ocfs2'), { maxLength: 12 });
+    const text = fc.tuple(lines, lines, lines).map(([h, m, t]) => [h, m, t]);
+    fc.assert(
+      fc.property(text, lines, fc.boolean(), ([head, middle, tail], other, noNewline) => {
+        const textOf = (ls: string[]) => (ls.length ? `${ls.join('\n')}${noNewline ? '' : '\n'}` : '');
+        const a = textOf([...head, ...middle, ...tail]);
+        const b = textOf([...head, ...other, ...tail]);
+        if (a === '' || b === '' || a === b) return;
+        const dir = mkdtempSync(join(scratch.path, 'p-'));
+        writeFileSync(join(dir, 'f'), a);
+        writeFileSync(join(dir, 'd'), unifiedDiff('f', a, b));
+        const r = spawnSync('patch', ['--quiet', '--force', '--fuzz=0', join(dir, 'f'), join(dir, 'd')], { encoding: 'utf8' });
+        const patched = readFileSync(join(dir, 'f'), 'utf8');
+        rmSync(dir, { recursive: true });
+        expect([r.status, patched]).toEqual([0, b]);
+      }),
+      { numRuns: 80 },
     );
   });
 
