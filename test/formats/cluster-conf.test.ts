@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { assertValidCluster, type Cluster, isNodeName, type ClusterConfFile, parseClusterConf, serializeClusterConf, validateCluster } from '../../src/lib/formats/cluster-conf.js';
+import { assertValidCluster, type Cluster, isNodeName, parseUnsigned, type ClusterConfFile, parseClusterConf, serializeClusterConf, validateCluster } from '../../src/lib/formats/cluster-conf.js';
 import { addNodes, findNode, newCluster, putCluster, removeNodes, setNodes } from '../../src/lib/formats/cluster-nodes.js';
 import { FormatError } from '../../src/lib/formats/format-error.js';
 
@@ -366,5 +366,20 @@ describe('isNodeName, one regex', () => {
     const chars = fc.constantFrom(...'ab9-.-.Z_ '.split(''));
     fc.assert(fc.property(fc.array(chars, { maxLength: 70 }).map((a) => a.join('')), (n) => isNodeName(n) === rule(n)), { numRuns: 20000 });
     for (const n of ['a'.repeat(63), 'a'.repeat(64), `${'a'.repeat(63)}.b`, `${'a'.repeat(62)}.b`, 'a-b.c-d', '-a', 'a-', 'a..b']) expect(isNodeName(n), n).toBe(rule(n));
+  });
+});
+
+describe('parseUnsigned, by character', () => {
+  // strtoul's reading as a regex: leading white space, a sign, digits to the end.
+  const rule = (v: string, max: number) => {
+    const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)$/.exec(v);
+    if (!m) return 'invalid';
+    const n = Number(m[2]);
+    if (m[1] === '-' && n !== 0) return 'range';
+    return n > max ? 'range' : n;
+  };
+  it('agrees with the regex on random values', () => {
+    const chars = fc.constantFrom(...'0123456789+- \tx\r'.split(''));
+    fc.assert(fc.property(fc.array(chars, { maxLength: 14 }).map((a) => a.join('')), fc.constantFrom(254, 65535, 4294967295), (v, max) => parseUnsigned(v, max) === rule(v, max)), { numRuns: 20000 });
   });
 });

@@ -203,11 +203,20 @@ const INT_MAX = 2147483647;
 const UINT_MAX = 4294967295;
 
 /** strtoul(…, 10) with o2cb's end-of-string and range checks. */
-function parseUnsigned(v: string, max: number): number | 'invalid' | 'range' {
-  const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)$/.exec(v);
-  if (!m) return 'invalid';
-  const n = Number(m[2]);
-  if (m[1] === '-' && n !== 0) return 'range'; // strtoul wraps a negative to a huge value
+/** strtoul's reading, `^[ \t\n\v\f\r]*[+-]?\d+$`, by character (three per node in a big file: no match arrays). */
+export function parseUnsigned(v: string, max: number): number | 'invalid' | 'range' {
+  let i = 0;
+  while (isTrailingSpace(v.charCodeAt(i))) i++;
+  const sign = v.charCodeAt(i);
+  if (sign === 43 || sign === 45) i++; // '+', '-'
+  if (i === v.length) return 'invalid';
+  let n = 0;
+  for (; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return 'invalid';
+    n = n * 10 + (c - 48);
+  }
+  if (sign === 45 && n !== 0) return 'range'; // strtoul wraps a negative to a huge value
   return n > max ? 'range' : n;
 }
 
