@@ -47,9 +47,8 @@ describe('unified diff for the plan', () => {
 
   it('is a patch GNU patch applies exactly: every hunk header and line where it belongs (random edits, shared head and tail)', () => {
     const lines = fc.array(fc.constantFrom('a', 'b', 'c', '', '# x', 'UUID=1 /OVS ocfs2'), { maxLength: 12 });
-    const text = fc.tuple(lines, lines, lines).map(([h, m, t]) => [h, m, t]);
     fc.assert(
-      fc.property(text, lines, fc.boolean(), ([head, middle, tail], other, noNewline) => {
+      fc.property(lines, lines, lines, lines, fc.boolean(), (head, middle, tail, other, noNewline) => {
         const textOf = (ls: string[]) => (ls.length ? `${ls.join('\n')}${noNewline ? '' : '\n'}` : '');
         const a = textOf([...head, ...middle, ...tail]);
         const b = textOf([...head, ...other, ...tail]);
