@@ -65,28 +65,8 @@ interface Stanza {
 }
 
 const HEADER = /^([A-Za-z0-9_]+):[ \t]*$/;
-const isIdentCode = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-const isBlankCode = (c: number): boolean => c === 32 || c === 9;
-
-/**
- * An attribute line, `^[ \t]+(KEY)[ \t]*=[ \t]*(VALUE)$` with KEY of letters, digits and
- * `_` and VALUE anything to the end of the line (a CR included: o2cb keeps it, then chomps):
- * read by character, without a match array for each of a big file's lines.
- */
-function readAttribute(s: string): { key: string; value: string } | undefined {
-  let i = 0;
-  while (isBlankCode(s.charCodeAt(i))) i++;
-  if (i === 0) return undefined;
-  const keyStart = i;
-  while (isIdentCode(s.charCodeAt(i))) i++;
-  if (i === keyStart) return undefined;
-  const key = s.slice(keyStart, i);
-  while (isBlankCode(s.charCodeAt(i))) i++;
-  if (s.charCodeAt(i) !== 61) return undefined; // '='
-  i++;
-  while (isBlankCode(s.charCodeAt(i))) i++;
-  return { key, value: s.slice(i) };
-}
+// [^] and not `.`: `.` stops at a CR, which o2cb keeps in the value (and then chomps).
+const ATTRIBUTE = /^[ \t]+([A-Za-z0-9_]+)[ \t]*=[ \t]*([^]*)$/;
 const BLANK = /^[ \t]*$/;
 
 function scanStanzas(text: string): Stanza[] {
@@ -97,20 +77,19 @@ function scanStanzas(text: string): Stanza[] {
   for (let i = 0; i < lines.length; i++) {
     const s = lines[i] as string;
     let m: RegExpExecArray | null;
-    let attr: { key: string; value: string } | undefined;
     if (s[0] === '#') continue; // a comment does not close the stanza
     if ((m = HEADER.exec(s))) {
       stanzas.push((current = { type: m[1] as string, line: i + 1, attrs: new Map() }));
-    } else if (current && (attr = readAttribute(s))) {
+    } else if (current && (m = ATTRIBUTE.exec(s))) {
       const line = i + 1;
-      let value = attr.value;
+      let value = m[2] as string;
       // The common line holds the whole value: only a continued one is gathered.
       if (value.endsWith('\\')) {
         const joined = readValue(lines, i, value);
         value = joined[0];
         i = joined[1];
       }
-      current.attrs.set(attr.key, { value: chomp(value), line }); // the last duplicate wins
+      current.attrs.set(m[1] as string, { value: chomp(value), line }); // the last duplicate wins
     } else if (BLANK.test(s)) {
       current = undefined; // an empty or whitespace-only line closes the stanza
     } else {
