@@ -87,6 +87,16 @@ const gives = (argv: readonly string[], name: string): boolean => {
   return argv.some((a) => flags.includes(a));
 };
 
+/**
+ * The commands the parser needs for this argv: only the one it names, when it names one
+ * (a 255-node plan made 16 parsers it never used); all of them for help, suggestions and errors.
+ */
+function parserCommands(commands: readonly CommandEntry[], argv: readonly string[]): readonly CommandEntry[] {
+  const [first] = commandWords(argv);
+  const named = commands.filter((e) => e.name === first);
+  return named.length === 1 ? named : commands;
+}
+
 function buildProgram(commands: readonly CommandEntry[], host: Host, sink: { errors: string[]; json: boolean }, defs: Map<string, CommandDef>, onSelect: (s: Selected) => void): Command {
   const program = withGlobalOptions(new Command('ovs'))
     .description('Oracle VM Server 2.x server-pool high availability: storage, heartbeat, O2CB cluster, repositories, checks, services')
@@ -253,7 +263,7 @@ async function savePlan(host: Host, g: GlobalOptions, file: string, argv: string
 async function runNested(program: Program, host: Host, argv: readonly string[], g: GlobalOptions, report: Reporter, replay: readonly GeneratedValue[], applied: Change[]): Promise<NestedRun> {
   let selected: Selected | undefined;
   const sink = { errors: [] as string[], json: true };
-  const parser = buildProgram(program.commands, host, sink, await loadNamed(program.commands, argv), (s) => (selected = s));
+  const parser = buildProgram(parserCommands(program.commands, argv), host, sink, await loadNamed(program.commands, argv), (s) => (selected = s));
   try {
     await parser.parseAsync([...argv], { from: 'user' });
   } catch {
@@ -359,7 +369,7 @@ export async function main(argv: readonly string[], host: Host, commands: readon
   }
   const sink = { errors: [] as string[], json: gives(argv, 'json') };
   let selected: Selected | undefined;
-  const program = buildProgram(commands, host, sink, await loadNamed(commands, argv), (s) => (selected = s));
+  const program = buildProgram(parserCommands(commands, argv), host, sink, await loadNamed(commands, argv), (s) => (selected = s));
   let g: GlobalOptions;
   try {
     await program.parseAsync([...argv], { from: 'user' });
