@@ -97,6 +97,22 @@ function planned(message: string): string {
 const sha256 = (data: Uint8Array | string | undefined): string | null =>
   data === undefined ? null : sha256Hex(data);
 
+/**
+ * Set `change[key]` to sha256(data), computed on first read and then kept as a plain value:
+ * an enumerable getter, so JSON, a spread and a deep equality see the same object.
+ */
+function sumOnRead(change: Change, key: 'before', data: Uint8Array | undefined): void {
+  Object.defineProperty(change, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = sha256(data);
+      Object.defineProperty(change, key, { value, enumerable: true, configurable: true, writable: true });
+      return value;
+    },
+  });
+}
+
 export class Changes {
   readonly applied: Change[] = [];
   private readonly backedUp = new Set<string>();
@@ -149,14 +165,19 @@ export class Changes {
     if (st && st.kind !== 'file') throw new OvsError(EXIT.CANTCREAT, `${path} exists and is not a regular file`, { while: `writing ${path}` });
     const before = st ? await this.current(path, target) : undefined;
     if (before && Buffer.compare(before, data) === 0 && (opts.mode === undefined || opts.mode === st?.mode)) return false;
-    const change: Change = { kind: 'write', path, result: 'planned', before: sha256(before), after: sha256(data) };
     if (this.o.dryRun) {
+      // What was there is summed only when someone reads it (--json, --save-plan, apply): a
+      // human plan shows the sum of the new content only, and hashing costs (docs/design.md).
+      const change: Change = { kind: 'write', path, result: 'planned' };
+      sumOnRead(change, 'before', before);
+      change.after = sha256(data);
       change.diff = unifiedDiff(path, before ? decodeText(before) : '', decodeText(data));
       this.contents.set(change, data);
       await this.o.fs.writeFile(target, data, { mode: opts.mode ?? st?.mode });
       await this.record(change, `wrote ${path}`);
       return true;
     }
+    const change: Change = { kind: 'write', path, result: 'planned', before: sha256(before), after: sha256(data) };
     const tmp = this.tempName(target);
     const seq = await this.backUpAndIntend(path, target, before, {
       kind: 'write', path, ...(target !== path ? { file: target } : {}), sha256_before: change.before, sha256_after: change.after, temp: tmp,

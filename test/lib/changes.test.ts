@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Changes, JOURNAL } from '../../src/lib/changes.js';
+import { Changes, JOURNAL, type Change } from '../../src/lib/changes.js';
+import { sha256Hex } from '../../src/lib/sha256.js';
 import { EXIT } from '../../src/lib/errors.js';
 import type { HostFs } from '../../src/lib/host.js';
 import { memoryHost, type MemoryHost } from '../../src/lib/doubles/memory-host.js';
@@ -148,6 +149,21 @@ describe('dry run and offline', () => {
     expect(host.exists(JOURNAL)).toBe(false);
     expect(c.applied.map((x) => x.result)).toEqual(['planned', 'planned', 'planned']);
     expect(c.applied[0]?.diff).toBe('--- /etc/fstab\n+++ /etc/fstab\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n');
+  });
+
+  it('a planned write sums what was there when read (JSON, a spread, the field): the same value, in the same place', async () => {
+    const host = memoryHost({ files: { '/etc/fstab': 'a\nb\n' } });
+    const c = changes(host, { dryRun: true });
+    await c.writeFile('/etc/fstab', 'a\nc\n');
+    await c.writeFile('/etc/new', 'x\n');
+    const [old, fresh] = c.applied as [Change, Change];
+    const json = JSON.parse(JSON.stringify(old)) as Record<string, unknown>;
+    expect(Object.keys(json).slice(0, 5)).toEqual(['kind', 'path', 'result', 'before', 'after']);
+    expect(json.before).toBe(sha256Hex('a\nb\n'));
+    expect({ ...old }.before).toBe(sha256Hex('a\nb\n'));
+    expect([old.before, old.after, fresh.before]).toEqual([sha256Hex('a\nb\n'), sha256Hex('a\nc\n'), null]);
+    old.before = 'replaced'; // a plain value once read
+    expect(old.before).toBe('replaced');
   });
 
   it('under --root, live actions are skipped (offline) and the rest runs', async () => {
