@@ -12,7 +12,7 @@ import { makeContext } from './lib/context.js';
 import type { CommandDef, CommandEntry, Context, GlobalOptions, NestedRun, Program } from './lib/command.js';
 import { examplesText, HELP_CONFIGURATION, plainParserMessage } from './lib/help.js';
 import { failureEnvelope, jsonLine, successEnvelope, type EnvelopeBase } from './lib/envelope.js';
-import { EXIT, OvsError, exitCodeOf, oneLine, readFailure, shown, systemError } from './lib/errors.js';
+import { EXIT, OvsError, eachLineEscaped, exitCodeOf, oneLine, readFailure, shown, systemError } from './lib/errors.js';
 import { statOrUndefined } from './lib/files.js';
 import { didYouMean } from './lib/suggest.js';
 import type { Host } from './lib/host.js';
@@ -137,11 +137,6 @@ function buildProgram(commands: readonly CommandEntry[], host: Host, sink: { err
   return program;
 }
 
-/** A result line, or several joined by newlines, each escaped (a plan has thousands: no split unless needed). */
-function escapedLines(text: string): string {
-  return text.includes('\n') ? text.split('\n').map(oneLine).join('\n') : oneLine(text);
-}
-
 function notLoaded(entry: CommandEntry): never {
   throw new Error(`command ${entry.name} was selected but not loaded (argv scan and commander disagree)`);
 }
@@ -212,7 +207,7 @@ async function execute(program: Program, sel: Selected, g: GlobalOptions, host: 
       const lines = def.human(result, ctx);
       if (g.dryRun) lines.push(...renderPlan(ctx.changes.applied));
       // Results echo file content and arguments: each line escaped (oneLine), never raw.
-      if (lines.length) host.stdout.write(`${lines.map(escapedLines).join('\n')}\n`);
+      if (lines.length) host.stdout.write(`${eachLineEscaped(lines.join('\n'))}\n`);
     }
     phase('render');
     if (exit === EXIT.OK && !g.dryRun && ctx.changes.applied.length > 0) await (await import('./lib/backups.js')).pruneBackups(ctx);

@@ -3,7 +3,7 @@
  * program, each service action, in order) and the list of changes applied before a failure.
  */
 import type { Change } from './changes.js';
-import { oneLine } from './errors.js';
+import { eachLineEscaped, oneLine } from './errors.js';
 
 function describeChange(c: Change): string {
   switch (c.kind) {
@@ -39,7 +39,7 @@ export function renderPlan(changes: readonly Change[]): string[] {
     const line = c.result === 'skipped (offline)' ? `${describeChange(c)}   skipped (offline): ${c.reason ?? ''}`.trimEnd() : describeChange(c);
     out.push(`  ${oneLine(line)}`);
     // A diff shows file content: escaped, so a hostile line cannot drive the terminal.
-    if (c.diff) out.push(...c.diff.trimEnd().split('\n').map((l) => `    ${oneLine(l)}`));
+    if (c.diff) out.push(`    ${eachLineEscaped(c.diff.trimEnd()).replace(/\n/g, '\n    ')}`);
   }
   return out;
 }

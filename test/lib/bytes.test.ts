@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeText, encodeText } from '../../src/lib/bytes.js';
-import { oneLine, shown } from '../../src/lib/errors.js';
+import { eachLineEscaped, oneLine, shown } from '../../src/lib/errors.js';
 
 /** Any Unicode text (fast-check's own binary strings are slow to generate here). */
 const codePoint = fc.oneof(fc.integer({ min: 0, max: 0x9f }), fc.integer({ min: 0, max: 0x10ffff }).filter((c) => c < 0xd800 || c > 0xdfff));
@@ -64,6 +64,11 @@ describe('shown and oneLine', () => {
     expect(shown('x'.repeat(10_000))).toBe(`${'x'.repeat(64)}…`);
     expect(shown('🐢'.repeat(65))).toBe(`${'🐢'.repeat(64)}…`);
     expect(shown('y'.repeat(64))).toBe('y'.repeat(64));
+  });
+
+  it('eachLineEscaped is oneLine on every line, the newlines kept (one pass instead of a split)', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (s) => eachLineEscaped(s) === s.split('\n').map(oneLine).join('\n')), { numRuns: 3000 });
+    expect(eachLineEscaped('a\x1b[2J\nb\r\n\tc')).toBe('a\\x1b[2J\nb\\r\n\tc');
   });
 
   it('oneLine never leaves a line break or an escape character, and keeps tabs', () => {
