@@ -6,12 +6,12 @@
  * Each load runs in a fresh node, as ovs does: within one process V8 answers a second
  * compile of the same source from its own in-memory cache and never looks at ours.
  */
-import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildSync } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { cacheKind, cachePaths, userCacheDir, WRAP_HEAD, WRAP_TAIL, type CacheEnv } from '../../src/lib/machine/code-cache.js';
+import { cacheKind, cachePaths, readWhole, userCacheDir, WRAP_HEAD, WRAP_TAIL, type CacheEnv } from '../../src/lib/machine/code-cache.js';
 import { scratchDir } from '../helpers/sandbox.js';
 
 // Enough functions that the cache holds real compiled code, one of which throws on line 3.
@@ -235,6 +235,22 @@ describe('code cache', () => {
     expect([...seen(first), first.saved]).toEqual(['none', 7, cache]);
     expect(first.stack).toContain(`${bundle}:3:`);
     expect(seen(load())).toEqual(['used', 7]);
+  });
+
+  it('reads a whole file into one reused buffer, also when it grew or shrank since its size was taken', () => {
+    const file = join(dir.path, 'bytes');
+    writeFileSync(file, Buffer.alloc(100, 7));
+    const fd = openSync(file, 'r');
+    try {
+      const exact = readWhole(fd, 100);
+      expect([exact.length, exact.every((b) => b === 7)]).toEqual([100, true]);
+      expect(readWhole(fd, 50).length).toBe(100); // grew: read afresh, all of it
+      expect(readWhole(fd, 150).length).toBe(100); // shrank: what is there
+      const first = readWhole(fd, 100).buffer;
+      expect(readWhole(fd, 100).buffer).toBe(first); // the same memory again: no fresh pages
+    } finally {
+      closeSync(fd);
+    }
   });
 
   it('the user cache directory: XDG_CACHE_HOME, else ~/.cache, else none', () => {

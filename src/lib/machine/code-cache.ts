@@ -115,7 +115,7 @@ function contentHash(bundle: string, source: string): string {
 let shared: Buffer | undefined;
 
 /** The whole of the open file `fd` (of about `size` bytes), in the shared buffer. */
-function readWhole(fd: number, size: number): Buffer {
+export function readWhole(fd: number, size: number): Buffer {
   if (shared === undefined || shared.length < size + 1) shared = Buffer.allocUnsafe(size + 1);
   let n = 0;
   for (let got = -1; got !== 0 && n < shared.length; n += got) got = readSync(fd, shared, n, shared.length - n, n);
