@@ -77,10 +77,13 @@ function scanStanzas(text: string): Stanza[] {
   for (let i = 0; i < lines.length; i++) {
     const s = lines[i] as string;
     let m: RegExpExecArray | null;
-    if (s[0] === '#') continue; // a comment does not close the stanza
-    if ((m = HEADER.exec(s))) {
+    const first = s.charCodeAt(0);
+    if (first === 35) continue; // '#': a comment does not close the stanza
+    // A header starts with a name, an attribute with a blank: each regex runs only where it can match.
+    const indented = first === 32 || first === 9;
+    if (!indented && (m = HEADER.exec(s))) {
       stanzas.push((current = { type: m[1] as string, line: i + 1, attrs: new Map() }));
-    } else if (current && (m = ATTRIBUTE.exec(s))) {
+    } else if (indented && current && (m = ATTRIBUTE.exec(s))) {
       const line = i + 1;
       let value = m[2] as string;
       // The common line holds the whole value: only a continued one is gathered.
