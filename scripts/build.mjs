@@ -33,17 +33,36 @@ const { metafile } = await build({
 });
 
 /**
- * commander requires node:child_process at load (about 5 ms) for executable subcommands,
- * which ovs never uses: in the CLI bundle it is required on first use instead.
+ * Two rewrites of commander's command.js for the CLI bundle, each checked (a commander that
+ * changed fails the build, never the run):
+ * - it requires node:child_process at load (about 5 ms) for executable subcommands, which
+ *   ovs never uses: required on first use instead;
+ * - it finds an option by testing every option against every argument (a 255-node plan:
+ *   6 000 tests): an index by flag, made again when the options change.
  */
-const lazyChildProcess = {
-  name: 'lazy-child-process',
+const REWRITES = [
+  ["const childProcess = require('node:child_process');", "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };"],
+  [
+    '    return this.options.find((option) => option.is(arg));',
+    // The first option with that flag, as find() gives it.
+    '    if (this.__ovsFlagsOf !== this.options.length) {\n' +
+      '      this.__ovsFlags = new Map();\n' +
+      '      for (const o of this.options) for (const f of [o.short, o.long]) if (f && !this.__ovsFlags.has(f)) this.__ovsFlags.set(f, o);\n' +
+      '      this.__ovsFlagsOf = this.options.length;\n' +
+      '    }\n' +
+      '    return this.__ovsFlags.get(arg);',
+  ],
+];
+const commanderRewrites = {
+  name: 'commander-rewrites',
   setup(b) {
     b.onLoad({ filter: /commander[\\/]lib[\\/]command\.js$/ }, (args) => {
-      const eager = "const childProcess = require('node:child_process');";
-      const text = readFileSync(args.path, 'utf8');
-      if (!text.includes(eager)) throw new Error(`${args.path}: commander no longer requires child_process as expected; update scripts/build.mjs`);
-      return { contents: text.replace(eager, "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };"), loader: 'js' };
+      let text = readFileSync(args.path, 'utf8');
+      for (const [from, to] of REWRITES) {
+        if (!text.includes(from)) throw new Error(`${args.path}: commander no longer reads \`${from.trim()}\`; update scripts/build.mjs`);
+        text = text.replace(from, to);
+      }
+      return { contents: text, loader: 'js' };
     });
   },
 };
@@ -69,7 +88,7 @@ await build({
   entryPoints: ['src/bin.ts'],
   outfile: `${out}/cli.cjs`,
   format: 'cjs',
-  plugins: [lazyChildProcess, aside],
+  plugins: [commanderRewrites, aside],
   // vm.Script has no loader for import(): dynamic imports of Node's modules become require().
   supported: { 'dynamic-import': false },
   // Written as the function expression the launcher compiles (WRAP_HEAD and WRAP_TAIL of

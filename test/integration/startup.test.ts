@@ -81,6 +81,23 @@ describeWithTools(['setpriv'], 'start-up: the launcher and the code cache', () =
     expect(text.trimEnd().endsWith(WRAP_TAIL)).toBe(true);
   });
 
+  it("the CLI bundle parses options as the library does (the build rewrites commander's option lookup): same output, same exit", () => {
+    const library = (args: string[]) =>
+      spawnSync(process.execPath, ['--input-type=module', '-e', `const l = await import(${JSON.stringify(join(process.cwd(), 'dist', 'index.js'))}); process.exitCode = await l.main(${JSON.stringify(args)}, l.realHost());`], { encoding: 'utf8', cwd: scratch.path });
+    const cases = [
+      [...PLAN, '--node', 'node2=10.1.0.3:7'],
+      ['--root', root, '-nq', 'cluster-configure', '--node=node0=10.1.0.1', '--port', '7778'],
+      ['--root', root, '--dry-run', 'cluster-configure', '--node', 'node0=10.1.0.1', '--no-such-option'],
+      ['--root', root, '--dry-run', 'cluster-configure', '--node'],
+      ['--root', root, '--dry-run', '--no-color', '--json', 'cluster-configure', '--node', 'node0=10.1.0.1', '--cluster-name', 'pool1'],
+    ];
+    for (const args of cases) {
+      const bundle = ovs(args);
+      const lib = library(args);
+      expect([args.join(' '), bundle.status, bundle.stdout, bundle.stderr]).toEqual([args.join(' '), lib.status, lib.stdout, lib.stderr]);
+    }
+  });
+
   it('--version and --help answer from the launcher alone (no bundle at all)', () => {
     const bare = join(scratch.path, 'bare');
     cpSync(join(pkg, 'bin'), join(bare, 'bin'), { recursive: true });
