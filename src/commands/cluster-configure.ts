@@ -135,8 +135,9 @@ function humanConfigure(r: ConfigureResult): string[] {
   const width = Math.max(...r.nodes.map((n) => n.name.length));
   const lines = [`cluster ${r.clusterName}: ${r.nodes.length} node${r.nodes.length === 1 ? '' : 's'} (${r.status})`];
   for (const n of r.nodes) {
-    const tags = [n.thisHost ? 'this host' : '', n.added ? 'added' : '', n.origin === 'hosts' ? 'from /etc/hosts' : n.origin === 'dns' ? 'from DNS' : ''].filter(Boolean);
-    lines.push(`  ${String(n.number).padStart(3)}  ${n.name.padEnd(width)}  ${n.ipAddress}:${n.ipPort}${tags.length ? `  (${tags.join(', ')})` : ''}`);
+    // One string per node (up to 255 lines): the tags joined as they are found.
+    const tags = `${n.thisHost ? ', this host' : ''}${n.added ? ', added' : ''}${n.origin === 'hosts' ? ', from /etc/hosts' : n.origin === 'dns' ? ', from DNS' : ''}`;
+    lines.push(`  ${String(n.number).padStart(3)}  ${n.name.padEnd(width)}  ${n.ipAddress}:${n.ipPort}${tags ? `  (${tags.slice(2)})` : ''}`);
   }
   if (r.removed.length) lines.push(`removed: ${r.removed.join(', ')}`);
   lines.push(`${r.clusterConfPath} sha256 ${r.clusterConfSha256}`, `${r.o2cbSettingsPath} sha256 ${r.o2cbSettingsSha256}`);

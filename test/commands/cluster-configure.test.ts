@@ -170,6 +170,18 @@ describe('cluster-configure: stable node numbers', () => {
     expect(nodesOf(c.host)).toEqual(['0 ovs1.example.com 192.168.1.11:7777', '1 ovs4 192.168.1.14:7777', '2 ovs3 192.168.1.13:7777']);
   });
 
+  it('the node table tags each node: this host, added, where its address came from; a kept node has none', async () => {
+    const r = await runOvs(['cluster-configure', '--node', 'ovs3', '--node', 'ovs2.example.com', '--node', 'ovs1.example.com', '--node', 'ovs5.example.com'], host({ files: { [CONF]: TWO, '/etc/hosts': `${HOSTS}192.168.1.13 ovs3\n` }, dns: { 'ovs5.example.com': ['192.168.1.15'] } }));
+    expect(r.exit, r.stderr).toBe(0);
+    const table = r.stdout.split('\n').filter((l) => /^ {2,}\d+ {2}/.test(l));
+    expect(table).toEqual([
+      '    0  ovs1.example.com  192.168.1.11:7777  (this host)',
+      '    1  ovs2.example.com  192.168.1.12:7777',
+      '    2  ovs3              192.168.1.13:7777  (added, from /etc/hosts)',
+      '    3  ovs5.example.com  192.168.1.15:7777  (added, from DNS)',
+    ]);
+  });
+
   it('--node keeps the numbers of nodes already there, in any order', async () => {
     const r = await runOvs(['--json', 'cluster-configure', '--node', 'ovs3', '--node', 'ovs2.example.com', '--node', 'ovs1.example.com'], existing());
     expect(r.exit).toBe(0);
