@@ -195,7 +195,7 @@ async function execute(program: Program, sel: Selected, g: GlobalOptions, host: 
     } else await noticeInterrupted(system, host, recovering);
     phase('prepare');
     const result = await def.run(ctx, options);
-    phase('run');
+    phase('apply'); // the command's run: its apply, and its plan unless it marked 'plan' itself
     report.stop();
     if (interrupted) throw interruption(interrupted);
     const exit = def.exitCode?.(result) ?? EXIT.OK;

@@ -13,6 +13,7 @@ import { parseTimeout, type TimeoutKey, type TimeoutOptions } from '../lib/clust
 import { collect, defineCommand } from '../lib/command.js';
 import { EXIT, OvsError, shown } from '../lib/errors.js';
 import { isClusterName, isNodeName } from '../lib/formats/cluster-conf.js';
+import { phase } from '../lib/phases.js';
 
 type Options = { import: string } | { configure: ConfigureOptions };
 
@@ -158,6 +159,7 @@ export default defineCommand<Options, Result>({
   async run(ctx, o) {
     if ('import' in o) return { mode: 'import' as const, ...(await importBundle(ctx, o.import)) };
     const plan = await planConfiguration(ctx, o.configure);
+    phase('plan');
     for (const w of plan.warnings) ctx.report.warn(w);
     return configureResult(plan, await applyConfiguration(ctx, plan));
   },

@@ -70,7 +70,7 @@ describeWithTools(['setpriv'], 'start-up: the launcher and the code cache', () =
     const second = ovs(args, { phases: true });
     expect([second.status, second.cache, second.stdout]).toEqual([0, 'used', first.stdout]);
     // The phases line names each phase once, in order, in milliseconds.
-    expect(second.stderr).toMatch(/^ovs: phases \(ms\): node [\d.]+, load [\d.]+, parse [\d.]+, prepare [\d.]+, run [\d.]+, render [\d.]+, cache [\d.]+; total [\d.]+$/m);
+    expect(second.stderr).toMatch(/^ovs: phases \(ms\): node [\d.]+, load [\d.]+, parse [\d.]+, prepare [\d.]+, plan [\d.]+, apply [\d.]+, render [\d.]+, cache [\d.]+; total [\d.]+$/m);
     // Without OVS_PHASES nothing is said about any of it: only the command's own warnings.
     expect(ovs(args).stderr).toBe(second.stderr.replace(/^ovs: (phases|code cache).*\n/gm, ''));
   });
