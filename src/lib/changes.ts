@@ -98,16 +98,16 @@ const sha256 = (data: Uint8Array | string | undefined): string | null =>
   data === undefined ? null : sha256Hex(data);
 
 /**
- * Set `change[key]` to sha256(data), computed on first read and then kept as a plain value:
+ * Set `change.before` to sha256(data), computed on first read and then kept as a plain value:
  * an enumerable getter, so JSON, a spread and a deep equality see the same object.
  */
-function sumOnRead(change: Change, key: 'before', data: Uint8Array | undefined): void {
-  Object.defineProperty(change, key, {
+function beforeSumOnRead(change: Change, data: Uint8Array | undefined): void {
+  Object.defineProperty(change, 'before', {
     enumerable: true,
     configurable: true,
     get() {
       const value = sha256(data);
-      Object.defineProperty(change, key, { value, enumerable: true, configurable: true, writable: true });
+      Object.defineProperty(change, 'before', { value, enumerable: true, configurable: true, writable: true });
       return value;
     },
   });
@@ -169,7 +169,7 @@ export class Changes {
       // What was there is summed only when someone reads it (--json, --save-plan, apply): a
       // human plan shows the sum of the new content only, and hashing costs (docs/design.md).
       const change: Change = { kind: 'write', path, result: 'planned' };
-      sumOnRead(change, 'before', before);
+      beforeSumOnRead(change, before);
       change.after = sha256(data);
       change.diff = unifiedDiff(path, before ? decodeText(before) : '', decodeText(data));
       this.contents.set(change, data);

@@ -184,8 +184,10 @@ function attributeError(s: string, j: number, line: number, started: boolean): F
 const INT_MAX = 2147483647;
 const UINT_MAX = 4294967295;
 
-/** strtoul(…, 10) with o2cb's end-of-string and range checks. */
-/** strtoul's reading, `^[ \t\n\v\f\r]*[+-]?\d+$`, by character (three per node in a big file: no match arrays). */
+/**
+ * strtoul(…, 10) with o2cb's end-of-string and range checks: `^[ \t\n\v\f\r]*[+-]?\d+$`, read by
+ * character (three per node in a big file: no match arrays).
+ */
 export function parseUnsigned(v: string, max: number): number | 'invalid' | 'range' {
   let i = 0;
   while (isTrailingSpace(v.charCodeAt(i))) i++;
@@ -295,10 +297,10 @@ export interface ClusterProblem {
   line?: number;
 }
 
-/** RFC 1123 host name (FQDN allowed: the guide's own sample uses them), 1–64 characters. */
 /** Dot-separated labels of 1-63 letters, digits and inner hyphens (one regex: no split per check). */
 const NODE_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
+/** RFC 1123 host name (FQDN allowed: the guide's own sample uses them), 1–64 characters. */
 export function isNodeName(name: string): boolean {
   return name.length >= 1 && name.length <= 64 && NODE_NAME.test(name);
 }
@@ -372,9 +374,7 @@ function attrLine(key: string, value: string | number): string {
 }
 
 function stanza(type: string, attrs: [string, string | number][]): string {
-  let text = `${type}:\n`;
-  for (let i = 0; i < attrs.length; i++) text += attrLine(...(attrs[i] as [string, string | number]));
-  return `${text}\n`;
+  return `${type}:\n${attrs.map(([k, v]) => attrLine(k, v)).join('')}\n`;
 }
 
 /** A node stanza, written out: up to 255 of them per file, so one string each, not a list of pairs and lines. */
